@@ -1,0 +1,64 @@
+# leakguard - plain make over pkg-config (see docs/ARCHITECTURE.md)
+CC      ?= cc
+PKGS    := jansson
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-pedantic
+CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+
+B       ?= build
+SRCS    := src/main.c $(wildcard src/core/*.c src/netrules/*.c src/cmd/*.c)
+OBJS    := $(SRCS:%.c=$(B)/%.o) $(B)/gen/catalog.o
+LIBOBJS := $(filter-out $(B)/src/main.o,$(OBJS))
+UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+FUZZ    := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
+
+.PHONY: all test unit cli asan demo deps fuzz bench clean
+all: $(B)/leakguard
+
+$(B)/leakguard: $(B)/src/main.o $(LIBOBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# data/ files compiled in as C strings (no tool beyond sed)
+$(B)/gen/catalog.c: data/services.catalog
+	@mkdir -p $(dir $@)
+	{ echo 'const char lg_builtin_catalog[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@
+
+$(B)/gen/catalog.o: $(B)/gen/catalog.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/%.o: %.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIBOBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Isrc -o $@ $< $(LIBOBJS) $(LDLIBS)
+
+# `make test` = dependencies, normal build, unit + CLI tests, then the whole
+# suite again under AddressSanitizer + UBSan, then short fuzz runs.
+test: deps
+	$(MAKE) all units
+	$(MAKE) B=build/asan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    all units
+	tests/run.sh
+
+units: $(UNIT)
+
+demo: deps all
+	examples/demo.sh
+
+deps:
+	@scripts/deps.sh
+
+fuzz: deps
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
+bench: deps all
+	bench/audit.sh
+
+clean:
+	rm -rf build

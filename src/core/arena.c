@@ -1,0 +1,107 @@
+/* arena.c - chunked bump allocator (see arena.h). */
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct lg_arena_chunk {
+    lg_arena_chunk *next;
+    size_t size;
+    _Alignas(16) unsigned char data[];
+};
+
+#define CHUNK_MIN (64 * 1024)
+
+void lg_arena_init(lg_arena *a)
+{
+    memset(a, 0, sizeof *a);
+}
+
+static lg_arena_chunk *chunk_new(size_t need)
+{
+    size_t size = need > CHUNK_MIN ? need : CHUNK_MIN;
+    lg_arena_chunk *c = malloc(sizeof *c + size);
+    if (!c) {
+        fputs("leakguard: out of memory\n", stderr);
+        abort();
+    }
+    c->next = NULL;
+    c->size = size;
+    return c;
+}
+
+void *lg_arena_alloc(lg_arena *a, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if (n == 0)
+        n = 16;
+    if (!a->head || a->used + n > a->head->size) {
+        lg_arena_chunk *c = chunk_new(n);
+        c->next = a->head;
+        a->head = c;
+        a->used = 0;
+    }
+    void *p = a->head->data + a->used;
+    a->used += n;
+    a->total += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *lg_arena_strndup(lg_arena *a, const char *s, size_t n)
+{
+    char *p = lg_arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *lg_arena_strdup(lg_arena *a, const char *s)
+{
+    return s ? lg_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *lg_arena_printf(lg_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    char *p = lg_arena_alloc(a, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void lg_arena_reset(lg_arena *a)
+{
+    if (!a->head)
+        return;
+    /* keep the last (oldest) chunk: it is usually the small one */
+    lg_arena_chunk *c = a->head;
+    while (c->next) {
+        lg_arena_chunk *n = c->next;
+        free(c);
+        c = n;
+    }
+    a->head = c;
+    a->used = 0;
+    a->total = 0;
+}
+
+void lg_arena_free(lg_arena *a)
+{
+    lg_arena_chunk *c = a->head;
+    while (c) {
+        lg_arena_chunk *n = c->next;
+        free(c);
+        c = n;
+    }
+    memset(a, 0, sizeof *a);
+}

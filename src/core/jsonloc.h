@@ -1,0 +1,15 @@
+/* jsonloc.h - find the line and column of a value in JSON text by its JSON
+ * pointer (RFC 6901).  jansson keeps no positions for values, so semantic
+ * errors ("priority must be a number") and SARIF locations use this to name
+ * a line.  Works on the raw text; assumes it already parsed as JSON. */
+#ifndef LG_JSONLOC_H
+#define LG_JSONLOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Returns true and sets line and col (1-based) if the pointer resolves. */
+bool lg_json_locate(const char *text, size_t len, const char *pointer,
+                    long *line, long *col);
+
+#endif
