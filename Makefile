@@ -2,8 +2,10 @@
 CC      ?= cc
 PKGS    := jansson
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-pedantic
-CFLAGS  += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# `override`: the sanitizer build passes CFLAGS on the command line, and the
+# language level, warnings and library flags must survive that.
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-pedantic
+override CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
 B       ?= build

@@ -264,7 +264,8 @@ static void print_text(const nr_report *r, size_t nres, bool color)
         for (size_t k = 0; k < f->ncauses; k++)
             printf("      cause: %s %s\n", f->causes[k].rule, f->causes[k].what);
         for (size_t k = 0; k < f->nreasons; k++)
-            printf("      unknown because %s\n", f->reasons[k]);
+            printf("      %s %s\n", f->unknown ? "unknown because" : "more sources possible:",
+                   f->reasons[k]);
         if (f->change != NR_CH_FIXED) {
             shown++;
             counts[f->sev]++;

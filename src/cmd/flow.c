@@ -58,11 +58,13 @@ static void allowed_names(lg_arena *a, const nr_resource *r, const nr_box *b,
     out[0] = 0;
     size_t nl = r->nlayers < NR_MAXLAYERS ? r->nlayers : NR_MAXLAYERS;
     for (size_t li = 0; li < nl; li++) {
-        if (!b->why[li].rule && !b->why[li].chain)
-            continue;
         size_t used = strlen(out);
-        snprintf(out + used, len - used, "%s%s", used ? "," : "",
-                 nr_why_name(a, r, (int)li, b->why[li]));
+        if (!b->why[li].rule && !b->why[li].chain)
+            snprintf(out + used, len - used, "%s%s/unfiltered", used ? "," : "",
+                     r->layers[li].name);
+        else
+            snprintf(out + used, len - used, "%s%s", used ? "," : "",
+                     nr_why_name(a, r, (int)li, b->why[li]));
     }
     if (!out[0])
         snprintf(out, len, "unfiltered");
@@ -223,10 +225,15 @@ int cmd_flow(int argc, char **argv)
             pick = &s.res[i];
     }
     if (candidates != 1) {
-        fprintf(stderr, "leakguard flow: %s; the %s resources are:\n",
-                candidates ? "several resources match: use --resource NAME"
-                           : resname ? "no such resource" : "no resource in the input",
-                dir == NR_OUTBOUND ? "outbound" : "inbound");
+        if (candidates)
+            fprintf(stderr, "leakguard flow: several resources match: use --resource NAME");
+        else if (resname)
+            fprintf(stderr, "leakguard flow: no %s resource named '%s'",
+                    dir == NR_OUTBOUND ? "outbound" : "inbound", resname);
+        else
+            fprintf(stderr, "leakguard flow: no %s resource in the input",
+                    dir == NR_OUTBOUND ? "outbound" : "inbound");
+        fprintf(stderr, "; the %s resources are:\n", dir == NR_OUTBOUND ? "outbound" : "inbound");
         for (size_t i = 0; i < s.n; i++)
             if (s.res[i].dir == dir)
                 fprintf(stderr, "  %s\n", s.res[i].name);

@@ -103,6 +103,8 @@ static void add_name(lg_arena *a, const char ***v, size_t *n, const char *s)
     *v = nv;
 }
 
+/* Platform addresses (model.h) never make a finding and never get a rule
+ * blamed; they are "don't care" when sources are rendered. */
 static slice take_slice(lg_arena *a, const nr_resource *r, const nr_boxes *allowed,
                         int proto, int port)
 {
@@ -111,19 +113,28 @@ static slice take_slice(lg_arena *a, const nr_resource *r, const nr_boxes *allow
     for (size_t i = 0; i < allowed->n; i++) {
         const nr_box *b = &allowed->b[i];
         if (!lg_ivset_contains(b->d[NR_PROTO], (lg_u128)proto) ||
-            !lg_ivset_contains(b->d[NR_DPORT], (lg_u128)port))
+            !lg_ivset_contains(b->d[NR_DPORT], (lg_u128)port) ||
+            (r->platform.n && lg_ivset_subset(b->d[NR_SRC], r->platform)))
             continue;
         nr_boxes_push(a, &sel, b);
         size_t nl = r->nlayers < NR_MAXLAYERS ? r->nlayers : NR_MAXLAYERS;
         for (size_t li = 0; li < nl; li++) {
-            if (!b->why[li].rule && !b->why[li].chain)
+            if (!b->why[li].rule && !b->why[li].chain) {
+                /* a scoped layer that does not see this address family */
+                add_name(a, &s.rules, &s.nrules,
+                         lg_arena_printf(a, "%s/unfiltered", r->layers[li].name));
                 continue;
+            }
             add_name(a, &s.rules, &s.nrules, nr_why_name(a, r, (int)li, b->why[li]));
             if (!s.blame && b->why[li].rule)
                 s.blame = b->why[li].rule;
         }
     }
+    if (sel.n && !s.nrules)
+        add_name(a, &s.rules, &s.nrules, "unfiltered"); /* no layer at all */
     s.src = nr_boxes_project(a, &sel, NR_SRC);
+    if (r->platform.n)
+        s.src = lg_ivset_minus(a, s.src, r->platform);
     return s;
 }
 
@@ -244,12 +255,20 @@ void nr_audit(const nr_snapshot *s, const nr_catalog *c, bool hygiene,
             f->unknown = sl.src.n == 0;
             f->more_possible = sl.src.n && !lg_ivset_equal(sl.src, sh.src);
             f->sources = lg_ivset_copy(&out->arena, use->src);
-            f->cidrs = lg_ip_cidrs(&out->arena, f->sources, lg_ip_public(), &f->ncidrs);
-            lg_arena tmp;
-            lg_arena_init(&tmp);
-            f->public_v4 = lg_ivset_count(lg_ivset_inter(&tmp, f->sources, lg_ip_public_v4()));
-            lg_arena_free(&tmp);
-            f->sev = severity(f->sources);
+            lg_ivset care = r->platform.n ? lg_ivset_minus(&ev, lg_ip_public(), r->platform)
+                                          : lg_ip_public();
+            f->cidrs = lg_ip_cidrs(&out->arena, f->sources, care, &f->ncidrs);
+            /* count what the rendered blocks cover, so 0.0.0.0/0 always
+             * reads as every public IPv4 address */
+            lg_ivset shown = lg_ivset_empty;
+            for (size_t i = 0; i < f->ncidrs; i++) {
+                lg_ivset one;
+                if (lg_ip_parse_set(&ev, f->cidrs[i], strlen(f->cidrs[i]), &one, NULL))
+                    shown = lg_ivset_union(&ev, shown, one);
+            }
+            shown = lg_ivset_inter(&ev, shown, lg_ip_public());
+            f->public_v4 = lg_ivset_count(lg_ivset_inter(&ev, shown, lg_ip_public_v4()));
+            f->sev = severity(shown);
             f->rules = lg_arena_alloc(&out->arena, (use->nrules + 1) * sizeof *f->rules);
             for (size_t i = 0; i < use->nrules; i++)
                 f->rules[i] = lg_arena_strdup(&out->arena, use->rules[i]);

@@ -98,7 +98,7 @@ static int add_input(nr_inputs *ins, const char *name, char *text, size_t len,
         json_t *j = json_loadb(text + k, len - k, JSON_REJECT_DUPLICATES, &je);
         if (!j) {
             /* jansson counts lines from the start of what it was given */
-            long line = je.line, col = je.column;
+            long line = je.line, col = je.column > 0 ? je.column : 1;
             for (size_t q = 0; q < k; q++)
                 if (text[q] == '\n')
                     line++;

@@ -111,6 +111,9 @@ typedef struct nr_resource {
     size_t nlayers, cap;
     lg_ivset scope;        /* remote addresses this resource answers for
                               (IPv4 only for iptables-save); n==0: all */
+    lg_ivset platform;     /* provider addresses that are not Internet
+                              sources (Azure's 168.63.129.16): audit leaves
+                              them out of public space */
     const char *note;      /* e.g. "rules say nothing about IPv6" */
 } nr_resource;
 

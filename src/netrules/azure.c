@@ -1,0 +1,1290 @@
+/* azure.c - the Azure network security group reader.
+ *
+ * Reads every shape Azure tooling writes and turns it into the rules model:
+ *   az network nsg show / list    flattened rules beside name and etag
+ *   REST / ARM resource           {"properties":{"securityRules":[...]}},
+ *                                 also {"value":[...]} list responses
+ *   ARM deployment templates      NSG resources, nested and top-level
+ *                                 ".../securityRules" children
+ *   az network nic list-effective-nsg   effective rules per NIC
+ *   NIC, VNet and subnet exports  which NSG guards which NIC (layering) and
+ *                                 which private IPs are in which ASG
+ *
+ * Semantics: per NSG and direction one chain, lowest priority first, first
+ * match decides, policy DROP named after the final default rule.  Default
+ * rules (65000, 65001, 65500) are synthesized per direction unless the
+ * export lists its own defaultSecurityRules for that direction.  A NIC whose
+ * subnet and/or own NSG is known becomes one "azure-nic" resource with
+ * layers in packet order (inbound: subnet then NIC; outbound: NIC then
+ * subnet); NSGs used that way are not reported standalone.
+ *
+ * Address values: "*", "Any" and "0.0.0.0/0" mean every address of both
+ * families (effective-rule exports render "*" as 0.0.0.0/0, so the literal
+ * cannot be read as IPv4-only there); "Internet" is everything outside
+ * opts->vnet, "VirtualNetwork" is opts->vnet, "AzureLoadBalancer" is
+ * 168.63.129.16/32.  Other service tags, ASGs without known members and
+ * ARM expressions make the rule uncertain with that dimension = everything.
+ *
+ * Unknown decisions (ARM expressions outside match fields), chosen so both
+ * bounds the evaluator derives stay sound:
+ *   access      the rule is emitted twice at its place: an uncertain DROP
+ *               then an uncertain ACCEPT with the same match.  The upper
+ *               bound sees the allow, the lower bound sees the deny.
+ *   direction   the uncertain rule is put in both directions (an uncertain
+ *               rule may always turn out to match nothing).
+ *   priority    the uncertain rule goes first: for an allow that is the
+ *               placement allowing most, for a deny the one allowing least.
+ *   rule list   securityRules given as an expression or a copy loop: one
+ *               uncertain deny+allow pair of everything at the top.
+ *   condition   a rule resource with a non-literal "condition" may not be
+ *               deployed: uncertain (which includes "matches nothing").
+ * ICMP rules cover ICMP and ICMPv6 (Azure's Icmp covers both families).
+ * Only the first IP configuration's subnet is used for layering. */
+#include "platforms.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum { AZ_IN = 0, AZ_OUT = 1, AZ_BOTH = 2 };
+#define AZ_MAXLV 8
+
+typedef struct az_raw {      /* a rule's JSON, parsed once ASGs are known */
+    json_t *obj;
+    const char *ptr;
+    const nr_input *in;
+    const char *name;        /* overrides the JSON name (ARM children) */
+    const char *cond;        /* ARM condition expression, or NULL */
+    bool is_default, effective;
+} az_raw;
+
+typedef struct az_rule {
+    nr_rule r;
+    int dir;                 /* AZ_IN, AZ_OUT, AZ_BOTH (unknown) */
+    bool access_unknown;
+    size_t seq;              /* document order, breaks priority ties */
+} az_rule;
+
+typedef struct az_nsg {
+    const char *name, *id;   /* id may be NULL (templates) */
+    const nr_input *in;
+    const char *ptr;
+    az_raw *raw;
+    size_t nraw, capraw;
+    const char *unknown;     /* whole rule list undecidable: why */
+    char **subnets, **nics; /* ids the NSG says it is attached to */
+    size_t nsub, capsub, nnic, capnic;
+    az_rule *rules;
+    size_t n;
+    bool used;               /* layer of a NIC resource */
+    bool eff;                /* an entry of an effective-rules export */
+} az_nsg;
+
+typedef struct az_nic {
+    const char *name, *id, *nsg_ref, *subnet_id;
+    const nr_input *in;
+    bool effective;          /* levels come from an effective-rules export */
+    az_nsg *lv[2][AZ_MAXLV]; /* [0] subnet level, [1] NIC level */
+    size_t nlv[2];
+} az_nic;
+
+typedef struct az_subnet {
+    const char *id, *nsg_ref;
+} az_subnet;
+
+typedef struct az_asg {
+    const char *id;
+    lg_ivset ips;
+} az_asg;
+
+typedef struct az_child {    /* ARM top-level ".../securityRules" resource */
+    const char *name;
+    json_t *obj;
+    const char *ptr;
+    const nr_input *in;
+} az_child;
+
+typedef struct az_ctx {
+    nr_snapshot *s;
+    lg_arena *a;
+    const nr_opts *o;
+    lg_err *e;
+    lg_ivset vnet, internet, lb;
+    az_nsg **nsg;
+    size_t nnsg, capnsg;
+    az_nic *nic;
+    size_t nnic, capnic;
+    az_subnet *sub;
+    size_t nsubnet, capsubnet;
+    az_asg *asg;
+    size_t nasg, capasg;
+    az_child *child;
+    size_t nchild, capchild;
+} az_ctx;
+
+/* Arena-backed growable arrays: old storage is abandoned, which is fine
+ * because the whole arena goes with the snapshot. */
+static void *grow(lg_arena *a, void *arr, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return arr;
+    size_t nc = *cap ? *cap * 2 : 8;
+    void *p = lg_arena_alloc(a, nc * elem);
+    if (n)
+        memcpy(p, arr, n * elem);
+    *cap = nc;
+    return p;
+}
+#define PUSH(a, arr, n, cap) \
+    ((arr) = grow((a), (arr), &(cap), (n), sizeof *(arr)), &(arr)[(n)++])
+
+/* ---- small JSON helpers ---------------------------------------------- */
+
+static const char *jstr(json_t *o, const char *k)
+{
+    json_t *v = json_is_object(o) ? json_object_get(o, k) : NULL;
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* The object holding a resource's settings: "properties" in REST/ARM
+ * shapes, the object itself in az CLI's flattened output. */
+static json_t *props(json_t *o, const char *ptr, const char **pptr, lg_arena *a)
+{
+    json_t *p = json_object_get(o, "properties");
+    if (json_is_object(p)) {
+        if (pptr)
+            *pptr = lg_arena_printf(a, "%s/properties", ptr);
+        return p;
+    }
+    if (pptr)
+        *pptr = ptr;
+    return o;
+}
+
+/* A key in the object or its "properties". */
+static json_t *pget(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    if (v && !json_is_null(v))
+        return v;
+    json_t *p = json_object_get(o, "properties");
+    v = json_is_object(p) ? json_object_get(p, k) : NULL;
+    return v && !json_is_null(v) ? v : NULL;
+}
+
+static const char *ref_id(json_t *v)
+{
+    if (json_is_string(v))
+        return json_string_value(v);
+    return jstr(v, "id");
+}
+
+static bool is_expr(const char *s)
+{
+    return s && s[0] == '[' && s[1] != '[';
+}
+
+static const char *type_of(json_t *o)
+{
+    const char *t = jstr(o, "type");
+    return t ? t : "";
+}
+
+static bool type_is(json_t *o, const char *t)
+{
+    return strcasecmp(type_of(o), t) == 0;
+}
+
+/* memrchr(s, '/', len) without relying on _GNU_SOURCE. */
+static const char *last_slash(const char *s, size_t len)
+{
+    while (len--)
+        if (s[len] == '/')
+            return s + len;
+    return NULL;
+}
+
+/* Last path segment of a resource id, or for an ARM expression such as
+ * [resourceId('Microsoft.Network/networkSecurityGroups', 'nsg1')] the last
+ * quoted literal. */
+static const char *ref_name(lg_arena *a, const char *ref)
+{
+    if (!ref)
+        return "";
+    size_t len = strlen(ref);
+    if (is_expr(ref)) {
+        const char *end = NULL, *beg = NULL;
+        for (size_t i = len; i-- > 0;)
+            if (ref[i] == '\'') {
+                if (!end)
+                    end = ref + i;
+                else {
+                    beg = ref + i + 1;
+                    break;
+                }
+            }
+        if (beg && end > beg) {
+            const char *slash = last_slash(beg, (size_t)(end - beg));
+            if (slash)
+                beg = slash + 1;
+            return lg_arena_strndup(a, beg, (size_t)(end - beg));
+        }
+        return ref;
+    }
+    while (len && ref[len - 1] == '/')
+        len--;
+    const char *slash = last_slash(ref, len);
+    const char *b = slash ? slash + 1 : ref;
+    return lg_arena_strndup(a, b, len - (size_t)(b - ref));
+}
+
+/* Does a reference (id or ARM expression) name this NSG? */
+static bool ref_matches(lg_arena *a, const char *ref, const char *id,
+                        const char *name)
+{
+    if (!ref)
+        return false;
+    if (id && !is_expr(ref) && !is_expr(id))
+        return strcasecmp(ref, id) == 0;
+    if (is_expr(name)) {
+        /* "[parameters('nsgName')]" referenced as
+         * "[resourceId('...', parameters('nsgName'))]" */
+        size_t n = strlen(name);
+        char *inner = lg_arena_strndup(a, name + 1, n > 2 ? n - 2 : 0);
+        return *inner && strstr(ref, inner) != NULL;
+    }
+    return strcasecmp(ref_name(a, ref), name) == 0;
+}
+
+/* ---- detection -------------------------------------------------------- */
+
+static bool item_is_azure(json_t *o, int depth);
+
+static bool any_item(json_t *arr, int depth)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        if (i >= 16)
+            break;
+        if (item_is_azure(v, depth + 1))
+            return true;
+    }
+    return false;
+}
+
+static bool item_is_azure(json_t *o, int depth)
+{
+    if (depth > 4)
+        return false;
+    if (json_is_array(o))
+        return any_item(o, depth);
+    if (!json_is_object(o))
+        return false;
+    if (strncasecmp(type_of(o), "Microsoft.Network/", 18) == 0)
+        return true;
+    if (json_is_array(pget(o, "securityRules")) ||
+        json_is_array(pget(o, "defaultSecurityRules")) ||
+        json_is_array(json_object_get(o, "effectiveSecurityRules")) ||
+        json_is_array(pget(o, "ipConfigurations")) ||
+        json_is_object(pget(o, "addressSpace")))
+        return true;
+    const char *schema = jstr(o, "$schema");
+    if (schema && strstr(schema, "eploymentTemplate"))
+        return true;
+    json_t *v;
+    if ((v = json_object_get(o, "value")) && json_is_array(v))
+        return any_item(v, depth);
+    if ((v = json_object_get(o, "networkSecurityGroups")) && json_is_array(v))
+        return any_item(v, depth);
+    return false;
+}
+
+bool nr_azure_detect(const nr_input *in)
+{
+    if (!in->json)
+        return false;
+    /* other clouds' top-level markers are never ours */
+    if (json_is_object(in->json) &&
+        (json_object_get(in->json, "nftables") ||
+         json_object_get(in->json, "SecurityGroups") ||
+         json_object_get(in->json, "NetworkAcls")))
+        return false;
+    return item_is_azure(in->json, 0);
+}
+
+/* ---- collecting ------------------------------------------------------- */
+
+static az_nsg *nsg_new(az_ctx *c, const char *name, const char *id,
+                       const nr_input *in, const char *ptr)
+{
+    az_nsg *g = lg_arena_alloc(c->a, sizeof *g);
+    g->name = lg_arena_strdup(c->a, name);
+    g->id = id ? lg_arena_strdup(c->a, id) : NULL;
+    g->in = in;
+    g->ptr = ptr;
+    *PUSH(c->a, c->nsg, c->nnsg, c->capnsg) = g;
+    return g;
+}
+
+static void raw_add(az_ctx *c, az_nsg *g, json_t *obj, const char *ptr,
+                    const nr_input *in, bool is_default, bool effective)
+{
+    az_raw *r = PUSH(c->a, g->raw, g->nraw, g->capraw);
+    memset(r, 0, sizeof *r);
+    r->obj = obj;
+    r->ptr = ptr;
+    r->in = in;
+    r->is_default = is_default;
+    r->effective = effective;
+}
+
+/* Rules of a list field ("securityRules", "defaultSecurityRules"). */
+static int rule_list(az_ctx *c, az_nsg *g, json_t *p, const char *pptr,
+                     const char *key, const nr_input *in, bool is_default)
+{
+    json_t *arr = json_object_get(p, key);
+    const char *lptr = lg_arena_printf(c->a, "%s/%s", pptr, key);
+    if (!arr || json_is_null(arr))
+        return 0;
+    if (json_is_string(arr) && is_expr(json_string_value(arr))) {
+        if (!g->unknown)
+            g->unknown = lg_arena_printf(c->a, "%s is an ARM expression: %s", key,
+                                         json_string_value(arr));
+        return 0;
+    }
+    if (!json_is_array(arr))
+        return nr_json_err(c->e, in, lptr, "expected %s to be an array of rules", key);
+    size_t i;
+    json_t *r;
+    json_array_foreach(arr, i, r) {
+        const char *rp = lg_arena_printf(c->a, "%s/%zu", lptr, i);
+        if (!json_is_object(r))
+            return nr_json_err(c->e, in, rp, "expected a security rule object");
+        raw_add(c, g, r, rp, in, is_default, false);
+    }
+    return 0;
+}
+
+static int add_nsg(az_ctx *c, json_t *o, const char *ptr, const nr_input *in)
+{
+    const char *name = jstr(o, "name");
+    const char *id = jstr(o, "id");
+    if (!name)
+        name = id ? ref_name(c->a, id) : "nsg";
+    const char *pptr;
+    json_t *p = props(o, ptr, &pptr, c->a);
+    az_nsg *g = nsg_new(c, name, id, in, ptr);
+    if (rule_list(c, g, p, pptr, "securityRules", in, false) < 0 ||
+        rule_list(c, g, p, pptr, "defaultSecurityRules", in, true) < 0)
+        return -1;
+    if (json_is_array(json_object_get(p, "copy")) && !g->unknown)
+        g->unknown = "security rules built by an ARM copy loop";
+    /* attachments the NSG itself reports */
+    size_t i;
+    json_t *v;
+    json_array_foreach(pget(o, "subnets"), i, v) {
+        const char *sid = ref_id(v);
+        if (sid)
+            *PUSH(c->a, g->subnets, g->nsub, g->capsub) = lg_arena_strdup(c->a, sid);
+    }
+    json_array_foreach(pget(o, "networkInterfaces"), i, v) {
+        const char *nid = ref_id(v);
+        if (nid)
+            *PUSH(c->a, g->nics, g->nnic, g->capnic) = lg_arena_strdup(c->a, nid);
+    }
+    /* ARM: child rule resources nested in the NSG resource */
+    json_array_foreach(json_object_get(o, "resources"), i, v) {
+        const char *t = type_of(v);
+        size_t tl = strlen(t);
+        if (tl < 13 || strcasecmp(t + tl - 13, "securityRules") != 0)
+            continue;
+        const char *cp = lg_arena_printf(c->a, "%s/resources/%zu", ptr, i);
+        raw_add(c, g, v, cp, in, false, false);
+        const char *cn = jstr(v, "name");
+        if (cn && !is_expr(cn) && strchr(cn, '/'))
+            g->raw[g->nraw - 1].name = ref_name(c->a, cn);
+        const char *cond = jstr(v, "condition");
+        if (cond)
+            g->raw[g->nraw - 1].cond = cond;
+    }
+    return 0;
+}
+
+static void asg_add(az_ctx *c, const char *id, lg_ivset ip)
+{
+    for (size_t i = 0; i < c->nasg; i++)
+        if (strcasecmp(c->asg[i].id, id) == 0) {
+            c->asg[i].ips = lg_ivset_union(c->a, c->asg[i].ips, ip);
+            return;
+        }
+    az_asg *g = PUSH(c->a, c->asg, c->nasg, c->capasg);
+    g->id = lg_arena_strdup(c->a, id);
+    g->ips = ip;
+}
+
+static int add_nic(az_ctx *c, json_t *o, const char *ptr, const nr_input *in)
+{
+    (void)ptr;
+    az_nic *n = PUSH(c->a, c->nic, c->nnic, c->capnic);
+    memset(n, 0, sizeof *n);
+    const char *id = jstr(o, "id");
+    const char *name = jstr(o, "name");
+    n->name = lg_arena_strdup(c->a, name ? name : id ? ref_name(c->a, id) : "nic");
+    n->id = id ? lg_arena_strdup(c->a, id) : NULL;
+    n->in = in;
+    const char *nsg = ref_id(pget(o, "networkSecurityGroup"));
+    n->nsg_ref = nsg ? lg_arena_strdup(c->a, nsg) : NULL;
+    size_t i, j;
+    json_t *ipc, *asg;
+    json_array_foreach(pget(o, "ipConfigurations"), i, ipc) {
+        const char *sid = ref_id(pget(ipc, "subnet"));
+        if (sid && !n->subnet_id)
+            n->subnet_id = lg_arena_strdup(c->a, sid);
+        json_t *ipv = pget(ipc, "privateIPAddress");
+        if (!ipv)
+            ipv = pget(ipc, "privateIpAddress");
+        lg_ivset ip = lg_ivset_empty;
+        const char *ips = json_is_string(ipv) ? json_string_value(ipv) : NULL;
+        if (!ips || !lg_ip_parse_set(c->a, ips, strlen(ips), &ip, NULL))
+            continue;
+        json_array_foreach(pget(ipc, "applicationSecurityGroups"), j, asg) {
+            const char *aid = ref_id(asg);
+            if (aid)
+                asg_add(c, aid, ip);
+        }
+    }
+    return 0;
+}
+
+static void add_subnet(az_ctx *c, json_t *o)
+{
+    const char *id = jstr(o, "id");
+    const char *nsg = ref_id(pget(o, "networkSecurityGroup"));
+    if (!id)
+        id = jstr(o, "name");
+    if (!id || !nsg)
+        return;
+    az_subnet *sb = PUSH(c->a, c->sub, c->nsubnet, c->capsubnet);
+    sb->id = lg_arena_strdup(c->a, id);
+    sb->nsg_ref = lg_arena_strdup(c->a, nsg);
+}
+
+/* One entry of an effective-rules export: one NSG level of the NIC. */
+static int eff_entry(az_ctx *c, az_nic *n, json_t *ent, const char *ep,
+                     const nr_input *in)
+{
+    if (!json_is_object(ent))
+        return nr_json_err(c->e, in, ep, "expected an effective network security group object");
+    json_t *assoc = json_object_get(ent, "association");
+    const char *nicid = ref_id(json_object_get(assoc, "networkInterface"));
+    const char *subid = ref_id(json_object_get(assoc, "subnet"));
+    if (nicid && !n->id) {
+        n->id = lg_arena_strdup(c->a, nicid);
+        n->name = ref_name(c->a, nicid);
+    }
+    const char *nsgid = ref_id(json_object_get(ent, "networkSecurityGroup"));
+    az_nsg *g = nsg_new(c, nsgid ? ref_name(c->a, nsgid) : (subid ? "subnet-nsg" : "nic-nsg"),
+                        nsgid, in, ep);
+    g->eff = true;
+    int level = (subid && !nicid) ? 0 : 1;
+    if (n->nlv[level] < AZ_MAXLV)
+        n->lv[level][n->nlv[level]++] = g;
+    json_t *rules = json_object_get(ent, "effectiveSecurityRules");
+    const char *rp = lg_arena_printf(c->a, "%s/effectiveSecurityRules", ep);
+    if (!json_is_array(rules))
+        return nr_json_err(c->e, in, rp, "expected effectiveSecurityRules to be an array");
+    size_t k;
+    json_t *r;
+    json_array_foreach(rules, k, r) {
+        const char *rrp = lg_arena_printf(c->a, "%s/%zu", rp, k);
+        if (!json_is_object(r))
+            return nr_json_err(c->e, in, rrp, "expected a security rule object");
+        const char *nm = jstr(r, "name");
+        bool def = nm && strncasecmp(nm, "defaultSecurityRules/", 21) == 0;
+        raw_add(c, g, r, rrp, in, def, true);
+    }
+    return 0;
+}
+
+/* One effective-rules document (a list of entries, or one entry). */
+static int add_effective(az_ctx *c, json_t *v, const char *ptr,
+                         const nr_input *in)
+{
+    az_nic *n = PUSH(c->a, c->nic, c->nnic, c->capnic);
+    memset(n, 0, sizeof *n);
+    n->effective = true;
+    n->in = in;
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *ent;
+        json_array_foreach(v, i, ent) {
+            if (eff_entry(c, n, ent, lg_arena_printf(c->a, "%s/%zu", ptr, i), in) < 0)
+                return -1;
+        }
+    } else if (eff_entry(c, n, v, ptr, in) < 0) {
+        return -1;
+    }
+    if (!n->name) {
+        /* a subnet-only export: name the resource after the file */
+        const char *b = strrchr(in->path, '/');
+        n->name = b ? b + 1 : in->path;
+    }
+    return 0;
+}
+
+static int walk(az_ctx *c, json_t *v, const char *ptr, const nr_input *in, int depth);
+
+static int walk_array(az_ctx *c, json_t *arr, const char *ptr,
+                      const nr_input *in, int depth)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        if (walk(c, v, lg_arena_printf(c->a, "%s/%zu", ptr, i), in, depth + 1) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int walk(az_ctx *c, json_t *o, const char *ptr, const nr_input *in, int depth)
+{
+    if (depth > 16)
+        return 0;
+    if (json_is_array(o))
+        return walk_array(c, o, ptr, in, depth);
+    if (!json_is_object(o))
+        return 0;
+    json_t *v;
+    const char *t = type_of(o);
+    if (type_is(o, "Microsoft.Network/networkSecurityGroups") ||
+        json_is_array(pget(o, "securityRules")) ||
+        json_is_array(pget(o, "defaultSecurityRules")) ||
+        (json_is_string(pget(o, "securityRules")) && strncasecmp(t, "Microsoft.Network/networkSecurityGroups", 39) == 0))
+        return add_nsg(c, o, ptr, in);
+    if (type_is(o, "Microsoft.Network/networkSecurityGroups/securityRules")) {
+        az_child *ch = PUSH(c->a, c->child, c->nchild, c->capchild);
+        ch->name = jstr(o, "name");
+        ch->obj = o;
+        ch->ptr = ptr;
+        ch->in = in;
+        return 0;
+    }
+    if (type_is(o, "Microsoft.Network/networkInterfaces") ||
+        json_is_array(pget(o, "ipConfigurations")))
+        return add_nic(c, o, ptr, in);
+    if (type_is(o, "Microsoft.Network/virtualNetworks/subnets")) {
+        add_subnet(c, o);
+        return 0;
+    }
+    if (type_is(o, "Microsoft.Network/virtualNetworks") || json_is_object(pget(o, "addressSpace"))) {
+        size_t i;
+        json_t *sb;
+        json_array_foreach(pget(o, "subnets"), i, sb)
+            add_subnet(c, sb);
+        json_array_foreach(json_object_get(o, "resources"), i, sb)
+            add_subnet(c, sb);
+        return 0;
+    }
+    if ((v = json_object_get(o, "networkSecurityGroups")) && json_is_array(v)) {
+        json_t *first = json_array_get(v, 0);
+        if (json_is_object(first) && json_object_get(first, "effectiveSecurityRules"))
+            return add_effective(c, v, lg_arena_printf(c->a, "%s/networkSecurityGroups", ptr), in);
+        return walk_array(c, v, lg_arena_printf(c->a, "%s/networkSecurityGroups", ptr), in, depth);
+    }
+    if (json_object_get(o, "effectiveSecurityRules"))
+        return add_effective(c, o, ptr, in); /* one entry, no list around it */
+    if ((v = json_object_get(o, "value")) && json_is_array(v)) {
+        json_t *first = json_array_get(v, 0);
+        if (json_is_object(first) && json_object_get(first, "effectiveSecurityRules"))
+            return add_effective(c, v, lg_arena_printf(c->a, "%s/value", ptr), in);
+        return walk_array(c, v, lg_arena_printf(c->a, "%s/value", ptr), in, depth);
+    }
+    if ((v = json_object_get(o, "resources")) && json_is_array(v))
+        return walk_array(c, v, lg_arena_printf(c->a, "%s/resources", ptr), in, depth);
+    return 0;
+}
+
+/* Attach ARM top-level child rules ("nsg1/rule2", or expressions such as
+ * [concat(parameters('nsgName'), '/allow-es')]) to their NSG. */
+static void attach_children(az_ctx *c)
+{
+    for (size_t i = 0; i < c->nchild; i++) {
+        az_child *ch = &c->child[i];
+        const char *nm = ch->name ? ch->name : "securityRule";
+        const char *parent = NULL, *rule = nm;
+        if (!is_expr(nm)) {
+            const char *slash = strrchr(nm, '/');
+            if (slash) {
+                parent = lg_arena_strndup(c->a, nm, (size_t)(slash - nm));
+                rule = slash + 1;
+            }
+        } else {
+            const char *q = strstr(nm, "'/");
+            if (q) {
+                const char *end = strchr(q + 2, '\'');
+                rule = end ? lg_arena_strndup(c->a, q + 2, (size_t)(end - q - 2))
+                           : lg_arena_strdup(c->a, q + 2);
+            }
+        }
+        az_nsg *g = NULL;
+        size_t nsgs_in_file = 0;
+        az_nsg *only = NULL;
+        for (size_t k = 0; k < c->nnsg && !g; k++) {
+            az_nsg *x = c->nsg[k];
+            if (x->in != ch->in)
+                continue;
+            nsgs_in_file++;
+            only = x;
+            if (parent && strcasecmp(parent, x->name) == 0)
+                g = x;
+            else if (!parent && is_expr(nm) && is_expr(x->name)) {
+                size_t n = strlen(x->name);
+                char *inner = lg_arena_strndup(c->a, x->name + 1, n > 2 ? n - 2 : 0);
+                if (*inner && strstr(nm, inner))
+                    g = x;
+            }
+        }
+        if (!g && !parent && nsgs_in_file == 1)
+            g = only;
+        if (!g) {
+            const char *pn = parent ? parent : nm;
+            for (size_t k = 0; k < c->nnsg && !g; k++)
+                if (c->nsg[k]->in == ch->in && strcmp(c->nsg[k]->name, pn) == 0)
+                    g = c->nsg[k];
+            if (!g)
+                g = nsg_new(c, pn, NULL, ch->in, ch->ptr);
+        }
+        raw_add(c, g, ch->obj, ch->ptr, ch->in, false, false);
+        g->raw[g->nraw - 1].name = lg_arena_strdup(c->a, rule);
+        const char *cond = jstr(ch->obj, "condition");
+        if (cond)
+            g->raw[g->nraw - 1].cond = cond;
+    }
+}
+
+/* ---- rule parsing ----------------------------------------------------- */
+
+typedef struct az_fld {      /* where a field's errors point */
+    const nr_input *in;
+    const char *ptr;         /* the field's pointer */
+    const char *field;       /* its name, for messages */
+} az_fld;
+
+static bool looks_like_tag(const char *v, size_t len)
+{
+    if (!len || !isalpha((unsigned char)v[0]))
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (v[i] == '/' || v[i] == ':')
+            return false;
+    return true;
+}
+
+/* Union one address value (possibly comma separated) into *set. */
+static int addr_value(az_ctx *c, az_rule *ar, const az_fld *f, const char *v,
+                      lg_ivset *set)
+{
+    if (is_expr(v)) {
+        nr_rule_uncertain(c->s, &ar->r, "ARM expression in %s: %s", f->field, v);
+        *set = lg_ip_all();
+        return 0;
+    }
+    if (v[0] == '[')
+        v++; /* "[[" escapes a literal bracket */
+    const char *p = v;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        while (len && isspace((unsigned char)*p)) {
+            p++;
+            len--;
+        }
+        while (len && isspace((unsigned char)p[len - 1]))
+            len--;
+        lg_ivset x;
+        char *tok = lg_arena_strndup(c->a, p, len);
+        if (!len)
+            return nr_json_err(c->e, f->in, f->ptr, "expected an address prefix in %s, got an empty string", f->field);
+        if (strcmp(tok, "*") == 0 || strcasecmp(tok, "any") == 0 ||
+            strcmp(tok, "0.0.0.0/0") == 0)
+            x = lg_ip_all();
+        else if (strcasecmp(tok, "Internet") == 0)
+            x = c->internet;
+        else if (strcasecmp(tok, "VirtualNetwork") == 0)
+            x = c->vnet;
+        else if (strcasecmp(tok, "AzureLoadBalancer") == 0)
+            x = c->lb;
+        else if (lg_ip_parse_set(c->a, tok, len, &x, NULL))
+            ;
+        else if (looks_like_tag(tok, len)) {
+            nr_rule_uncertain(c->s, &ar->r, "unknown service tag '%s'", tok);
+            x = lg_ip_all();
+        } else
+            return nr_json_err(c->e, f->in, f->ptr,
+                               "expected a CIDR prefix, IP address or service tag in %s, got \"%s\"",
+                               f->field, tok);
+        *set = lg_ivset_union(c->a, *set, x);
+        if (!comma)
+            return 0;
+        p = comma + 1;
+    }
+}
+
+/* Union one port value ("*", "80", "9000-9300", "80,443") into *set. */
+static int port_value(az_ctx *c, az_rule *ar, const az_fld *f, json_t *jv,
+                      lg_ivset *set)
+{
+    char num[32];
+    const char *v;
+    if (json_is_integer(jv)) {
+        snprintf(num, sizeof num, "%lld", (long long)json_integer_value(jv));
+        v = num;
+    } else if (json_is_string(jv)) {
+        v = json_string_value(jv);
+    } else {
+        return nr_json_err(c->e, f->in, f->ptr, "expected %s to be a port or port range string", f->field);
+    }
+    if (is_expr(v)) {
+        nr_rule_uncertain(c->s, &ar->r, "ARM expression in %s: %s", f->field, v);
+        *set = lg_ivset_all(c->a, 65535);
+        return 0;
+    }
+    const char *p = v;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        lg_u128 lo, hi;
+        bool colon = memchr(p, ':', len) != NULL;
+        if (colon || !nr_port_range(p, len, &lo, &hi))
+            return nr_json_err(c->e, f->in, f->ptr,
+                               "expected a port, port range (\"9000-9300\") or \"*\" in %s, got \"%s\"",
+                               f->field, v);
+        *set = lg_ivset_union(c->a, *set, lg_ivset_range(c->a, lo, hi));
+        if (!comma)
+            return 0;
+        p = comma + 1;
+    }
+}
+
+/* A string-or-list pair such as sourcePortRange / sourcePortRanges.
+ * Returns 1 if anything was present, 0 if neither, -1 on error. */
+static int pair_values(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
+                       const nr_input *in, const char *one, const char *many,
+                       bool ports, lg_ivset *set)
+{
+    int found = 0;
+    json_t *v = json_object_get(p, one);
+    az_fld f = {in, lg_arena_printf(c->a, "%s/%s", pptr, one), one};
+    if (json_is_string(v) && json_string_length(v) == 0)
+        v = NULL; /* az writes "" when the plural form is used */
+    if (v && !json_is_null(v)) {
+        if (ports) {
+            if (port_value(c, ar, &f, v, set) < 0)
+                return -1;
+        } else {
+            if (!json_is_string(v))
+                return nr_json_err(c->e, in, f.ptr, "expected %s to be a string", one);
+            if (addr_value(c, ar, &f, json_string_value(v), set) < 0)
+                return -1;
+        }
+        found = 1;
+    }
+    v = json_object_get(p, many);
+    if (v && !json_is_null(v)) {
+        f.ptr = lg_arena_printf(c->a, "%s/%s", pptr, many);
+        f.field = many;
+        if (json_is_string(v) && is_expr(json_string_value(v))) {
+            nr_rule_uncertain(c->s, &ar->r, "ARM expression in %s: %s", many,
+                              json_string_value(v));
+            *set = ports ? lg_ivset_all(c->a, 65535) : lg_ip_all();
+            return 1;
+        }
+        if (!json_is_array(v))
+            return nr_json_err(c->e, in, f.ptr, "expected %s to be an array", many);
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x) {
+            az_fld fi = {in, lg_arena_printf(c->a, "%s/%zu", f.ptr, i), many};
+            if (ports) {
+                if (port_value(c, ar, &fi, x, set) < 0)
+                    return -1;
+            } else {
+                if (!json_is_string(x))
+                    return nr_json_err(c->e, in, fi.ptr, "expected %s entries to be strings", many);
+                if (addr_value(c, ar, &fi, json_string_value(x), set) < 0)
+                    return -1;
+            }
+            found = 1;
+        }
+    }
+    return found;
+}
+
+/* Application security groups of one side of a rule. */
+static int asg_values(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
+                      const nr_input *in, const char *key, lg_ivset *set)
+{
+    json_t *v = json_object_get(p, key);
+    if (!v || json_is_null(v))
+        return 0;
+    const char *kp = lg_arena_printf(c->a, "%s/%s", pptr, key);
+    if (json_is_string(v) && is_expr(json_string_value(v))) {
+        nr_rule_uncertain(c->s, &ar->r, "ARM expression in %s: %s", key, json_string_value(v));
+        *set = lg_ip_all();
+        return 1;
+    }
+    if (!json_is_array(v))
+        return nr_json_err(c->e, in, kp, "expected %s to be an array of {\"id\": ...}", key);
+    int found = 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x) {
+        const char *id = ref_id(x);
+        if (!id)
+            return nr_json_err(c->e, in, lg_arena_printf(c->a, "%s/%zu", kp, i),
+                               "expected an application security group reference {\"id\": ...}");
+        found = 1;
+        const az_asg *hit = NULL;
+        for (size_t k = 0; k < c->nasg && !hit; k++)
+            if (strcasecmp(c->asg[k].id, id) == 0 ||
+                (is_expr(id) && strcasecmp(ref_name(c->a, c->asg[k].id), ref_name(c->a, id)) == 0))
+                hit = &c->asg[k];
+        if (hit) {
+            *set = lg_ivset_union(c->a, *set, hit->ips);
+        } else {
+            nr_rule_uncertain(c->s, &ar->r, "ASG membership unknown: %s",
+                              is_expr(id) ? id : ref_name(c->a, id));
+            *set = lg_ip_all();
+        }
+    }
+    return found;
+}
+
+/* Source or destination addresses: prefixes, effective-rule expansions
+ * and ASGs, unioned. */
+static int side(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
+                const nr_input *in, bool effective, bool src, lg_ivset *set)
+{
+    *set = lg_ivset_empty;
+    const char *S = src ? "source" : "destination";
+    const char *exp = src ? "expandedSourceAddressPrefix" : "expandedDestinationAddressPrefix";
+    json_t *x = json_object_get(p, exp);
+    if (effective && json_is_array(x) && json_array_size(x) > 0) {
+        /* the tag as Azure resolved it for this NIC: exact */
+        size_t i;
+        json_t *v;
+        json_array_foreach(x, i, v) {
+            az_fld f = {in, lg_arena_printf(c->a, "%s/%s/%zu", pptr, exp, i), exp};
+            if (!json_is_string(v))
+                return nr_json_err(c->e, in, f.ptr, "expected %s entries to be strings", exp);
+            if (addr_value(c, ar, &f, json_string_value(v), set) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    char one[64], many[64], asg[64];
+    snprintf(one, sizeof one, "%sAddressPrefix", S);
+    snprintf(many, sizeof many, "%sAddressPrefixes", S);
+    snprintf(asg, sizeof asg, "%sApplicationSecurityGroups", S);
+    int a = pair_values(c, ar, p, pptr, in, one, many, false, set);
+    if (a < 0)
+        return -1;
+    int b = asg_values(c, ar, p, pptr, in, asg, set);
+    if (b < 0)
+        return -1;
+    if (!a && !b)
+        *set = lg_ip_all(); /* Azure requires one; absent reads as "*" */
+    return 0;
+}
+
+static int parse_protocol(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
+                          const nr_input *in)
+{
+    const char *fp = lg_arena_printf(c->a, "%s/protocol", pptr);
+    json_t *v = json_object_get(p, "protocol");
+    if (!v || json_is_null(v))
+        return nr_json_err(c->e, in, pptr, "expected a \"protocol\" (Tcp, Udp, Icmp, Esp, Ah or *)");
+    if (!json_is_string(v))
+        return nr_json_err(c->e, in, fp, "expected protocol to be a string (Tcp, Udp, Icmp, Esp, Ah or *)");
+    const char *s = json_string_value(v);
+    lg_ivset *m = &ar->r.m[NR_PROTO];
+    if (is_expr(s)) {
+        nr_rule_uncertain(c->s, &ar->r, "ARM expression in protocol: %s", s);
+        *m = lg_ivset_all(c->a, 255);
+    } else if (strcmp(s, "*") == 0 || strcasecmp(s, "All") == 0 || strcasecmp(s, "Any") == 0) {
+        *m = lg_ivset_all(c->a, 255);
+    } else if (strcasecmp(s, "Icmp") == 0) {
+        lg_iv iv[2] = {{1, 1}, {58, 58}};
+        *m = lg_ivset_from(c->a, iv, 2);
+    } else if (strcasecmp(s, "Tcp") == 0 || strcasecmp(s, "Udp") == 0 ||
+               strcasecmp(s, "Esp") == 0 || strcasecmp(s, "Ah") == 0) {
+        int n = nr_proto_number(s);
+        *m = lg_ivset_range(c->a, (lg_u128)n, (lg_u128)n);
+    } else {
+        return nr_json_err(c->e, in, fp,
+                           "expected protocol Tcp, Udp, Icmp, Esp, Ah or *, got \"%s\"", s);
+    }
+    return 0;
+}
+
+static int parse_rule(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
+{
+    const nr_input *in = raw->in;
+    json_t *o = raw->obj;
+    const char *pptr;
+    json_t *p = props(o, raw->ptr, &pptr, c->a);
+    az_rule *ar = &g->rules[g->n];
+    memset(ar, 0, sizeof *ar);
+    ar->seq = seq;
+    for (int d = 0; d < NR_NDIM; d++)
+        ar->r.m[d] = nr_dim_all(c->s, (nr_dim)d);
+    ar->r.in = in;
+    ar->r.ptr = raw->ptr;
+    ar->r.is_default = raw->is_default;
+
+    const char *name = raw->name ? raw->name : jstr(o, "name");
+    if (!name)
+        name = jstr(p, "name");
+    if (!name)
+        name = lg_arena_printf(c->a, "rule%zu", seq + 1);
+    if (raw->effective) {
+        /* "securityRules/allow-es" -> "allow-es" */
+        if (strncasecmp(name, "securityRules/", 14) == 0)
+            name += 14;
+        else if (strncasecmp(name, "defaultSecurityRules/", 21) == 0)
+            name += 21;
+    }
+    ar->r.name = lg_arena_strdup(c->a, name);
+    if (raw->cond && strcasecmp(raw->cond, "true") != 0)
+        nr_rule_uncertain(c->s, &ar->r, "deployed only if %s", raw->cond);
+
+    /* priority */
+    json_t *v = json_object_get(p, "priority");
+    const char *fp = lg_arena_printf(c->a, "%s/priority", pptr);
+    if (!v || json_is_null(v))
+        return nr_json_err(c->e, in, raw->ptr, "rule '%s': expected a \"priority\" (an integer 100-4096)", name);
+    if (json_is_integer(v)) {
+        json_int_t pr = json_integer_value(v);
+        if (pr < 0 || pr > 65535)
+            return nr_json_err(c->e, in, fp, "expected priority between 100 and 4096, got %lld", (long long)pr);
+        ar->r.priority = (long)pr;
+    } else if (json_is_string(v) && is_expr(json_string_value(v))) {
+        nr_rule_uncertain(c->s, &ar->r, "ARM expression in priority: %s", json_string_value(v));
+        ar->r.priority = -1; /* evaluated first: see the header */
+    } else if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        char *end;
+        long pr = strtol(s, &end, 10);
+        if (!*s || *end || pr < 0 || pr > 65535)
+            return nr_json_err(c->e, in, fp, "expected priority to be an integer 100-4096, got \"%s\"", s);
+        ar->r.priority = pr;
+    } else {
+        return nr_json_err(c->e, in, fp, "expected priority to be an integer 100-4096");
+    }
+
+    /* access */
+    v = json_object_get(p, "access");
+    fp = lg_arena_printf(c->a, "%s/access", pptr);
+    const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+    if (!v || json_is_null(v))
+        return nr_json_err(c->e, in, raw->ptr, "rule '%s': expected \"access\": \"Allow\" or \"Deny\"", name);
+    if (s && strcasecmp(s, "Allow") == 0)
+        ar->r.action = NR_ACCEPT;
+    else if (s && strcasecmp(s, "Deny") == 0)
+        ar->r.action = NR_DROP;
+    else if (is_expr(s)) {
+        nr_rule_uncertain(c->s, &ar->r, "ARM expression in access: %s", s);
+        ar->r.action = NR_ACCEPT;
+        ar->access_unknown = true;
+    } else if (s)
+        return nr_json_err(c->e, in, fp, "expected access \"Allow\" or \"Deny\", got \"%s\"", s);
+    else
+        return nr_json_err(c->e, in, fp, "expected access to be the string \"Allow\" or \"Deny\"");
+
+    /* direction */
+    v = json_object_get(p, "direction");
+    fp = lg_arena_printf(c->a, "%s/direction", pptr);
+    s = json_is_string(v) ? json_string_value(v) : NULL;
+    if (!v || json_is_null(v))
+        return nr_json_err(c->e, in, raw->ptr, "rule '%s': expected \"direction\": \"Inbound\" or \"Outbound\"", name);
+    if (s && strcasecmp(s, "Inbound") == 0)
+        ar->dir = AZ_IN;
+    else if (s && strcasecmp(s, "Outbound") == 0)
+        ar->dir = AZ_OUT;
+    else if (is_expr(s)) {
+        nr_rule_uncertain(c->s, &ar->r, "ARM expression in direction: %s", s);
+        ar->dir = AZ_BOTH;
+    } else if (s)
+        return nr_json_err(c->e, in, fp, "expected direction \"Inbound\" or \"Outbound\", got \"%s\"", s);
+    else
+        return nr_json_err(c->e, in, fp, "expected direction to be the string \"Inbound\" or \"Outbound\"");
+
+    if (parse_protocol(c, ar, p, pptr, in) < 0)
+        return -1;
+    lg_ivset ps = lg_ivset_empty;
+    int rc = pair_values(c, ar, p, pptr, in, "sourcePortRange", "sourcePortRanges", true, &ps);
+    if (rc < 0)
+        return -1;
+    ar->r.m[NR_SPORT] = rc ? ps : lg_ivset_all(c->a, 65535);
+    ps = lg_ivset_empty;
+    rc = pair_values(c, ar, p, pptr, in, "destinationPortRange", "destinationPortRanges", true, &ps);
+    if (rc < 0)
+        return -1;
+    ar->r.m[NR_DPORT] = rc ? ps : lg_ivset_all(c->a, 65535);
+    if (side(c, ar, p, pptr, in, raw->effective, true, &ar->r.m[NR_SRC]) < 0 ||
+        side(c, ar, p, pptr, in, raw->effective, false, &ar->r.m[NR_DST]) < 0)
+        return -1;
+    g->n++;
+    return 0;
+}
+
+/* The platform defaults, for a direction the export does not list. */
+static void synth_defaults(az_ctx *c, az_nsg *g, int dir)
+{
+    static const struct {
+        int dir;
+        const char *name;
+        long prio;
+        nr_action act;
+        int src, dst; /* 0 any, 1 vnet, 2 load balancer, 3 internet */
+    } defs[] = {
+        {AZ_IN, "AllowVnetInBound", 65000, NR_ACCEPT, 1, 1},
+        {AZ_IN, "AllowAzureLoadBalancerInBound", 65001, NR_ACCEPT, 2, 0},
+        {AZ_IN, "DenyAllInBound", 65500, NR_DROP, 0, 0},
+        {AZ_OUT, "AllowVnetOutBound", 65000, NR_ACCEPT, 1, 1},
+        {AZ_OUT, "AllowInternetOutBound", 65001, NR_ACCEPT, 0, 3},
+        {AZ_OUT, "DenyAllOutBound", 65500, NR_DROP, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++) {
+        if (defs[i].dir != dir)
+            continue;
+        az_rule *ar = &g->rules[g->n++];
+        memset(ar, 0, sizeof *ar);
+        ar->seq = (size_t)-1 / 2 + i;
+        ar->dir = dir;
+        for (int d = 0; d < NR_NDIM; d++)
+            ar->r.m[d] = nr_dim_all(c->s, (nr_dim)d);
+        ar->r.name = defs[i].name;
+        ar->r.priority = defs[i].prio;
+        ar->r.action = defs[i].act;
+        ar->r.is_default = true;
+        ar->r.in = g->in;
+        ar->r.ptr = g->ptr;
+        const lg_ivset sets[] = {lg_ip_all(), c->vnet, c->lb, c->internet};
+        ar->r.m[NR_SRC] = sets[defs[i].src];
+        ar->r.m[NR_DST] = sets[defs[i].dst];
+    }
+}
+
+static int cmp_rule(const void *x, const void *y)
+{
+    const az_rule *a = x, *b = y;
+    if (a->r.priority != b->r.priority)
+        return a->r.priority < b->r.priority ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int parse_nsg(az_ctx *c, az_nsg *g)
+{
+    g->rules = lg_arena_alloc(c->a, (g->nraw * 2 + 8) * sizeof *g->rules);
+    if (g->unknown) {
+        /* the rule list itself is undecidable: allow-or-deny everything */
+        az_rule *ar = &g->rules[g->n++];
+        memset(ar, 0, sizeof *ar);
+        for (int d = 0; d < NR_NDIM; d++)
+            ar->r.m[d] = nr_dim_all(c->s, (nr_dim)d);
+        ar->r.name = "securityRules";
+        ar->r.priority = -1;
+        ar->r.action = NR_ACCEPT;
+        ar->r.in = g->in;
+        ar->r.ptr = g->ptr;
+        ar->dir = AZ_BOTH;
+        ar->access_unknown = true;
+        ar->r.uncertain = g->unknown;
+    }
+    bool has_def[2] = {false, false};
+    for (size_t i = 0; i < g->nraw; i++) {
+        if (parse_rule(c, g, &g->raw[i], i) < 0)
+            return -1;
+        az_rule *ar = &g->rules[g->n - 1];
+        if (g->raw[i].is_default) {
+            if (ar->dir != AZ_OUT)
+                has_def[AZ_IN] = true;
+            if (ar->dir != AZ_IN)
+                has_def[AZ_OUT] = true;
+        }
+    }
+    for (int d = AZ_IN; d <= AZ_OUT; d++)
+        if (!has_def[d])
+            synth_defaults(c, g, d);
+    qsort(g->rules, g->n, sizeof *g->rules, cmp_rule);
+    return 0;
+}
+
+/* ---- emitting --------------------------------------------------------- */
+
+static void emit_rule(az_ctx *c, nr_layer *l, int ch, const az_rule *ar,
+                      nr_action act)
+{
+    nr_rule *r = nr_rule_add(c->s, l, ch);
+    *r = ar->r;
+    r->action = act;
+    if (!r->in)
+        r->in = l->in;
+}
+
+static void emit_layer(az_ctx *c, nr_resource *res, const az_nsg *g, int dir)
+{
+    nr_layer *l = nr_layer_add(c->s, res, g->name, g->in);
+    l->entry = nr_chain_add(c->s, l, dir == AZ_IN ? "Inbound" : "Outbound", NR_DROP,
+                            dir == AZ_IN ? "DenyAllInBound" : "DenyAllOutBound");
+    for (size_t i = 0; i < g->n; i++) {
+        const az_rule *ar = &g->rules[i];
+        if (ar->dir != dir && ar->dir != AZ_BOTH)
+            continue;
+        if (ar->access_unknown)
+            emit_rule(c, l, l->entry, ar, NR_DROP);
+        emit_rule(c, l, l->entry, ar, ar->r.action);
+    }
+}
+
+/* A level whose NSG is referenced but not among the inputs. */
+static void emit_missing(az_ctx *c, nr_resource *res, const char *ref,
+                         const nr_input *in)
+{
+    az_nsg g = {0};
+    az_rule ar;
+    memset(&ar, 0, sizeof ar);
+    for (int d = 0; d < NR_NDIM; d++)
+        ar.r.m[d] = nr_dim_all(c->s, (nr_dim)d);
+    g.name = ref_name(c->a, ref);
+    g.in = in;
+    ar.r.name = g.name;
+    ar.r.priority = -1;
+    ar.r.action = NR_ACCEPT;
+    ar.r.uncertain = lg_arena_printf(c->a, "NSG %s is not in the inputs", g.name);
+    ar.dir = AZ_BOTH;
+    ar.access_unknown = true;
+    g.rules = &ar;
+    g.n = 1;
+    emit_layer(c, res, &g, res->dir == NR_INBOUND ? AZ_IN : AZ_OUT);
+}
+
+static bool id_in(lg_arena *a, const char *id, char **list, size_t n)
+{
+    for (size_t i = 0; id && i < n; i++)
+        if (strcasecmp(id, list[i]) == 0 ||
+            ((is_expr(id) || is_expr(list[i])) &&
+             strcasecmp(ref_name(a, id), ref_name(a, list[i])) == 0))
+            return true;
+    return false;
+}
+
+/* Work out the subnet and NIC level of a configured NIC.  Returns false if
+ * no NSG guards it as far as the inputs say. */
+static bool resolve_nic(az_ctx *c, az_nic *n, const char **miss)
+{
+    miss[0] = miss[1] = NULL;
+    const char *subref = NULL;
+    for (size_t i = 0; i < c->nsubnet && n->subnet_id; i++)
+        if (strcasecmp(c->sub[i].id, n->subnet_id) == 0 ||
+            ((is_expr(n->subnet_id) || !strchr(c->sub[i].id, '/')) &&
+             strcasecmp(ref_name(c->a, c->sub[i].id), ref_name(c->a, n->subnet_id)) == 0))
+            subref = c->sub[i].nsg_ref;
+    az_nsg *sg = NULL, *ng = NULL;
+    for (size_t i = 0; i < c->nnsg; i++) {
+        az_nsg *g = c->nsg[i];
+        if (g->eff)
+            continue;
+        if (subref ? ref_matches(c->a, subref, g->id, g->name)
+                   : id_in(c->a, n->subnet_id, g->subnets, g->nsub))
+            sg = sg ? sg : g;
+        if (n->nsg_ref ? ref_matches(c->a, n->nsg_ref, g->id, g->name)
+                       : (n->id && id_in(c->a, n->id, g->nics, g->nnic)))
+            ng = ng ? ng : g;
+    }
+    if (!sg && !ng)
+        return false;
+    if (sg)
+        n->lv[0][n->nlv[0]++] = sg;
+    else
+        miss[0] = subref;
+    if (ng)
+        n->lv[1][n->nlv[1]++] = ng;
+    else
+        miss[1] = n->nsg_ref;
+    return true;
+}
+
+static void emit_nic(az_ctx *c, const az_nic *n, const char *const *miss)
+{
+    for (int dir = AZ_IN; dir <= AZ_OUT; dir++) {
+        nr_resource *r = nr_resource_add(c->s, n->name, "azure-nic", n->in,
+                                         dir == AZ_IN ? NR_INBOUND : NR_OUTBOUND);
+        r->platform = c->lb; /* the platform's health probes, not the Internet */
+        /* inbound: subnet then NIC; outbound: NIC then subnet */
+        for (int k = 0; k < 2; k++) {
+            int lv = dir == AZ_IN ? k : 1 - k;
+            if (miss[lv])
+                emit_missing(c, r, miss[lv], n->in);
+            for (size_t j = 0; j < n->nlv[lv]; j++)
+                emit_layer(c, r, n->lv[lv][j], dir);
+        }
+    }
+}
+
+int nr_azure_load(nr_snapshot *s, const nr_input *const *in, size_t n,
+                  const nr_opts *o, lg_err *e)
+{
+    az_ctx c = {.s = s, .a = &s->arena, .o = o, .e = e};
+    int rc = -1;
+    c.vnet = o ? o->vnet : lg_ivset_empty;
+    c.internet = lg_ivset_minus(c.a, lg_ip_all(), c.vnet);
+    if (!lg_ip_parse_set(c.a, "168.63.129.16/32", 16, &c.lb, NULL))
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        if (!in[i]->json || !item_is_azure(in[i]->json, 0)) {
+            rc = lg_err_at(e, in[i]->path, 1, 1,
+                           "expected an Azure export: an NSG (az network nsg show/list, "
+                           "REST or ARM template), effective rules or NIC/VNet data");
+            goto out;
+        }
+        if (walk(&c, in[i]->json, "", in[i], 0) < 0)
+            goto out;
+    }
+    attach_children(&c);
+    for (size_t i = 0; i < c.nnsg; i++)
+        if (parse_nsg(&c, c.nsg[i]) < 0)
+            goto out;
+
+    /* NICs with known NSG levels become layered resources */
+    size_t nnic = c.nnic;
+    for (size_t i = 0; i < nnic; i++) {
+        az_nic *nic = &c.nic[i];
+        const char *miss[2] = {NULL, NULL};
+        if (!nic->effective && !resolve_nic(&c, nic, miss))
+            continue;
+        for (int lv = 0; lv < 2; lv++)
+            for (size_t j = 0; j < nic->nlv[lv]; j++)
+                nic->lv[lv][j]->used = true;
+        emit_nic(&c, nic, miss);
+    }
+    for (size_t i = 0; i < c.nnsg; i++) {
+        az_nsg *g = c.nsg[i];
+        if (g->used)
+            continue;
+        for (int dir = AZ_IN; dir <= AZ_OUT; dir++) {
+            nr_resource *r = nr_resource_add(s, g->name, "azure-nsg", g->in,
+                                             dir == AZ_IN ? NR_INBOUND : NR_OUTBOUND);
+            r->platform = c.lb;
+            emit_layer(&c, r, g, dir);
+        }
+    }
+    rc = 0;
+out:
+    return rc;
+}
