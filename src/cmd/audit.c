@@ -178,11 +178,17 @@ static void print_sarif(const nr_report *r)
         const nr_finding *f = &r->f[i];
         if (f->change == NR_CH_FIXED)
             continue;
-        char msg[1024], logical[512];
-        snprintf(msg, sizeof msg, "%s: %s/%d (%s) %s to %zu public source block(s)%s%s",
+        char msg[1024], logical[512], srcs[256] = "";
+        for (size_t k = 0; k < f->ncidrs && k < 3; k++)
+            snprintf(srcs + strlen(srcs), sizeof srcs - strlen(srcs), "%s%s",
+                     k ? ", " : "", f->cidrs[k]);
+        if (f->ncidrs > 3)
+            snprintf(srcs + strlen(srcs), sizeof srcs - strlen(srcs), " and %zu more blocks",
+                     f->ncidrs - 3);
+        snprintf(msg, sizeof msg, "%s: %s/%d (%s) is %s from public sources %s%s%s",
                  f->res->name, proto_str(f->proto), f->port, f->service,
-                 f->unknown ? "possibly reachable" : "reachable", f->ncidrs,
-                 f->nrules ? " via " : "", f->nrules ? f->rules[0] : "");
+                 f->unknown ? "possibly reachable" : "reachable", srcs,
+                 f->nrules ? " via rule " : "", f->nrules ? f->rules[0] : "");
         snprintf(logical, sizeof logical, "%s/%s", f->res->name,
                  f->nrules ? f->rules[0] : "");
         char fp[512];
@@ -217,10 +223,9 @@ static void print_sarif(const nr_report *r)
                                 nr_rule_line(h->rule), h->rule->name)));
     }
     json_t *root = json_pack(
-        "{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:o}}, s:o}]}",
+        "{s:s, s:s, s:[{s:{s:{s:s, s:s, s:o}}, s:o}]}",
         "$schema", "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0",
-        "runs", "tool", "driver", "name", "leakguard", "version", "0.1.0",
-        "informationUri", "https://github.com/leakguard/leakguard", "rules", rules,
+        "runs", "tool", "driver", "name", "leakguard", "version", "0.1.0", "rules", rules,
         "results", results);
     json_dumpf(root, stdout, JSON_INDENT(2));
     fputc('\n', stdout);
