@@ -201,20 +201,26 @@ void nr_audit(const nr_snapshot *s, const nr_catalog *c, bool hygiene,
         if (r->dir != NR_INBOUND && r->dir != NR_FORWARD)
             continue;
         lg_arena_reset(&ev);
+        /* Real packets have both addresses in one family: a box pairing
+         * IPv4 sources with IPv6 destinations would be decided by nothing
+         * but a policy and invent findings. */
         nr_boxes region = {0};
         nr_box b = {0};
         for (int d = 0; d < NR_NDIM; d++)
             b.d[d] = lg_ivset_all(&ev, nr_dim_max((nr_dim)d));
-        b.d[NR_SRC] = lg_ip_public();
-        if (nt) {
-            b.d[NR_PROTO] = lg_ivset_range(&ev, 6, 6);
-            b.d[NR_DPORT] = lg_ivset_from(&ev, tcp, nt);
-            nr_boxes_push(&ev, &region, &b);
-        }
-        if (nu) {
-            b.d[NR_PROTO] = lg_ivset_range(&ev, 17, 17);
-            b.d[NR_DPORT] = lg_ivset_from(&ev, udp, nu);
-            nr_boxes_push(&ev, &region, &b);
+        for (int fam = 0; fam < 2; fam++) {
+            b.d[NR_SRC] = fam ? lg_ip_public_v6() : lg_ip_public_v4();
+            b.d[NR_DST] = fam ? lg_ip_v6() : lg_ip_v4();
+            if (nt) {
+                b.d[NR_PROTO] = lg_ivset_range(&ev, 6, 6);
+                b.d[NR_DPORT] = lg_ivset_from(&ev, tcp, nt);
+                nr_boxes_push(&ev, &region, &b);
+            }
+            if (nu) {
+                b.d[NR_PROTO] = lg_ivset_range(&ev, 17, 17);
+                b.d[NR_DPORT] = lg_ivset_from(&ev, udp, nu);
+                nr_boxes_push(&ev, &region, &b);
+            }
         }
         bool unc = nr_resource_uncertain(r);
         nr_result lo, hi;

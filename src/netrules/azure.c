@@ -18,9 +18,9 @@
  * layers in packet order (inbound: subnet then NIC; outbound: NIC then
  * subnet); NSGs used that way are not reported standalone.
  *
- * Address values: "*", "Any" and "0.0.0.0/0" mean every address of both
- * families (effective-rule exports render "*" as 0.0.0.0/0, so the literal
- * cannot be read as IPv4-only there); "Internet" is everything outside
+ * Address values: "*" and "Any" mean every address of both families;
+ * "0.0.0.0/0" is IPv4 only, as Azure applies it, except inside
+ * effective-rule exports, which render "*" as 0.0.0.0/0; "Internet" is everything outside
  * opts->vnet, "VirtualNetwork" is opts->vnet, "AzureLoadBalancer" is
  * 168.63.129.16/32.  Other service tags, ASGs without known members and
  * ARM expressions make the rule uncertain with that dimension = everything.
@@ -113,6 +113,7 @@ typedef struct az_ctx {
     const nr_opts *o;
     lg_err *e;
     lg_ivset vnet, internet, lb;
+    bool effective_side;     /* parsing addresses of an effective rule */
     az_nsg **nsg;
     size_t nnsg, capnsg;
     az_nic *nic;
@@ -710,7 +711,7 @@ static int addr_value(az_ctx *c, az_rule *ar, const az_fld *f, const char *v,
         if (!len)
             return nr_json_err(c->e, f->in, f->ptr, "expected an address prefix in %s, got an empty string", f->field);
         if (strcmp(tok, "*") == 0 || strcasecmp(tok, "any") == 0 ||
-            strcmp(tok, "0.0.0.0/0") == 0)
+            (c->effective_side && strcmp(tok, "0.0.0.0/0") == 0))
             x = lg_ip_all();
         else if (strcasecmp(tok, "Internet") == 0)
             x = c->internet;
@@ -870,6 +871,7 @@ static int side(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
                 const nr_input *in, bool effective, bool src, lg_ivset *set)
 {
     *set = lg_ivset_empty;
+    c->effective_side = effective;
     const char *S = src ? "source" : "destination";
     const char *exp = src ? "expandedSourceAddressPrefix" : "expandedDestinationAddressPrefix";
     json_t *x = json_object_get(p, exp);

@@ -279,9 +279,12 @@ static void eval_layer(ectx *c, nr_boxes in, nr_boxes *allowed, nr_boxes *denied
     else
         append(c, &ret, &inside);
     if (ret.n) {
-        /* entry chain without a verdict policy: nothing filters it */
-        tag(&ret, c->li, NULL, L->nchains ? &L->chains[L->entry] : NULL);
-        append(c, &a, &ret);
+        /* RETURN out of a built-in chain (or a GOTO that returns) applies
+         * that chain's policy, as the kernel does; an entry chain without
+         * a verdict policy filters nothing */
+        const nr_chain *ec = L->nchains ? &L->chains[L->entry] : NULL;
+        tag(&ret, c->li, NULL, ec);
+        append(c, ec && ec->policy == NR_DROP ? &d : &a, &ret);
     }
     for (size_t i = 0; i < veto.n && a.n; i++) {
         nr_boxes hit, rest;

@@ -168,6 +168,13 @@ static int walk_res(const nr_resource *r, const pkt *p0, unsigned world,
             t = p.v[NR_SPORT]; p.v[NR_SPORT] = p.v[NR_DPORT]; p.v[NR_DPORT] = t;
         }
         int v = walk(l, l->entry, &p, world, rule, pol);
+        if (v == V_RET) {
+            /* RETURN out of a built-in chain applies its policy (kernel) */
+            const nr_chain *ec = &l->chains[l->entry];
+            *rule = NULL;
+            *pol = ec;
+            v = ec->policy == NR_DROP ? V_DROP : V_ACCEPT;
+        }
         if (v == V_DROP)
             return V_DROP;
     }

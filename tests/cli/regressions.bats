@@ -1,0 +1,46 @@
+#!/usr/bin/env bats
+# One test per engine/audit bug fixed, on the real binary.
+
+setup() {
+    LEAKGUARD=${LEAKGUARD:-$BATS_TEST_DIRNAME/../../build/leakguard}
+    D=$BATS_TEST_DIRNAME/../data/regress
+}
+
+@test "RETURN or a returning goto out of INPUT applies the INPUT policy" {
+    run "$LEAKGUARD" flow "$D/return-in-input.rules" <<'EOF'
+tcp 52.1.2.3 40000 10.0.0.1 9200
+tcp 53.1.2.3 40000 10.0.0.1 9200
+tcp 53.2.2.3 40000 10.0.0.1 9200
+tcp 54.1.2.3 40000 10.0.0.1 9200
+EOF
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "$(printf 'deny\tpolicy')" ]
+    [ "${lines[1]}" = "$(printf 'deny\tCHECK:1')" ]
+    [ "${lines[2]}" = "$(printf 'deny\tpolicy')" ]
+    [ "${lines[3]}" = "$(printf 'allow\tINPUT:3')" ]
+    run "$LEAKGUARD" audit --output json "$D/return-in-input.rules"
+    # 52/8 and 53/8 are kept out by the policy; everything else gets in
+    [ "$(jq -r '.findings[] | select(.port==9200) | .state' <<<"$output")" = exposed ]
+    [[ "$(jq -r '.findings[] | select(.port==9200) | .sources | join(",")' <<<"$output")" != *52.0.0.0/8* ]]
+    [ "$(jq -r '.findings[] | select(.port==9200) | .public_addresses' <<<"$output")" = $((3702258432 - 2*16777216)) ]
+}
+
+@test "an undecidable DROP under an ACCEPT policy is unknown, in audit and in flow" {
+    run "$LEAKGUARD" audit --output json "$D/limit-drop.rules"
+    [ "$(jq -r '.findings[] | select(.port==9200) | .state' <<<"$output")" = unknown ]
+    [[ "$(jq -r '.findings[] | select(.port==9200) | .reason' <<<"$output")" == *"-m limit"* ]]
+    [ "$(jq -r '.findings[] | select(.port==9300) | .state' <<<"$output")" = exposed ]
+    run "$LEAKGUARD" flow "$D/limit-drop.rules" <<<'tcp 52.1.2.3 40000 10.0.0.1 9200'
+    [ "$output" = "$(printf 'unknown\tINPUT:1')" ]
+}
+
+@test "Azure 0.0.0.0/0 is IPv4 only (and * is both families)" {
+    run "$LEAKGUARD" audit --output json "$D/azure-v4-any.json"
+    [ "$(jq -c '.findings[] | select(.port==9200) | .sources' <<<"$output")" = '["0.0.0.0/0"]' ]
+    run "$LEAKGUARD" flow "$D/azure-v4-any.json" <<'EOF'
+tcp 2600::1 40000 fd00::4 9200
+tcp 52.1.2.3 40000 10.0.0.4 9200
+EOF
+    [ "${lines[0]}" = "$(printf 'deny\tDenyAllInBound')" ]
+    [ "${lines[1]}" = "$(printf 'allow\tallow-es-v4')" ]
+}
