@@ -52,6 +52,19 @@ static json_t *finding_json(const nr_finding *f)
         json_array_append_new(src, json_string(f->cidrs[i]));
     json_object_set_new(o, "sources", src);
     json_object_set_new(o, "public_addresses", json_integer((json_int_t)f->public_v4));
+    if (f->sports.n) {
+        json_t *sp = json_array();
+        for (uint32_t i = 0; i < f->sports.n; i++) {
+            char b[16];
+            unsigned lo = (unsigned)f->sports.iv[i].lo, hi = (unsigned)f->sports.iv[i].hi;
+            if (lo == hi)
+                snprintf(b, sizeof b, "%u", lo);
+            else
+                snprintf(b, sizeof b, "%u-%u", lo, hi);
+            json_array_append_new(sp, json_string(b));
+        }
+        json_object_set_new(o, "source_ports", sp);
+    }
     json_t *rules = json_array();
     for (size_t i = 0; i < f->nrules; i++)
         json_array_append_new(rules, json_string(f->rules[i]));
@@ -257,7 +270,22 @@ static void print_text(const nr_report *r, size_t nres, bool color)
             printf("%s%s", k ? "," : " ", f->cidrs[k]);
         if (f->ncidrs > 4)
             printf(",... (%zu blocks)", f->ncidrs);
-        printf(" [%llu public IPv4]", (unsigned long long)f->public_v4);
+        if (f->public_v4)
+            printf(" [%llu public IPv4]", (unsigned long long)f->public_v4);
+        else
+            printf(" [IPv6 only]");
+        if (f->sports.n) {
+            printf(" from source port%s", f->sports.n == 1 && f->sports.iv[0].lo == f->sports.iv[0].hi ? "" : "s");
+            for (uint32_t k = 0; k < f->sports.n && k < 4; k++) {
+                unsigned lo = (unsigned)f->sports.iv[k].lo, hi = (unsigned)f->sports.iv[k].hi;
+                if (lo == hi)
+                    printf("%s%u", k ? "," : " ", lo);
+                else
+                    printf("%s%u-%u", k ? "," : " ", lo, hi);
+            }
+            if (f->sports.n > 4)
+                printf(",...");
+        }
         if (f->nrules) {
             printf(" by ");
             for (size_t k = 0; k < f->nrules; k++)

@@ -86,6 +86,7 @@ static nr_severity severity(lg_ivset pub)
 /* The port's slice of an evaluation: public sources and deciding rules. */
 typedef struct slice {
     lg_ivset src;
+    lg_ivset sports;
     const char **rules;
     size_t nrules;
     const nr_rule *blame;
@@ -133,6 +134,7 @@ static slice take_slice(lg_arena *a, const nr_resource *r, const nr_boxes *allow
     if (sel.n && !s.nrules)
         add_name(a, &s.rules, &s.nrules, "unfiltered"); /* no layer at all */
     s.src = nr_boxes_project(a, &sel, NR_SRC);
+    s.sports = nr_boxes_project(a, &sel, NR_SPORT);
     if (r->platform.n)
         s.src = lg_ivset_minus(a, s.src, r->platform);
     return s;
@@ -261,6 +263,9 @@ void nr_audit(const nr_snapshot *s, const nr_catalog *c, bool hygiene,
             f->unknown = sl.src.n == 0;
             f->more_possible = sl.src.n && !lg_ivset_equal(sl.src, sh.src);
             f->sources = lg_ivset_copy(&out->arena, use->src);
+            if (!(use->sports.n == 1 && use->sports.iv[0].lo == 0 &&
+                  use->sports.iv[0].hi == 65535))
+                f->sports = lg_ivset_copy(&out->arena, use->sports);
             lg_ivset care = r->platform.n ? lg_ivset_minus(&ev, lg_ip_public(), r->platform)
                                           : lg_ip_public();
             f->cidrs = lg_ip_cidrs(&out->arena, f->sources, care, &f->ncidrs);

@@ -26,6 +26,7 @@ typedef struct nr_finding {
     const char *service, *title;
     bool unknown;              /* state: unknown (else exposed) */
     lg_ivset sources;          /* public sources: sure (exposed) or possible (unknown) */
+    lg_ivset sports;           /* client source ports, when not all (n==0: all) */
     char **cidrs;              /* minimal CIDR list of `sources` (public-exact) */
     size_t ncidrs;
     lg_u128 public_v4;         /* public IPv4 addresses among the sources */

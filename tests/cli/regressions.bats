@@ -44,3 +44,10 @@ EOF
     [ "${lines[0]}" = "$(printf 'deny\tDenyAllInBound')" ]
     [ "${lines[1]}" = "$(printf 'allow\tallow-es-v4')" ]
 }
+
+@test "an exposure that needs particular client source ports names them" {
+    run "$LEAKGUARD" audit --output json "$BATS_TEST_DIRNAME/../data/azure/source-port.json"
+    [ "$(jq -c '.findings[] | select(.port==9200) | .source_ports' <<<"$output")" = '["1024-65535"]' ]
+    run "$LEAKGUARD" audit --output json "$BATS_TEST_DIRNAME/../data/azure/incident.json"
+    [ "$(jq -c '.findings[] | select(.port==9200) | has("source_ports")' <<<"$output")" = false ]
+}
