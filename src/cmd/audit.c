@@ -122,6 +122,8 @@ static json_t *hyg_json(const nr_hyg *h)
     for (size_t i = 0; i < h->nby; i++)
         json_array_append_new(by, json_string(h->by[i] ? h->by[i] : "?"));
     json_object_set_new(o, "by", by);
+    if (h->nby_total > h->nby)
+        json_object_set_new(o, "by_count", json_integer((json_int_t)h->nby_total));
     if (h->rule->in)
         json_object_set_new(o, "file", json_string(h->rule->in->path));
     long line = nr_rule_line(h->rule);
@@ -311,8 +313,8 @@ static void print_text(const nr_report *r, size_t nres, bool color)
                                                 : "is redundant, covered by");
         for (size_t k = 0; k < h->nby && k < 5; k++)
             printf("%s%s", k ? ", " : " ", h->by[k] ? h->by[k] : "?");
-        if (h->nby > 5)
-            printf(", ...");
+        if (h->nby_total > 5)
+            printf(" and %zu more", h->nby_total - 5);
         putchar('\n');
     }
     printf("%zu finding%s (%zu critical, %zu high, %zu medium, %zu low) in %zu resource%s; "

@@ -33,13 +33,19 @@ static lg_arena_chunk *chunk_new(size_t need)
     return c;
 }
 
-void *lg_arena_alloc(lg_arena *a, size_t n)
+void *lg_arena_alloc_nz(lg_arena *a, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
     if (n == 0)
         n = 16;
     if (!a->head || a->used + n > a->head->size) {
-        lg_arena_chunk *c = chunk_new(n);
+        lg_arena_chunk *c = NULL;
+        if (a->spare && a->spare->size >= n) {
+            c = a->spare;
+            a->spare = c->next;
+        } else {
+            c = chunk_new(n);
+        }
         c->next = a->head;
         a->head = c;
         a->used = 0;
@@ -47,6 +53,12 @@ void *lg_arena_alloc(lg_arena *a, size_t n)
     void *p = a->head->data + a->used;
     a->used += n;
     a->total += n;
+    return p;
+}
+
+void *lg_arena_alloc(lg_arena *a, size_t n)
+{
+    void *p = lg_arena_alloc_nz(a, n);
     memset(p, 0, n);
     return p;
 }
@@ -81,27 +93,36 @@ char *lg_arena_printf(lg_arena *a, const char *fmt, ...)
 
 void lg_arena_reset(lg_arena *a)
 {
-    if (!a->head)
-        return;
-    /* keep the last (oldest) chunk: it is usually the small one */
+    /* all chunks go to the spare list; oversized ones (one huge request)
+     * are freed so a single spike is not kept for the arena's lifetime */
     lg_arena_chunk *c = a->head;
-    while (c->next) {
+    while (c) {
         lg_arena_chunk *n = c->next;
-        free(c);
+        if (c->size > 16 * CHUNK_MIN) {
+            free(c);
+        } else {
+            c->next = a->spare;
+            a->spare = c;
+        }
         c = n;
     }
-    a->head = c;
+    a->head = NULL;
     a->used = 0;
     a->total = 0;
 }
 
-void lg_arena_free(lg_arena *a)
+static void free_list(lg_arena_chunk *c)
 {
-    lg_arena_chunk *c = a->head;
     while (c) {
         lg_arena_chunk *n = c->next;
         free(c);
         c = n;
     }
+}
+
+void lg_arena_free(lg_arena *a)
+{
+    free_list(a->head);
+    free_list(a->spare);
     memset(a, 0, sizeof *a);
 }

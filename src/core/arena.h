@@ -9,6 +9,7 @@
 typedef struct lg_arena_chunk lg_arena_chunk;
 typedef struct lg_arena {
     lg_arena_chunk *head;
+    lg_arena_chunk *spare; /* chunks kept by reset for reuse */
     size_t used;        /* bytes used in head */
     size_t total;       /* bytes handed out since creation/reset */
 } lg_arena;
@@ -17,11 +18,14 @@ void lg_arena_init(lg_arena *a);
 /* Returns zeroed memory aligned to 16 bytes; aborts on out-of-memory
  * (the only sane reaction inside set arithmetic). */
 void *lg_arena_alloc(lg_arena *a, size_t n);
+/* Same, not zeroed: for arrays the caller fills completely (hot paths). */
+void *lg_arena_alloc_nz(lg_arena *a, size_t n);
 char *lg_arena_strdup(lg_arena *a, const char *s);
 char *lg_arena_strndup(lg_arena *a, const char *s, size_t n);
 char *lg_arena_printf(lg_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Frees all but the first chunk; previous pointers become invalid. */
+/* Forgets everything allocated; previous pointers become invalid.  The
+ * chunks are kept for reuse, so a reset-heavy loop makes no system calls. */
 void lg_arena_reset(lg_arena *a);
 void lg_arena_free(lg_arena *a);
 

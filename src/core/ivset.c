@@ -11,7 +11,7 @@ lg_ivset lg_ivset_range(lg_arena *a, lg_u128 lo, lg_u128 hi)
 {
     if (lo > hi)
         return lg_ivset_empty;
-    lg_iv *iv = lg_arena_alloc(a, sizeof *iv);
+    lg_iv *iv = lg_arena_alloc_nz(a, sizeof *iv);
     iv->lo = lo;
     iv->hi = hi;
     return (lg_ivset){1, iv};
@@ -34,7 +34,7 @@ lg_ivset lg_ivset_from(lg_arena *a, const lg_iv *in, size_t n)
 {
     if (n == 0)
         return lg_ivset_empty;
-    lg_iv *iv = lg_arena_alloc(a, n * sizeof *iv);
+    lg_iv *iv = lg_arena_alloc_nz(a, n * sizeof *iv);
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (in[i].lo <= in[i].hi)
@@ -77,7 +77,7 @@ lg_ivset lg_ivset_union(lg_arena *a, lg_ivset x, lg_ivset y)
         return y;
     if (y.n == 0)
         return x;
-    lg_iv *out = lg_arena_alloc(a, (x.n + y.n) * sizeof *out);
+    lg_iv *out = lg_arena_alloc_nz(a, (x.n + y.n) * sizeof *out);
     uint32_t n = 0, i = 0, j = 0;
     while (i < x.n || j < y.n) {
         const lg_iv *p;
@@ -106,7 +106,7 @@ lg_ivset lg_ivset_inter(lg_arena *a, lg_ivset x, lg_ivset y)
             return y;
         return lg_ivset_range(a, lo, hi);
     }
-    lg_iv *out = lg_arena_alloc(a, (x.n + y.n) * sizeof *out);
+    lg_iv *out = lg_arena_alloc_nz(a, (x.n + y.n) * sizeof *out);
     uint32_t n = 0, i = 0, j = 0;
     while (i < x.n && j < y.n) {
         lg_u128 lo = x.iv[i].lo > y.iv[j].lo ? x.iv[i].lo : y.iv[j].lo;
@@ -130,7 +130,7 @@ lg_ivset lg_ivset_minus(lg_arena *a, lg_ivset x, lg_ivset y)
         return x;
     if (!lg_ivset_intersects(x, y))
         return x;
-    lg_iv *out = lg_arena_alloc(a, (x.n + y.n) * sizeof *out);
+    lg_iv *out = lg_arena_alloc_nz(a, (x.n + y.n) * sizeof *out);
     uint32_t n = 0, j = 0;
     for (uint32_t i = 0; i < x.n; i++) {
         lg_u128 lo = x.iv[i].lo, hi = x.iv[i].hi;
@@ -232,7 +232,7 @@ lg_ivset lg_ivset_copy(lg_arena *a, lg_ivset x)
 {
     if (x.n == 0)
         return lg_ivset_empty;
-    lg_iv *iv = lg_arena_alloc(a, x.n * sizeof *iv);
+    lg_iv *iv = lg_arena_alloc_nz(a, x.n * sizeof *iv);
     memcpy(iv, x.iv, x.n * sizeof *iv);
     return (lg_ivset){x.n, iv};
 }

@@ -181,3 +181,209 @@ bool lg_json_locate(const char *text, size_t len, const char *pointer,
     *col = cl;
     return true;
 }
+
+/* ---- indexed lookups ------------------------------------------------------
+ * memo: pointer prefix -> offset of its value; for arrays also the offsets
+ * of every element (filled by one scan of the array).  Open addressing. */
+
+#include <stdint.h>
+#include <stdlib.h>
+
+typedef struct memo {
+    char *key;          /* pointer prefix, NULL = empty slot */
+    size_t off;         /* offset of the value */
+    size_t *elem;       /* arrays: element offsets, once scanned */
+    size_t nelem;
+} memo;
+
+struct lg_json_index {
+    const char *text;
+    size_t len;
+    size_t *nl;         /* offsets of newlines */
+    size_t nnl;
+    memo *tab;
+    size_t cap, used;
+};
+
+static uint64_t hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+static memo *find(lg_json_index *ix, const char *key, size_t n, bool add)
+{
+    if (add && (ix->used + 1) * 2 > ix->cap) {
+        size_t nc = ix->cap ? ix->cap * 2 : 256;
+        memo *nt = calloc(nc, sizeof *nt);
+        for (size_t i = 0; i < ix->cap; i++)
+            if (ix->tab[i].key) {
+                size_t j = hash(ix->tab[i].key, strlen(ix->tab[i].key)) & (nc - 1);
+                while (nt[j].key)
+                    j = (j + 1) & (nc - 1);
+                nt[j] = ix->tab[i];
+            }
+        free(ix->tab);
+        ix->tab = nt;
+        ix->cap = nc;
+    }
+    if (!ix->cap)
+        return NULL;
+    size_t j = hash(key, n) & (ix->cap - 1);
+    while (ix->tab[j].key) {
+        if (strlen(ix->tab[j].key) == n && memcmp(ix->tab[j].key, key, n) == 0)
+            return &ix->tab[j];
+        j = (j + 1) & (ix->cap - 1);
+    }
+    if (!add)
+        return NULL;
+    ix->tab[j].key = malloc(n + 1);
+    memcpy(ix->tab[j].key, key, n);
+    ix->tab[j].key[n] = 0;
+    ix->used++;
+    return &ix->tab[j];
+}
+
+lg_json_index *lg_json_index_new(const char *text, size_t len)
+{
+    lg_json_index *ix = calloc(1, sizeof *ix);
+    ix->text = text;
+    ix->len = len;
+    size_t cap = 1024;
+    ix->nl = malloc(cap * sizeof *ix->nl);
+    for (const char *p = text; (p = memchr(p, '\n', len - (size_t)(p - text))); p++) {
+        if (ix->nnl == cap)
+            ix->nl = realloc(ix->nl, (cap *= 2) * sizeof *ix->nl);
+        ix->nl[ix->nnl++] = (size_t)(p - text);
+    }
+    return ix;
+}
+
+void lg_json_index_free(lg_json_index *ix)
+{
+    if (!ix)
+        return;
+    for (size_t i = 0; i < ix->cap; i++) {
+        free(ix->tab[i].key);
+        free(ix->tab[i].elem);
+    }
+    free(ix->tab);
+    free(ix->nl);
+    free(ix);
+}
+
+/* Offset of the member/element `tok` inside the container at `off`. */
+static bool step(lg_json_index *ix, memo *m, const char *tok, size_t tl, size_t *out)
+{
+    cur c = {ix->text, ix->len, m->off};
+    ws(&c);
+    if (c.i >= c.n)
+        return false;
+    if (ix->text[c.i] == '[') {
+        if (!m->elem) { /* one scan of the whole array, remembered */
+            size_t cap = 16;
+            m->elem = malloc(cap * sizeof *m->elem);
+            c.i++;
+            ws(&c);
+            if (c.i < c.n && ix->text[c.i] != ']')
+                for (;;) {
+                    ws(&c);
+                    if (m->nelem == cap)
+                        m->elem = realloc(m->elem, (cap *= 2) * sizeof *m->elem);
+                    m->elem[m->nelem++] = c.i;
+                    if (!skip_value(&c, 0))
+                        break;
+                    ws(&c);
+                    if (c.i < c.n && ix->text[c.i] == ',')
+                        c.i++;
+                    else
+                        break;
+                }
+        }
+        size_t idx = 0;
+        for (size_t k = 0; k < tl; k++) {
+            if (tok[k] < '0' || tok[k] > '9' || idx > 100000000)
+                return false;
+            idx = idx * 10 + (size_t)(tok[k] - '0');
+        }
+        if (tl == 0 || idx >= m->nelem)
+            return false;
+        *out = m->elem[idx];
+        return true;
+    }
+    if (ix->text[c.i] != '{')
+        return false;
+    c.i++;
+    for (;;) {
+        ws(&c);
+        if (c.i >= c.n || ix->text[c.i] != '"')
+            return false;
+        size_t ks = c.i + 1;
+        if (!skip_string(&c))
+            return false;
+        size_t kl = c.i - 1 - ks;
+        ws(&c);
+        if (c.i >= c.n || ix->text[c.i] != ':')
+            return false;
+        c.i++;
+        ws(&c);
+        if (key_equals(ix->text + ks, kl, tok, tl)) {
+            *out = c.i;
+            return true;
+        }
+        if (!skip_value(&c, 0))
+            return false;
+        ws(&c);
+        if (c.i < c.n && ix->text[c.i] == ',')
+            c.i++;
+        else
+            return false;
+    }
+}
+
+bool lg_json_index_locate(lg_json_index *ix, const char *pointer, long *line,
+                          long *col)
+{
+    const char *p = pointer ? pointer : "";
+    memo *m = find(ix, "", 0, true);
+    if (m->key && m->off == 0 && ix->used == 1) {
+        cur c = {ix->text, ix->len, 0};
+        ws(&c);
+        m->off = c.i;
+    }
+    size_t plen = strlen(p);
+    size_t pos = 0;
+    while (pos < plen) {
+        if (p[pos] != '/')
+            return false;
+        const char *tok = p + pos + 1;
+        const char *end = memchr(tok, '/', plen - pos - 1);
+        size_t tl = end ? (size_t)(end - tok) : plen - pos - 1;
+        size_t next = pos + 1 + tl;
+        memo *child = find(ix, p, next, false);
+        if (!child) {
+            size_t off;
+            if (!step(ix, m, tok, tl, &off))
+                return false;
+            child = find(ix, p, next, true);
+            m = find(ix, p, pos, false); /* the table may have grown */
+            child->off = off;
+        }
+        m = child;
+        pos = next;
+    }
+    /* line = 1 + newlines before the offset */
+    size_t lo = 0, hi = ix->nnl;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ix->nl[mid] < m->off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *line = (long)lo + 1;
+    *col = (long)(m->off - (lo ? ix->nl[lo - 1] + 1 : 0)) + 1;
+    return true;
+}

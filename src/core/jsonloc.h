@@ -12,4 +12,14 @@
 bool lg_json_locate(const char *text, size_t len, const char *pointer,
                     long *line, long *col);
 
+/* Many lookups in one document (a line for every finding of a large
+ * export): an index that memoizes container offsets and array element
+ * starts, so each part of the text is scanned at most once overall instead
+ * of once per lookup. */
+typedef struct lg_json_index lg_json_index;
+lg_json_index *lg_json_index_new(const char *text, size_t len);
+bool lg_json_index_locate(lg_json_index *ix, const char *pointer, long *line,
+                          long *col);
+void lg_json_index_free(lg_json_index *ix);
+
 #endif

@@ -169,10 +169,13 @@ static void on_hygiene(void *vctx, const nr_layer *l, const nr_chain *c,
     size_t n = 0;
     while (by[n])
         n++;
-    h->by = lg_arena_alloc(&r->arena, (n + 1) * sizeof *h->by);
-    for (size_t i = 0; i < n; i++)
+    /* name the first few covering rules; the count says how many there are */
+    size_t keep = n < NR_HYG_BY_MAX ? n : NR_HYG_BY_MAX;
+    h->by = lg_arena_alloc(&r->arena, (keep + 1) * sizeof *h->by);
+    for (size_t i = 0; i < keep; i++)
         h->by[i] = by[i]->name;
-    h->nby = n;
+    h->nby = keep;
+    h->nby_total = n;
 }
 
 static bool hygiene_seen(const nr_report *out, const nr_layer *l)

@@ -49,9 +49,11 @@ typedef struct nr_hyg {
     const nr_chain *chain;
     const nr_rule *rule;
     const char *kind;          /* "shadowed" or "redundant" */
-    const char **by;
-    size_t nby;
+    const char **by;           /* the first NR_HYG_BY_MAX covering rules */
+    size_t nby, nby_total;
 } nr_hyg;
+
+#define NR_HYG_BY_MAX 8
 
 typedef struct nr_report {
     lg_arena arena;

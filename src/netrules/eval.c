@@ -30,7 +30,7 @@ void nr_boxes_push(lg_arena *a, nr_boxes *l, const nr_box *b)
 {
     if (l->n == l->cap) {
         size_t nc = l->cap ? l->cap * 2 : 8;
-        nr_box *nb = lg_arena_alloc(a, nc * sizeof *nb);
+        nr_box *nb = lg_arena_alloc_nz(a, nc * sizeof *nb);
         if (l->n)
             memcpy(nb, l->b, l->n * sizeof *nb);
         l->b = nb;
@@ -417,9 +417,13 @@ static bool box_subset(const lg_ivset *x, const lg_ivset *y)
     return true;
 }
 
-void nr_hygiene(lg_arena *a, const nr_layer *l, nr_hygiene_cb cb, void *ctx)
+void nr_hygiene(lg_arena *unused, const nr_layer *l, nr_hygiene_cb cb, void *ctx)
 {
+    (void)unused;
     nr_result scratch;
+    lg_arena tmp; /* one check's boxes; reset per rule keeps memory flat */
+    lg_arena_init(&tmp);
+    lg_arena *a = &tmp;
     for (size_t ci = 0; ci < l->nchains; ci++) {
         const nr_chain *ch = &l->chains[ci];
         hull *h = malloc((ch->n ? ch->n : 1) * sizeof *h);
@@ -430,7 +434,20 @@ void nr_hygiene(lg_arena *a, const nr_layer *l, nr_hygiene_cb cb, void *ctx)
             const nr_rule *r = &ch->rules[i];
             if (r->is_default || r->action == NR_NOP || rule_empty(r))
                 continue;
-            /* shadowed: covered by the union of earlier terminating rules */
+            /* shadowed: covered by one earlier terminating rule (cheap and
+             * the common case), else by the union of several */
+            size_t one = i;
+            for (size_t j = 0; j < i && one == i; j++)
+                if (terminates(&ch->rules[j]) && hull_overlap(&h[i], &h[j]) &&
+                    box_subset(r->m, ch->rules[j].m))
+                    one = j;
+            if (one < i) {
+                by[0] = &ch->rules[one];
+                by[1] = NULL;
+                cb(ctx, l, ch, r, "shadowed", by);
+                continue;
+            }
+            lg_arena_reset(a);
             memset(&scratch, 0, sizeof scratch);
             ectx c = {.a = a, .res = &scratch, .budget = 20000};
             nr_boxes rem = {0};
@@ -447,8 +464,9 @@ void nr_hygiene(lg_arena *a, const nr_layer *l, nr_hygiene_cb cb, void *ctx)
                     rem = rest;
                     by[nby++] = s;
                 }
-                if (rem.n > 256)
-                    break; /* too fragmented to decide cheaply: say nothing */
+                if (rem.n > 256 || nby > 64)
+                    break; /* too fragmented to decide cheaply: say nothing
+                              (sound: hygiene only reports what it proves) */
             }
             if (rem.n == 0 && !scratch.overflow) {
                 by[nby] = NULL;
@@ -476,4 +494,5 @@ void nr_hygiene(lg_arena *a, const nr_layer *l, nr_hygiene_cb cb, void *ctx)
         free(h);
         free(by);
     }
+    lg_arena_free(&tmp);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/jsonloc.h"
 #include "platforms.h"
 
 static const char *const fmt_names[] = {"auto", "azure", "aws", "gcp",
@@ -190,6 +191,7 @@ void nr_inputs_free(nr_inputs *ins)
         free((char *)ins->in[i].text);
         if (ins->in[i].json)
             json_decref(ins->in[i].json);
+        lg_json_index_free(ins->in[i].locidx);
     }
     free(ins->in);
     free(ins->fmt);

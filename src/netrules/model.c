@@ -235,8 +235,10 @@ long nr_rule_line(const nr_rule *rule)
     if (rule->line > 0)
         return rule->line;
     long line = 0, col = 0;
-    if (rule->in && rule->in->text && rule->ptr &&
-        lg_json_locate(rule->in->text, rule->in->len, rule->ptr, &line, &col))
-        return line;
-    return 0;
+    if (!rule->in || !rule->in->text || !rule->ptr)
+        return 0;
+    nr_input *in = (nr_input *)rule->in; /* only the cache is written */
+    if (!in->locidx)
+        in->locidx = lg_json_index_new(in->text, in->len);
+    return lg_json_index_locate(in->locidx, rule->ptr, &line, &col) ? line : 0;
 }

@@ -139,6 +139,8 @@ struct nr_input {
     const char *text;
     size_t len;
     json_t *json;
+    struct lg_json_index *locidx; /* lazily built by nr_rule_line (a cache:
+                                     filled even through const pointers) */
 };
 
 void nr_snapshot_init(nr_snapshot *s);

@@ -143,6 +143,26 @@ int main(void)
     CHECK(!lg_json_locate(doc, strlen(doc), "/zzz", &line, &col));
     CHECK(lg_json_locate(doc, strlen(doc), "", &line, &col) && line == 1 && col == 1);
 
+    /* the index answers exactly like the plain walk, for every pointer */
+    const char *big = "[\n {\"r\": [ {\"a\":1},\n  {\"a\": [2, {\"b\":3}]} ]},\n {\"r\": []},\n \"x\"\n]";
+    const char *ptrs[] = {"", "/0", "/0/r", "/0/r/0", "/0/r/1", "/0/r/1/a", "/0/r/1/a/1",
+                          "/0/r/1/a/1/b", "/1", "/1/r", "/1/r/0", "/2", "/3", "/0/zz", NULL};
+    lg_json_index *ix = lg_json_index_new(big, strlen(big));
+    int same = 1;
+    for (int round = 0; round < 2; round++) /* second round: from the memo */
+        for (int k = 0; ptrs[k]; k++) {
+            long l1 = 0, c1 = 0, l2 = 0, c2 = 0;
+            bool a = lg_json_locate(big, strlen(big), ptrs[k], &l1, &c1);
+            bool b = lg_json_index_locate(ix, ptrs[k], &l2, &c2);
+            if (a != b || l1 != l2 || c1 != c2) {
+                fprintf(stderr, "index differs at '%s': %d %ld:%ld vs %d %ld:%ld\n",
+                        ptrs[k], a, l1, c1, b, l2, c2);
+                same = 0;
+            }
+        }
+    lg_json_index_free(ix);
+    CHECK(same);
+
     lg_arena_free(&A);
     UNIT_DONE();
 }
