@@ -152,6 +152,15 @@ static int run_flows(const nr_resource *r, FILE *in)
     return rc;
 }
 
+/* "sg-0abc (web)" is also found as "sg-0abc": the id alone is what people
+ * type. */
+static bool name_matches(const char *name, const char *want)
+{
+    size_t n = strlen(want);
+    return strcmp(name, want) == 0 ||
+           (strncmp(name, want, n) == 0 && strncmp(name + n, " (", 2) == 0);
+}
+
 int cmd_flow(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -218,7 +227,7 @@ int cmd_flow(int argc, char **argv)
     for (size_t i = 0; i < s.n; i++) {
         if (s.res[i].dir != dir)
             continue;
-        if (resname && strcmp(s.res[i].name, resname) != 0)
+        if (resname && !name_matches(s.res[i].name, resname))
             continue;
         candidates++;
         if (!pick)

@@ -500,9 +500,11 @@ static int nacl_entry(aws_ctx *c, aws_nacl *n, json_t *en, const char *eptr)
         return -1;
     if (!has)
         return nr_json_err(c->e, in, eptr, "missing \"RuleNumber\": expected an integer");
-    if (num < 1 || num > 32767)
+    /* users number rules 1-32766; AWS's own `*` denies are 32767 (IPv4)
+     * and 32768 (IPv6, present once the VPC has an IPv6 block) */
+    if (num < 1 || num > 32768)
         return nr_json_err(c->e, in, lg_arena_printf(c->a, "%s/RuleNumber", eptr),
-                           "\"RuleNumber\": expected 1-32767, got %lld", num);
+                           "\"RuleNumber\": expected 1-32768, got %lld", num);
     json_t *eg = json_object_get(en, "Egress");
     if (!json_is_boolean(eg))
         return nr_json_err(c->e, in, eg ? lg_arena_printf(c->a, "%s/Egress", eptr) : eptr,
@@ -580,7 +582,7 @@ static int nacl_entry(aws_ctx *c, aws_nacl *n, json_t *en, const char *eptr)
     /* written as AWS states it; the reply layer is reversed by the engine */
     r.m[egress ? NR_DST : NR_SRC] = addr;
     r.priority = (long)num;
-    if (num == 32767) {
+    if (num >= 32767) {
         r.name = "*";
         r.is_default = true;
     } else {
@@ -597,7 +599,7 @@ static void nacl_finish(aws_ctx *c, aws_nacl *n, tlist *t)
     if (t->n)
         qsort(t->v, t->n, sizeof *t->v, cmp_tmpl);
     for (size_t i = 0; i < t->n; i++)
-        if (t->v[i].r.priority == 32767 && t->v[i].r.action == NR_DROP &&
+        if (t->v[i].r.priority >= 32767 && t->v[i].r.action == NR_DROP &&
             lg_ivset_equal(t->v[i].r.m[NR_PROTO], nr_dim_all(c->s, NR_PROTO)))
             return; /* an explicit `*` (the IPv6 one may be missing: the
                        chain policy, also named `*`, covers it) */

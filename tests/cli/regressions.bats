@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+bats_require_minimum_version 1.5.0
 # One test per engine/audit bug fixed, on the real binary.
 
 setup() {
@@ -50,4 +51,24 @@ EOF
     [ "$(jq -c '.findings[] | select(.port==9200) | .source_ports' <<<"$output")" = '["1024-65535"]' ]
     run "$LEAKGUARD" audit --output json "$BATS_TEST_DIRNAME/../data/azure/incident.json"
     [ "$(jq -c '.findings[] | select(.port==9200) | has("source_ports")' <<<"$output")" = false ]
+}
+
+@test "AWS NACL: the IPv6 default deny is rule 32768, accepted as '*'" {
+    run "$LEAKGUARD" audit --output json "$BATS_TEST_DIRNAME/../data/regress/nacl-32768.json"
+    [ "$status" -eq 1 ]
+    [ "$(jq -c '.findings[] | select(.port==9200) | .sources' <<<"$output")" = '["::/0"]' ]
+    run "$LEAKGUARD" flow "$BATS_TEST_DIRNAME/../data/regress/nacl-32768.json" <<<'tcp 2600::1 40000 2600:1::5 9300'
+    [ "$output" = "$(printf 'deny\tNACL inbound/*')" ]
+    run --separate-stderr "$LEAKGUARD" audit "$BATS_TEST_DIRNAME/../data/regress/nacl-32769-bad.json"
+    [ "$status" -eq 2 ]
+    [ -z "$output" ]
+    [[ "$stderr" == *"nacl-32769-bad.json:62:25: \"RuleNumber\": expected 1-32768, got 32769"* ]]
+}
+
+@test "flow --resource finds an AWS group by its id alone" {
+    run "$LEAKGUARD" flow --resource sg-00000000000009200 "$BATS_TEST_DIRNAME/../data/aws/moto-sgs.json" <<<'tcp 52.1.2.3 40000 10.0.0.4 9200'
+    [ "$status" -eq 0 ]
+    [ "$output" = "$(printf 'allow\tsg-00000000000009200:tcp/9200:0.0.0.0/0')" ]
+    run "$LEAKGUARD" flow --resource sg-000000000000092 "$BATS_TEST_DIRNAME/../data/aws/moto-sgs.json" <<<'tcp 52.1.2.3 40000 10.0.0.4 9200'
+    [ "$status" -eq 2 ]
 }
