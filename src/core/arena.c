@@ -63,6 +63,18 @@ void *lg_arena_alloc(lg_arena *a, size_t n)
     return p;
 }
 
+void *lg_arena_grow(lg_arena *a, void *arr, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return arr;
+    size_t nc = *cap ? *cap * 2 : 8;
+    void *p = lg_arena_alloc(a, nc * elem);
+    if (n)
+        memcpy(p, arr, n * elem);
+    *cap = nc;
+    return p;
+}
+
 char *lg_arena_strndup(lg_arena *a, const char *s, size_t n)
 {
     char *p = lg_arena_alloc(a, n + 1);

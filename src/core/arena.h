@@ -20,6 +20,10 @@ void lg_arena_init(lg_arena *a);
 void *lg_arena_alloc(lg_arena *a, size_t n);
 /* Same, not zeroed: for arrays the caller fills completely (hot paths). */
 void *lg_arena_alloc_nz(lg_arena *a, size_t n);
+/* Growable arrays in an arena: returns arr, or a copy with twice the
+ * capacity when n == *cap (the old storage is abandoned to the arena).
+ * Use: v = lg_arena_grow(a, v, &cap, n, sizeof *v); v[n++] = x; */
+void *lg_arena_grow(lg_arena *a, void *arr, size_t *cap, size_t n, size_t elem);
 char *lg_arena_strdup(lg_arena *a, const char *s);
 char *lg_arena_strndup(lg_arena *a, const char *s, size_t n);
 char *lg_arena_printf(lg_arena *a, const char *fmt, ...)

@@ -126,21 +126,8 @@ typedef struct az_ctx {
     size_t nchild, capchild;
 } az_ctx;
 
-/* Arena-backed growable arrays: old storage is abandoned, which is fine
- * because the whole arena goes with the snapshot. */
-static void *grow(lg_arena *a, void *arr, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return arr;
-    size_t nc = *cap ? *cap * 2 : 8;
-    void *p = lg_arena_alloc(a, nc * elem);
-    if (n)
-        memcpy(p, arr, n * elem);
-    *cap = nc;
-    return p;
-}
 #define PUSH(a, arr, n, cap) \
-    ((arr) = grow((a), (arr), &(cap), (n), sizeof *(arr)), &(arr)[(n)++])
+    ((arr) = lg_arena_grow((a), (arr), &(cap), (n), sizeof *(arr)), &(arr)[(n)++])
 
 /* ---- small JSON helpers ---------------------------------------------- */
 

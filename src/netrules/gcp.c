@@ -76,18 +76,6 @@ typedef struct ctx {
     size_t nnets, capnets;
 } ctx;
 
-/* Arena-backed growable array (old storage is abandoned in the arena). */
-static void *grow(lg_arena *a, void *arr, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return arr;
-    size_t nc = *cap ? *cap * 2 : 4;
-    void *p = lg_arena_alloc(a, nc * elem);
-    if (n)
-        memcpy(p, arr, n * elem);
-    *cap = nc;
-    return p;
-}
 
 static const char *type_name(const json_t *j)
 {
@@ -281,7 +269,7 @@ static size_t net_index(ctx *c, const char *project, size_t plen,
             strlen(c->nets[i].project) == plen &&
             strncmp(c->nets[i].project, project, plen) == 0)
             return i;
-    c->nets = grow(&c->tmp, c->nets, &c->capnets, c->nnets, sizeof *c->nets);
+    c->nets = lg_arena_grow(&c->tmp, c->nets, &c->capnets, c->nnets, sizeof *c->nets);
     gnet *g = &c->nets[c->nnets];
     memset(g, 0, sizeof *g);
     g->short_name = lg_arena_strdup(&c->s->arena, name);
@@ -312,7 +300,7 @@ static void net_target(ctx *c, const char ***list, size_t *n, size_t *cap,
     for (size_t i = 0; i < *n; i++)
         if (strcmp((*list)[i], name) == 0)
             return;
-    *list = grow(&c->tmp, *list, cap, *n, sizeof **list);
+    *list = lg_arena_grow(&c->tmp, *list, cap, *n, sizeof **list);
     (*list)[(*n)++] = name;
 }
 
@@ -330,7 +318,7 @@ static const char **strings(ctx *c, const json_t *a, size_t *n)
 
 static nr_rule *box_add(ctx *c, grule *g)
 {
-    g->boxes = grow(&c->tmp, g->boxes, &g->capboxes, g->nboxes, sizeof *g->boxes);
+    g->boxes = lg_arena_grow(&c->tmp, g->boxes, &g->capboxes, g->nboxes, sizeof *g->boxes);
     nr_rule *r = &g->boxes[g->nboxes++];
     memset(r, 0, sizeof *r);
     return r;
@@ -479,7 +467,7 @@ static int parse_rule(ctx *c, const nr_input *in, const json_t *o,
     if (egress && !has_dr)
         dsts = lg_ip_v4();
 
-    c->rules = grow(&c->tmp, c->rules, &c->caprules, c->nrules, sizeof *c->rules);
+    c->rules = lg_arena_grow(&c->tmp, c->rules, &c->caprules, c->nrules, sizeof *c->rules);
     grule *g = &c->rules[c->nrules];
     memset(g, 0, sizeof *g);
     g->seq = seq;

@@ -179,17 +179,6 @@ typedef struct ipt_table {
 
 enum { NOTE_NAT = 1, NOTE_RAWDROP = 2, NOTE_NOTRACK = 4 };
 
-static void *grow(lg_arena *a, void *arr, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return arr;
-    size_t nc = *cap ? *cap * 2 : 8;
-    void *p = lg_arena_alloc(a, nc * elem);
-    if (n)
-        memcpy(p, arr, n * elem);
-    *cap = nc;
-    return p;
-}
 
 static int chain_find(const ipt_table *t, const char *name)
 {
@@ -223,7 +212,7 @@ static bool table_builtin(const char *table, const char *name)
 static int chain_add(ipt_ctx *c, ipt_table *t, const char *name, bool builtin,
                      nr_action policy)
 {
-    t->chains = grow(&c->s->arena, t->chains, &t->cap, t->n, sizeof *t->chains);
+    t->chains = lg_arena_grow(&c->s->arena, t->chains, &t->cap, t->n, sizeof *t->chains);
     ipt_chain *ch = &t->chains[t->n];
     memset(ch, 0, sizeof *ch);
     ch->name = lg_arena_strdup(&c->s->arena, name);
@@ -1358,7 +1347,7 @@ static int load_one(ipt_ctx *c)
             continue;
         }
         ipt_chain *ch = &tb->chains[ci];
-        ch->rules = grow(&c->s->arena, ch->rules, &ch->cap, ch->n, sizeof *ch->rules);
+        ch->rules = lg_arena_grow(&c->s->arena, ch->rules, &ch->cap, ch->n, sizeof *ch->rules);
         memmove(&ch->rules[at + 1], &ch->rules[at], (ch->n - at) * sizeof *ch->rules);
         ch->n++;
         ipt_rule *ir = &ch->rules[at];

@@ -25,23 +25,11 @@ void nr_snapshot_free(nr_snapshot *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Grow an arena-backed array; old storage is simply abandoned. */
-static void *grow(lg_arena *a, void *arr, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return arr;
-    size_t nc = *cap ? *cap * 2 : 4;
-    void *p = lg_arena_alloc(a, nc * elem);
-    if (n)
-        memcpy(p, arr, n * elem);
-    *cap = nc;
-    return p;
-}
 
 nr_resource *nr_resource_add(nr_snapshot *s, const char *name, const char *kind,
                              const nr_input *in, nr_direction dir)
 {
-    s->res = grow(&s->arena, s->res, &s->cap, s->n, sizeof *s->res);
+    s->res = lg_arena_grow(&s->arena, s->res, &s->cap, s->n, sizeof *s->res);
     nr_resource *r = &s->res[s->n++];
     memset(r, 0, sizeof *r);
     r->name = lg_arena_strdup(&s->arena, name);
@@ -54,7 +42,7 @@ nr_resource *nr_resource_add(nr_snapshot *s, const char *name, const char *kind,
 nr_layer *nr_layer_add(nr_snapshot *s, nr_resource *r, const char *name,
                        const nr_input *in)
 {
-    r->layers = grow(&s->arena, r->layers, &r->cap, r->nlayers, sizeof *r->layers);
+    r->layers = lg_arena_grow(&s->arena, r->layers, &r->cap, r->nlayers, sizeof *r->layers);
     nr_layer *l = &r->layers[r->nlayers++];
     memset(l, 0, sizeof *l);
     l->name = lg_arena_strdup(&s->arena, name);
@@ -65,7 +53,7 @@ nr_layer *nr_layer_add(nr_snapshot *s, nr_resource *r, const char *name,
 int nr_chain_add(nr_snapshot *s, nr_layer *l, const char *name,
                  nr_action policy, const char *policy_name)
 {
-    l->chains = grow(&s->arena, l->chains, &l->cap, l->nchains, sizeof *l->chains);
+    l->chains = lg_arena_grow(&s->arena, l->chains, &l->cap, l->nchains, sizeof *l->chains);
     nr_chain *c = &l->chains[l->nchains];
     memset(c, 0, sizeof *c);
     c->name = lg_arena_strdup(&s->arena, name);
@@ -108,7 +96,7 @@ lg_ivset nr_dim_all(nr_snapshot *s, nr_dim d)
 nr_rule *nr_rule_add(nr_snapshot *s, nr_layer *l, int chain)
 {
     nr_chain *c = &l->chains[chain];
-    c->rules = grow(&s->arena, c->rules, &c->cap, c->n, sizeof *c->rules);
+    c->rules = lg_arena_grow(&s->arena, c->rules, &c->cap, c->n, sizeof *c->rules);
     nr_rule *r = &c->rules[c->n];
     memset(r, 0, sizeof *r);
     for (int d = 0; d < NR_NDIM; d++)

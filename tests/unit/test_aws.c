@@ -590,7 +590,7 @@ static void test_errors(void)
          "expected an IPv4 CIDR"},
         {"{\"NetworkAcls\":[{\"NetworkAclId\":\"acl-1\",\"Entries\":[{\"RuleNumber\":0,"
          "\"Protocol\":\"-1\",\"RuleAction\":\"allow\",\"Egress\":false,\"CidrBlock\":"
-         "\"0.0.0.0/0\"}]}]}", "expected 1-32767"},
+         "\"0.0.0.0/0\"}]}]}", "expected 1-32768"},
         {"{\"NetworkAcls\":[{\"NetworkAclId\":\"acl-1\",\"Entries\":[{\"RuleNumber\":1,"
          "\"Protocol\":\"-1\",\"RuleAction\":\"allow\",\"Egress\":false}]}]}",
          "exactly one of \"CidrBlock\""},

@@ -89,12 +89,12 @@ static void test_detect(void)
         "{\"foo\":1}",
     };
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
-        nr_input in = {"t", yes[i], strlen(yes[i]), json_loads(yes[i], 0, NULL)};
+        nr_input in = {.path = "t", .text = yes[i], .len = strlen(yes[i]), .json = json_loads(yes[i], 0, NULL)};
         CHECK(in.json && nr_azure_detect(&in));
         json_decref(in.json);
     }
     for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
-        nr_input in = {"t", no[i], strlen(no[i]), json_loads(no[i], 0, NULL)};
+        nr_input in = {.path = "t", .text = no[i], .len = strlen(no[i]), .json = json_loads(no[i], 0, NULL)};
         CHECK(in.json && !nr_azure_detect(&in));
         json_decref(in.json);
     }

@@ -410,14 +410,14 @@ static void test_detect_and_shapes(void)
         "[1,2]",
     };
     for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
-        nr_input in1 = {"x", other[i], strlen(other[i]), NULL};
+        nr_input in1 = {.path = "x", .text = other[i], .len = strlen(other[i])};
         json_error_t je;
         in1.json = json_loads(other[i], 0, &je);
         CHECK(in1.json != NULL);
         CHECK(!nr_gcp_detect(&in1));
         json_decref(in1.json);
     }
-    nr_input none = {"x", "*filter\n", 8, NULL};
+    nr_input none = {.path = "x", .text = "*filter\n", .len = 8};
     CHECK(!nr_gcp_detect(&none));
 
     /* several files, two networks: one resource set per network, rules of
