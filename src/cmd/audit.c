@@ -132,19 +132,25 @@ static json_t *hyg_json(const nr_hyg *h)
     return o;
 }
 
+/* One object per line, written as it is made: memory stays flat for a
+ * million findings, and `grep`/`jq -c` work line by line. */
 static void print_json(const nr_report *r, size_t nres)
 {
-    json_t *root = json_object(), *fs = json_array(), *hs = json_array();
-    for (size_t i = 0; i < r->n; i++)
-        json_array_append_new(fs, finding_json(&r->f[i]));
-    for (size_t i = 0; i < r->nh; i++)
-        json_array_append_new(hs, hyg_json(&r->h[i]));
-    json_object_set_new(root, "findings", fs);
-    json_object_set_new(root, "hygiene", hs);
-    json_object_set_new(root, "resources", json_integer((json_int_t)nres));
-    json_dumpf(root, stdout, JSON_INDENT(2));
-    fputc('\n', stdout);
-    json_decref(root);
+    fputs("{\"findings\": [", stdout);
+    for (size_t i = 0; i < r->n; i++) {
+        json_t *o = finding_json(&r->f[i]);
+        fputs(i ? ",\n  " : "\n  ", stdout);
+        json_dumpf(o, stdout, JSON_COMPACT);
+        json_decref(o);
+    }
+    fputs(r->n ? "\n ],\n \"hygiene\": [" : "],\n \"hygiene\": [", stdout);
+    for (size_t i = 0; i < r->nh; i++) {
+        json_t *o = hyg_json(&r->h[i]);
+        fputs(i ? ",\n  " : "\n  ", stdout);
+        json_dumpf(o, stdout, JSON_COMPACT);
+        json_decref(o);
+    }
+    printf("%s\n \"resources\": %zu}\n", r->nh ? "\n ]," : "],", nres);
 }
 
 static const char *sarif_level(const nr_finding *f)
