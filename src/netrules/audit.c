@@ -178,14 +178,6 @@ static void on_hygiene(void *vctx, const nr_layer *l, const nr_chain *c,
     h->nby_total = n;
 }
 
-static bool hygiene_seen(const nr_report *out, const nr_layer *l)
-{
-    for (size_t i = 0; i < out->nh; i++)
-        if (out->h[i].layer == l)
-            return true;
-    return false;
-}
-
 void nr_audit(const nr_snapshot *s, const nr_catalog *c, bool hygiene,
               nr_report *out)
 {
@@ -317,8 +309,7 @@ void nr_audit(const nr_snapshot *s, const nr_catalog *c, bool hygiene,
         if (hygiene) {
             hyg_ctx hx = {out, r};
             for (size_t li = 0; li < r->nlayers; li++)
-                if (!hygiene_seen(out, &r->layers[li])) /* layers may be shared */
-                    nr_hygiene(&ev, &r->layers[li], on_hygiene, &hx);
+                nr_hygiene(&r->layers[li], on_hygiene, &hx);
         }
     }
     free(tcp);

@@ -417,9 +417,8 @@ static bool box_subset(const lg_ivset *x, const lg_ivset *y)
     return true;
 }
 
-void nr_hygiene(lg_arena *unused, const nr_layer *l, nr_hygiene_cb cb, void *ctx)
+void nr_hygiene(const nr_layer *l, nr_hygiene_cb cb, void *ctx)
 {
-    (void)unused;
     nr_result scratch;
     lg_arena tmp; /* one check's boxes; reset per rule keeps memory flat */
     lg_arena_init(&tmp);

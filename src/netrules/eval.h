@@ -73,10 +73,11 @@ const char *nr_why_name(lg_arena *a, const nr_resource *r, int li, nr_why w);
 /* Rule hygiene for one chain: rules that can never match (fully covered by
  * earlier terminating rules) and rules made redundant by a later rule of
  * the same action with nothing in between.  Callback per finding; `by` is
- * the covering rule(s) (NULL-terminated).  Budget as above. */
+ * the covering rule(s) (NULL-terminated).  Bounded work per rule: it
+ * reports only what it proves. */
 typedef void (*nr_hygiene_cb)(void *ctx, const nr_layer *l, const nr_chain *c,
                               const nr_rule *rule, const char *kind,
                               const nr_rule *const *by);
-void nr_hygiene(lg_arena *a, const nr_layer *l, nr_hygiene_cb cb, void *ctx);
+void nr_hygiene(const nr_layer *l, nr_hygiene_cb cb, void *ctx);
 
 #endif
