@@ -20,6 +20,9 @@ typedef struct ectx {
     const nr_layer *L;
     int li;
     nr_mode mode;
+    /* protocols and destination ports the whole region can have: a rule
+     * missing them cannot touch any box, so it is skipped unseen */
+    lg_ivset env_proto, env_dport;
     nr_boxes *allowed, *denied, *veto;
     nr_result *res;
     long budget;
@@ -146,6 +149,11 @@ static void eval_chain(ectx *c, int ci, nr_boxes in, nr_boxes *ret)
         const nr_rule *r = &ch->rules[i];
         nr_boxes hit, rest;
         if (r->action == NR_NOP)
+            continue;
+        /* in a reversed layer the packet's destination port is the rule's
+         * source port */
+        if (!lg_ivset_intersects(r->m[NR_PROTO], c->env_proto) ||
+            !lg_ivset_intersects(r->m[c->L->reverse ? NR_SPORT : NR_DPORT], c->env_dport))
             continue;
         bool unc = r->uncertain && c->mode != NR_EXACT;
         if (unc) {
@@ -329,6 +337,8 @@ void nr_eval(lg_arena *a, const nr_resource *r, const nr_boxes *region,
             memset(b.why, 0, sizeof b.why);
             push(&c, &cur, &b);
         }
+    c.env_proto = nr_boxes_project(a, &cur, NR_PROTO);
+    c.env_dport = nr_boxes_project(a, &cur, NR_DPORT);
     size_t nl = r->nlayers < NR_MAXLAYERS ? r->nlayers : NR_MAXLAYERS;
     if (r->nlayers > NR_MAXLAYERS)
         out->overflow = true;
