@@ -22,11 +22,19 @@ count_unit() { # $1 = label, $2 = binary
 count_bats() { # $1 = label; env LEAKGUARD set
     local out
     out=$(bats --tap tests/cli 2>&1)
-    local p f s
+    local p f s plan
     p=$(printf '%s\n' "$out" | grep -c '^ok ' )
     s=$(printf '%s\n' "$out" | grep -c '^ok .* # skip')
     f=$(printf '%s\n' "$out" | grep -c '^not ok ')
     p=$((p - s))
+    # bats that dies before or while running reports nothing, which must
+    # never read as "0 failed": demand a plan and every planned result
+    plan=$(printf '%s\n' "$out" | sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' | head -1)
+    if [ -z "$plan" ] || [ "$plan" -eq 0 ] || [ $((p + s + f)) -ne "$plan" ]; then
+        echo "cli $1: bats did not run the suite (plan '${plan:-none}', $((p + s + f)) results):"
+        printf '%s\n' "$out" | tail -5 | sed 's/^/  /'
+        f=$((f + 1))
+    fi
     pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
     if [ "$f" != 0 ]; then
         failed+=("cli $1")
@@ -35,6 +43,12 @@ count_bats() { # $1 = label; env LEAKGUARD set
     printf '%s\n' "$out" | grep '# skip' | sed 's/^/  /'
     echo "cli $1: $p passed, $f failed, $s skipped"
 }
+
+# bats needs /dev/fd (process substitution); a minimal chroot's /dev may
+# lack the standard link to /proc/self/fd
+if [ ! -e /dev/fd ] && [ -d /proc/self/fd ] && [ "$(id -u)" -eq 0 ]; then
+    ln -s /proc/self/fd /dev/fd
+fi
 
 for build in build build/asan; do
     [ -x "$build/leakguard" ] || { echo "missing $build/leakguard (run make test)"; fail=$((fail+1)); continue; }
