@@ -19,7 +19,8 @@ typedef struct lg_rulesopt {
     {"forward", no_argument, 0, 0x103}
 
 #define LG_RULES_USAGE                                                        \
-    "  --format F          azure|aws|gcp|iptables|nft (default: detect)\n"   \
+    "  --format F          azure|aws|gcp|iptables|nft|terraform\n"       \
+    "                      (default: detect)\n"                          \
     "  --vnet CIDR         VNet/VPC address space (repeatable; default the\n" \
     "                      private ranges 10/8 172.16/12 192.168/16 100.64/10 fc00::/7)\n" \
     "  --public-iface IF   iptables/nft: the interface facing the Internet\n" \

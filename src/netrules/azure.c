@@ -672,12 +672,20 @@ static bool looks_like_tag(const char *v, size_t len)
     return true;
 }
 
+/* What an undecidable "[...]" value is: an ARM template expression, or a
+ * value a Terraform plan only knows after apply (see terraform.c). */
+static const char *expr_kind(const char *v)
+{
+    return strncmp(v, "[terraform:", 11) == 0 ? "Terraform value known only after apply"
+                                              : "ARM expression";
+}
+
 /* Union one address value (possibly comma separated) into *set. */
 static int addr_value(az_ctx *c, az_rule *ar, const az_fld *f, const char *v,
                       lg_ivset *set)
 {
     if (is_expr(v)) {
-        nr_rule_uncertain(c->s, &ar->r, "ARM expression in %s: %s", f->field, v);
+        nr_rule_uncertain(c->s, &ar->r, "%s in %s: %s", expr_kind(v), f->field, v);
         *set = lg_ip_all();
         return 0;
     }
@@ -737,7 +745,7 @@ static int port_value(az_ctx *c, az_rule *ar, const az_fld *f, json_t *jv,
         return nr_json_err(c->e, f->in, f->ptr, "expected %s to be a port or port range string", f->field);
     }
     if (is_expr(v)) {
-        nr_rule_uncertain(c->s, &ar->r, "ARM expression in %s: %s", f->field, v);
+        nr_rule_uncertain(c->s, &ar->r, "%s in %s: %s", expr_kind(v), f->field, v);
         *set = lg_ivset_all(c->a, 65535);
         return 0;
     }
@@ -786,8 +794,8 @@ static int pair_values(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
         f.ptr = lg_arena_printf(c->a, "%s/%s", pptr, many);
         f.field = many;
         if (json_is_string(v) && is_expr(json_string_value(v))) {
-            nr_rule_uncertain(c->s, &ar->r, "ARM expression in %s: %s", many,
-                              json_string_value(v));
+            nr_rule_uncertain(c->s, &ar->r, "%s in %s: %s",
+                              expr_kind(json_string_value(v)), many, json_string_value(v));
             *set = ports ? lg_ivset_all(c->a, 65535) : lg_ip_all();
             return 1;
         }
@@ -821,7 +829,8 @@ static int asg_values(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
         return 0;
     const char *kp = lg_arena_printf(c->a, "%s/%s", pptr, key);
     if (json_is_string(v) && is_expr(json_string_value(v))) {
-        nr_rule_uncertain(c->s, &ar->r, "ARM expression in %s: %s", key, json_string_value(v));
+        nr_rule_uncertain(c->s, &ar->r, "%s in %s: %s",
+                          expr_kind(json_string_value(v)), key, json_string_value(v));
         *set = lg_ip_all();
         return 1;
     }
@@ -902,7 +911,7 @@ static int parse_protocol(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
     const char *s = json_string_value(v);
     lg_ivset *m = &ar->r.m[NR_PROTO];
     if (is_expr(s)) {
-        nr_rule_uncertain(c->s, &ar->r, "ARM expression in protocol: %s", s);
+        nr_rule_uncertain(c->s, &ar->r, "%s in protocol: %s", expr_kind(s), s);
         *m = lg_ivset_all(c->a, 255);
     } else if (strcmp(s, "*") == 0 || strcasecmp(s, "All") == 0 || strcasecmp(s, "Any") == 0) {
         *m = lg_ivset_all(c->a, 255);
@@ -962,7 +971,8 @@ static int parse_rule(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
             return nr_json_err(c->e, in, fp, "expected priority between 100 and 4096, got %lld", (long long)pr);
         ar->r.priority = (long)pr;
     } else if (json_is_string(v) && is_expr(json_string_value(v))) {
-        nr_rule_uncertain(c->s, &ar->r, "ARM expression in priority: %s", json_string_value(v));
+        nr_rule_uncertain(c->s, &ar->r, "%s in priority: %s",
+                          expr_kind(json_string_value(v)), json_string_value(v));
         ar->r.priority = -1; /* evaluated first: see the header */
     } else if (json_is_string(v)) {
         const char *s = json_string_value(v);
@@ -986,7 +996,7 @@ static int parse_rule(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
     else if (s && strcasecmp(s, "Deny") == 0)
         ar->r.action = NR_DROP;
     else if (is_expr(s)) {
-        nr_rule_uncertain(c->s, &ar->r, "ARM expression in access: %s", s);
+        nr_rule_uncertain(c->s, &ar->r, "%s in access: %s", expr_kind(s), s);
         ar->r.action = NR_ACCEPT;
         ar->access_unknown = true;
     } else if (s)
@@ -1005,7 +1015,7 @@ static int parse_rule(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
     else if (s && strcasecmp(s, "Outbound") == 0)
         ar->dir = AZ_OUT;
     else if (is_expr(s)) {
-        nr_rule_uncertain(c->s, &ar->r, "ARM expression in direction: %s", s);
+        nr_rule_uncertain(c->s, &ar->r, "%s in direction: %s", expr_kind(s), s);
         ar->dir = AZ_BOTH;
     } else if (s)
         return nr_json_err(c->e, in, fp, "expected direction \"Inbound\" or \"Outbound\", got \"%s\"", s);

@@ -12,7 +12,7 @@
 #include "platforms.h"
 
 static const char *const fmt_names[] = {"auto", "azure", "aws", "gcp",
-                                        "iptables", "nft"};
+                                        "iptables", "nft", "terraform"};
 
 int nr_format_parse(const char *name)
 {
@@ -121,7 +121,9 @@ static int add_input(nr_inputs *ins, const char *name, char *text, size_t len,
                          "unknown format: expected JSON (Azure, AWS, GCP, nft -j) "
                          "or iptables-save text (use --format to say which)");
     }
-    if (nr_nft_detect(in))
+    if (nr_tf_detect(in))
+        ins->fmt[i] = NR_FMT_TERRAFORM;
+    else if (nr_nft_detect(in))
         ins->fmt[i] = NR_FMT_NFT;
     else if (nr_aws_detect(in))
         ins->fmt[i] = NR_FMT_AWS;
@@ -133,7 +135,8 @@ static int add_input(nr_inputs *ins, const char *name, char *text, size_t len,
         return lg_err_at(e, name, 1, 1,
                          "unknown JSON document: expected an Azure NSG/ARM export, "
                          "AWS describe-security-groups/-network-acls, GCP "
-                         "firewall-rules list or nft -j list ruleset "
+                         "firewall-rules list, nft -j list ruleset or "
+                         "terraform show -json "
                          "(use --format to say which)");
     return 0;
 }
@@ -142,10 +145,11 @@ static int dispatch(nr_snapshot *s, nr_inputs *ins, const nr_opts *o, lg_err *e)
 {
     static int (*const loaders[])(nr_snapshot *, const nr_input *const *, size_t,
                                   const nr_opts *, lg_err *) = {
-        NULL, nr_azure_load, nr_aws_load, nr_gcp_load, nr_ipt_load, nr_nft_load};
+        NULL, nr_azure_load, nr_aws_load, nr_gcp_load, nr_ipt_load, nr_nft_load,
+        nr_tf_load};
     const nr_input **group = calloc(ins->n + 1, sizeof *group);
     int rc = 0;
-    for (int f = NR_FMT_AZURE; f <= NR_FMT_NFT && rc == 0; f++) {
+    for (int f = NR_FMT_AZURE; f <= NR_FMT_TERRAFORM && rc == 0; f++) {
         size_t m = 0;
         for (size_t i = 0; i < ins->n; i++)
             if (ins->fmt[i] == f)

@@ -6,7 +6,8 @@
 #include "model.h"
 
 typedef enum nr_format {
-    NR_FMT_AUTO = 0, NR_FMT_AZURE, NR_FMT_AWS, NR_FMT_GCP, NR_FMT_IPT, NR_FMT_NFT
+    NR_FMT_AUTO = 0, NR_FMT_AZURE, NR_FMT_AWS, NR_FMT_GCP, NR_FMT_IPT, NR_FMT_NFT,
+    NR_FMT_TERRAFORM
 } nr_format;
 
 /* "azure" ... -> format; NR_FMT_AUTO for "auto"; -1 if unknown. */

@@ -35,4 +35,10 @@ bool nr_nft_detect(const nr_input *in);   /* JSON: nft -j list ruleset */
 int nr_nft_load(nr_snapshot *s, const nr_input *const *in, size_t n,
                 const nr_opts *o, lg_err *e);
 
+/* JSON: `terraform show -json` of a plan or of the state; converted to the
+ * Azure/AWS/GCP shapes above and read by those readers. */
+bool nr_tf_detect(const nr_input *in);
+int nr_tf_load(nr_snapshot *s, const nr_input *const *in, size_t n,
+               const nr_opts *o, lg_err *e);
+
 #endif
