@@ -197,7 +197,8 @@ void lg_ip_format(lg_u128 v, char *buf, size_t len)
 /* ---- minimal CIDR cover with don't-care --------------------------------- */
 
 typedef struct {
-    lg_arena *a;
+    lg_arena *a;        /* the result strings */
+    lg_arena *tmp;      /* intermediate sets, freed on return */
     lg_ivset set, care;
     char **out;
     size_t n, cap;
@@ -223,9 +224,9 @@ static void emit(cover_ctx *c, lg_u128 base, int bits)
 static void cover(cover_ctx *c, lg_u128 base, int bits)
 {
     lg_u128 hi = base | ~mask_hi(bits);
-    lg_ivset blk = lg_ivset_range(c->a, base, hi);
-    lg_ivset cared = lg_ivset_inter(c->a, blk, c->care);
-    lg_ivset want = lg_ivset_inter(c->a, cared, c->set);
+    lg_ivset blk = lg_ivset_range(c->tmp, base, hi);
+    lg_ivset cared = lg_ivset_inter(c->tmp, blk, c->care);
+    lg_ivset want = lg_ivset_inter(c->tmp, cared, c->set);
     if (want.n == 0)
         return;                         /* nothing wanted in this block */
     if (lg_ivset_subset(cared, c->set)) {
@@ -240,17 +241,20 @@ static void cover(cover_ctx *c, lg_u128 base, int bits)
 
 char **lg_ip_cidrs(lg_arena *a, lg_ivset set, lg_ivset care, size_t *count)
 {
-    cover_ctx c = {a, set, care, NULL, 0, 0};
+    lg_arena tmp;
+    lg_arena_init(&tmp);
+    cover_ctx c = {a, &tmp, set, care, NULL, 0, 0};
     /* IPv4 from ::ffff:0.0.0.0/96 so blocks print as IPv4 prefixes; IPv6
      * from ::/0 (its blocks never cover the mapped range: cared excludes it) */
     lg_ivset v4 = lg_ip_v4();
-    lg_ivset care4 = lg_ivset_inter(a, care, v4);
-    lg_ivset care6 = lg_ivset_minus(a, care, v4);
+    lg_ivset care4 = lg_ivset_inter(&tmp, care, v4);
+    lg_ivset care6 = lg_ivset_minus(&tmp, care, v4);
     c.care = care4;
     cover(&c, LG_V4(0), 96);
     c.care = care6;
     if (care6.n)
         cover(&c, 0, 0);
+    lg_arena_free(&tmp);
     if (count)
         *count = c.n;
     if (!c.out) {

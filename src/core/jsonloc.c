@@ -101,6 +101,19 @@ static bool key_equals(const char *key, size_t kl, const char *tok, size_t tl)
     return i == kl && j == tl;
 }
 
+size_t lg_json_value_end(const char *text, size_t len, size_t off)
+{
+    cur c = {text, len, off};
+    return skip_value(&c, 0) ? c.i : 0;
+}
+
+size_t lg_json_skip_ws(const char *text, size_t len, size_t off)
+{
+    cur c = {text, len, off};
+    ws(&c);
+    return c.i;
+}
+
 bool lg_json_locate(const char *text, size_t len, const char *pointer,
                     long *line, long *col)
 {

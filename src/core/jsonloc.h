@@ -12,6 +12,13 @@
 bool lg_json_locate(const char *text, size_t len, const char *pointer,
                     long *line, long *col);
 
+/* Offset just past the JSON value that starts at or after `off` (leading
+ * whitespace skipped), or 0 if there is no well-formed-looking value.  Used
+ * to cut a large top-level array into elements without parsing it. */
+size_t lg_json_value_end(const char *text, size_t len, size_t off);
+/* First offset at or after `off` that is not JSON whitespace. */
+size_t lg_json_skip_ws(const char *text, size_t len, size_t off);
+
 /* Many lookups in one document (a line for every finding of a large
  * export): an index that memoizes container offsets and array element
  * starts, so each part of the text is scanned at most once overall instead

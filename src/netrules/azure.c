@@ -531,8 +531,9 @@ static int walk_array(az_ctx *c, json_t *arr, const char *ptr,
 {
     size_t i;
     json_t *v;
+    size_t base = depth == 0 ? in->array_base : 0; /* a streamed batch */
     json_array_foreach(arr, i, v) {
-        if (walk(c, v, lg_arena_printf(c->a, "%s/%zu", ptr, i), in, depth + 1) < 0)
+        if (walk(c, v, lg_arena_printf(c->a, "%s/%zu", ptr, base + i), in, depth + 1) < 0)
             return -1;
     }
     return 0;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../core/jsonloc.h"
 #include "platforms.h"
@@ -69,18 +70,132 @@ out:
     return buf;
 }
 
+/* ---- streaming large NSG lists ---------------------------------------------
+ * A subscription-wide `az network nsg list` can be hundreds of MB; as one
+ * jansson document it takes several times that in memory.  When the only
+ * Azure input is a top-level array of plain NSGs (nothing to join across
+ * elements), it is parsed and read a batch of elements at a time.  Anything
+ * else falls back to parsing the whole document, so the result is the same
+ * either way. */
+
+#define STREAM_MIN_BYTES ((size_t)32 << 20)
+#define STREAM_BATCH_BYTES ((size_t)4 << 20)
+
+static size_t stream_min(void)
+{
+    const char *v = getenv("LG_STREAM_BYTES"); /* tests force streaming */
+    return v && *v ? (size_t)strtoull(v, NULL, 10) : STREAM_MIN_BYTES;
+}
+
+static int json_error(lg_err *e, const nr_input *in, size_t off, const json_error_t *je)
+{
+    /* jansson counts from `off`: translate to the whole file */
+    long line = je->line, col = je->column > 0 ? je->column : 1;
+    size_t bol = 0;
+    for (size_t q = 0; q < off; q++)
+        if (in->text[q] == '\n') {
+            line++;
+            bol = q + 1;
+        }
+    if (je->line <= 1)
+        col += (long)(off - bol);
+    return lg_err_at(e, in->path, line, col, "invalid JSON: %s", je->text);
+}
+
+/* A standalone NSG: its own rules, nothing another element must join. */
+static bool plain_nsg(json_t *o)
+{
+    if (!json_is_object(o))
+        return false;
+    json_t *p = json_object_get(o, "properties");
+    json_t *where = json_is_object(p) ? p : o;
+    const char *type = json_string_value(json_object_get(o, "type"));
+    if (type && strcasecmp(type, "Microsoft.Network/networkSecurityGroups") != 0)
+        return false;
+    return (json_is_array(json_object_get(where, "securityRules")) ||
+            json_is_array(json_object_get(where, "defaultSecurityRules"))) &&
+           !json_object_get(o, "effectiveSecurityRules") &&
+           !json_object_get(where, "ipConfigurations") && !json_object_get(o, "resources");
+}
+
+static int parse_whole(nr_input *in, lg_err *e)
+{
+    size_t k = lg_json_skip_ws(in->text, in->len, 0);
+    json_error_t je;
+    in->json = json_loadb(in->text + k, in->len - k, JSON_REJECT_DUPLICATES, &je);
+    return in->json ? 0 : json_error(e, in, k, &je);
+}
+
+/* 1: streamed; 0: not a plain NSG list after all (nothing added to s);
+ * -1: error. */
+static int stream_azure(nr_snapshot *s, nr_input *in, const nr_opts *o, lg_err *e)
+{
+    const char *t = in->text;
+    size_t len = in->len, pos = lg_json_skip_ws(t, len, 0) + 1, index = 0;
+    pos = lg_json_skip_ws(t, len, pos);
+    bool done = pos < len && t[pos] == ']';
+    while (!done) {
+        json_t *batch = json_array();
+        size_t base = index, bytes = 0;
+        while (!done && bytes < STREAM_BATCH_BYTES) {
+            size_t st = lg_json_skip_ws(t, len, pos);
+            size_t en = lg_json_value_end(t, len, st);
+            json_error_t je;
+            json_t *el = en ? json_loadb(t + st, en - st, JSON_REJECT_DUPLICATES, &je) : NULL;
+            if (!el) {
+                json_decref(batch);
+                if (parse_whole(in, e) < 0) /* the whole-document error */
+                    return -1;
+                json_decref(in->json);
+                in->json = NULL;
+                return lg_err_at(e, in->path, 0, 0, "invalid JSON in element %zu", index);
+            }
+            if (!plain_nsg(el)) {
+                json_decref(el);
+                json_decref(batch);
+                return 0;
+            }
+            json_array_append_new(batch, el);
+            index++;
+            bytes += en - st;
+            pos = lg_json_skip_ws(t, len, en);
+            if (pos < len && t[pos] == ',') {
+                pos++;
+            } else if (pos < len && t[pos] == ']') {
+                done = true;
+            } else {
+                json_decref(batch);
+                return parse_whole(in, e) < 0 ? -1
+                       : lg_err_at(e, in->path, 0, 0, "expected ',' or ']' after element %zu", index);
+            }
+        }
+        in->json = batch;
+        in->array_base = base;
+        const nr_input *one = in;
+        int rc = nr_azure_load(s, &one, 1, o, e);
+        in->json = NULL;
+        in->array_base = 0;
+        json_decref(batch);
+        if (rc < 0)
+            return -1;
+    }
+    return 1;
+}
+
 static int add_input(nr_inputs *ins, const char *name, char *text, size_t len,
                      nr_format force, lg_err *e)
 {
     size_t i = ins->n;
     ins->in = realloc(ins->in, (i + 1) * sizeof *ins->in);
     ins->fmt = realloc(ins->fmt, (i + 1) * sizeof *ins->fmt);
+    ins->stream = realloc(ins->stream, (i + 1) * sizeof *ins->stream);
     nr_input *in = &ins->in[i];
     memset(in, 0, sizeof *in);
     in->path = strdup(name);
     in->text = text;
     in->len = len;
     ins->fmt[i] = NR_FMT_AUTO;
+    ins->stream[i] = false;
     ins->n++;
 
     size_t k = 0;
@@ -94,6 +209,20 @@ static int add_input(nr_inputs *ins, const char *name, char *text, size_t len,
     bool looks_json = text[k] == '{' || text[k] == '[';
     if (force == NR_FMT_IPT)
         looks_json = false;
+    if (looks_json && text[k] == '[' && len >= stream_min() &&
+        (force == NR_FMT_AUTO || force == NR_FMT_AZURE)) {
+        /* decide on the first element alone; the rest is read in batches */
+        size_t st = lg_json_skip_ws(text, len, k + 1);
+        size_t en = lg_json_value_end(text, len, st);
+        json_t *first = en ? json_loadb(text + st, en - st, 0, NULL) : NULL;
+        bool nsg = plain_nsg(first);
+        json_decref(first);
+        if (nsg) {
+            ins->fmt[i] = NR_FMT_AZURE;
+            ins->stream[i] = true;
+            return 0;
+        }
+    }
     if (looks_json || (force != NR_FMT_AUTO && force != NR_FMT_IPT)) {
         json_error_t je;
         json_t *j = json_loadb(text + k, len - k, JSON_REJECT_DUPLICATES, &je);
@@ -149,6 +278,30 @@ static int dispatch(nr_snapshot *s, nr_inputs *ins, const nr_opts *o, lg_err *e)
         nr_tf_load};
     const nr_input **group = calloc(ins->n + 1, sizeof *group);
     int rc = 0;
+    size_t nazure = 0, streamed = ins->n;
+    for (size_t i = 0; i < ins->n; i++)
+        if (ins->fmt[i] == NR_FMT_AZURE) {
+            nazure++;
+            if (ins->stream[i])
+                streamed = i;
+        }
+    if (streamed < ins->n && nazure == 1) {
+        /* Azure is read first, so the snapshot is still empty here */
+        rc = stream_azure(s, &ins->in[streamed], o, e);
+        if (rc < 0)
+            goto out;
+        if (rc == 0) { /* not plain NSGs: start over with the whole document */
+            nr_snapshot_free(s);
+            nr_snapshot_init(s);
+        } else {
+            ins->fmt[streamed] = -1; /* done */
+        }
+        rc = 0;
+    }
+    for (size_t i = 0; i < ins->n; i++)
+        if (ins->stream[i] && ins->fmt[i] != -1 && !ins->in[i].json &&
+            (rc = parse_whole(&ins->in[i], e)) < 0)
+            goto out;
     for (int f = NR_FMT_AZURE; f <= NR_FMT_TERRAFORM && rc == 0; f++) {
         size_t m = 0;
         for (size_t i = 0; i < ins->n; i++)
@@ -157,6 +310,7 @@ static int dispatch(nr_snapshot *s, nr_inputs *ins, const nr_opts *o, lg_err *e)
         if (m)
             rc = loaders[f](s, group, m, o, e);
     }
+out:
     free(group);
     return rc;
 }
@@ -199,5 +353,6 @@ void nr_inputs_free(nr_inputs *ins)
     }
     free(ins->in);
     free(ins->fmt);
+    free(ins->stream);
     memset(ins, 0, sizeof *ins);
 }

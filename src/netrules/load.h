@@ -18,6 +18,7 @@ const char *nr_format_name(nr_format f);
 typedef struct nr_inputs {
     nr_input *in;
     int *fmt;
+    bool *stream;   /* large top-level array, parsed later batch by batch */
     size_t n;
 } nr_inputs;
 

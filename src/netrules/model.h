@@ -139,6 +139,10 @@ struct nr_input {
     const char *text;
     size_t len;
     json_t *json;
+    size_t array_base;     /* json is a batch of the file's top-level array
+                              starting at this element (streamed input):
+                              readers add it to top-level array indices in
+                              their JSON pointers */
     struct lg_json_index *locidx; /* lazily built by nr_rule_line (a cache:
                                      filled even through const pointers) */
 };

@@ -72,3 +72,26 @@ EOF
     run "$LEAKGUARD" flow --resource sg-000000000000092 "$BATS_TEST_DIRNAME/../data/aws/moto-sgs.json" <<<'tcp 52.1.2.3 40000 10.0.0.4 9200'
     [ "$status" -eq 2 ]
 }
+
+@test "a large NSG list is read in batches with exactly the same result" {
+    # LG_STREAM_BYTES=1 streams every top-level array; the default reads
+    # these small files whole.  Same findings, lines and hygiene either way,
+    # including the fallback for lists that need joining (NICs).
+    D=$BATS_TEST_DIRNAME/../data/azure
+    # the last one starts with NSGs and then has NICs: the batches stop and
+    # the whole document is read, so the NIC layering is the same
+    for f in "$D/list.json" "$D/pair-allow-nsgs.json" "$D/pair-nics.json" \
+             "$BATS_TEST_DIRNAME/../data/regress/azure-nsgs-then-nics.json"; do
+        whole=$("$LEAKGUARD" audit --output json "$f"; echo "rc=$?")
+        batched=$(LG_STREAM_BYTES=1 "$LEAKGUARD" audit --output json "$f"; echo "rc=$?")
+        [ "$whole" = "$batched" ]
+    done
+    whole=$("$LEAKGUARD" audit --output json "$D/pair-allow-nsgs.json" "$D/pair-nics.json"; echo "rc=$?")
+    batched=$(LG_STREAM_BYTES=1 "$LEAKGUARD" audit --output json "$D/pair-allow-nsgs.json" "$D/pair-nics.json"; echo "rc=$?")
+    [ "$whole" = "$batched" ]
+    # an error in a later element is reported at its place in the file
+    run --separate-stderr env LG_STREAM_BYTES=1 "$LEAKGUARD" audit "$BATS_TEST_DIRNAME/../data/regress/azure-list-bad-element.json"
+    [ "$status" -eq 2 ]
+    [ -z "$output" ]
+    [[ "$stderr" == *"azure-list-bad-element.json:331:21: invalid JSON"* ]]
+}
