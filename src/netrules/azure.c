@@ -114,6 +114,8 @@ typedef struct az_ctx {
     lg_err *e;
     lg_ivset vnet, internet, lb;
     bool effective_side;     /* parsing addresses of an effective rule */
+    lg_arena tmp;            /* per-field JSON pointers, only for errors:
+                                freed when the load returns */
     az_nsg **nsg;
     size_t nnsg, capnsg;
     az_nic *nic;
@@ -775,7 +777,7 @@ static int pair_values(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
 {
     int found = 0;
     json_t *v = json_object_get(p, one);
-    az_fld f = {in, lg_arena_printf(c->a, "%s/%s", pptr, one), one};
+    az_fld f = {in, lg_arena_printf(&c->tmp, "%s/%s", pptr, one), one};
     if (json_is_string(v) && json_string_length(v) == 0)
         v = NULL; /* az writes "" when the plural form is used */
     if (v && !json_is_null(v)) {
@@ -792,7 +794,7 @@ static int pair_values(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
     }
     v = json_object_get(p, many);
     if (v && !json_is_null(v)) {
-        f.ptr = lg_arena_printf(c->a, "%s/%s", pptr, many);
+        f.ptr = lg_arena_printf(&c->tmp, "%s/%s", pptr, many);
         f.field = many;
         if (json_is_string(v) && is_expr(json_string_value(v))) {
             nr_rule_uncertain(c->s, &ar->r, "%s in %s: %s",
@@ -805,7 +807,7 @@ static int pair_values(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
         size_t i;
         json_t *x;
         json_array_foreach(v, i, x) {
-            az_fld fi = {in, lg_arena_printf(c->a, "%s/%zu", f.ptr, i), many};
+            az_fld fi = {in, lg_arena_printf(&c->tmp, "%s/%zu", f.ptr, i), many};
             if (ports) {
                 if (port_value(c, ar, &fi, x, set) < 0)
                     return -1;
@@ -828,7 +830,7 @@ static int asg_values(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
     json_t *v = json_object_get(p, key);
     if (!v || json_is_null(v))
         return 0;
-    const char *kp = lg_arena_printf(c->a, "%s/%s", pptr, key);
+    const char *kp = lg_arena_printf(&c->tmp, "%s/%s", pptr, key);
     if (json_is_string(v) && is_expr(json_string_value(v))) {
         nr_rule_uncertain(c->s, &ar->r, "%s in %s: %s",
                           expr_kind(json_string_value(v)), key, json_string_value(v));
@@ -843,7 +845,7 @@ static int asg_values(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
     json_array_foreach(v, i, x) {
         const char *id = ref_id(x);
         if (!id)
-            return nr_json_err(c->e, in, lg_arena_printf(c->a, "%s/%zu", kp, i),
+            return nr_json_err(c->e, in, lg_arena_printf(&c->tmp, "%s/%zu", kp, i),
                                "expected an application security group reference {\"id\": ...}");
         found = 1;
         const az_asg *hit = NULL;
@@ -877,7 +879,7 @@ static int side(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
         size_t i;
         json_t *v;
         json_array_foreach(x, i, v) {
-            az_fld f = {in, lg_arena_printf(c->a, "%s/%s/%zu", pptr, exp, i), exp};
+            az_fld f = {in, lg_arena_printf(&c->tmp, "%s/%s/%zu", pptr, exp, i), exp};
             if (!json_is_string(v))
                 return nr_json_err(c->e, in, f.ptr, "expected %s entries to be strings", exp);
             if (addr_value(c, ar, &f, json_string_value(v), set) < 0)
@@ -903,7 +905,7 @@ static int side(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
 static int parse_protocol(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
                           const nr_input *in)
 {
-    const char *fp = lg_arena_printf(c->a, "%s/protocol", pptr);
+    const char *fp = lg_arena_printf(&c->tmp, "%s/protocol", pptr);
     json_t *v = json_object_get(p, "protocol");
     if (!v || json_is_null(v))
         return nr_json_err(c->e, in, pptr, "expected a \"protocol\" (Tcp, Udp, Icmp, Esp, Ah or *)");
@@ -963,7 +965,7 @@ static int parse_rule(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
 
     /* priority */
     json_t *v = json_object_get(p, "priority");
-    const char *fp = lg_arena_printf(c->a, "%s/priority", pptr);
+    const char *fp = lg_arena_printf(&c->tmp, "%s/priority", pptr);
     if (!v || json_is_null(v))
         return nr_json_err(c->e, in, raw->ptr, "rule '%s': expected a \"priority\" (an integer 100-4096)", name);
     if (json_is_integer(v)) {
@@ -988,7 +990,7 @@ static int parse_rule(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
 
     /* access */
     v = json_object_get(p, "access");
-    fp = lg_arena_printf(c->a, "%s/access", pptr);
+    fp = lg_arena_printf(&c->tmp, "%s/access", pptr);
     const char *s = json_is_string(v) ? json_string_value(v) : NULL;
     if (!v || json_is_null(v))
         return nr_json_err(c->e, in, raw->ptr, "rule '%s': expected \"access\": \"Allow\" or \"Deny\"", name);
@@ -1007,7 +1009,7 @@ static int parse_rule(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
 
     /* direction */
     v = json_object_get(p, "direction");
-    fp = lg_arena_printf(c->a, "%s/direction", pptr);
+    fp = lg_arena_printf(&c->tmp, "%s/direction", pptr);
     s = json_is_string(v) ? json_string_value(v) : NULL;
     if (!v || json_is_null(v))
         return nr_json_err(c->e, in, raw->ptr, "rule '%s': expected \"direction\": \"Inbound\" or \"Outbound\"", name);
@@ -1241,6 +1243,7 @@ int nr_azure_load(nr_snapshot *s, const nr_input *const *in, size_t n,
                   const nr_opts *o, lg_err *e)
 {
     az_ctx c = {.s = s, .a = &s->arena, .o = o, .e = e};
+    lg_arena_init(&c.tmp);
     int rc = -1;
     c.vnet = o ? o->vnet : lg_ivset_empty;
     c.internet = lg_ivset_minus(c.a, lg_ip_all(), c.vnet);
@@ -1286,5 +1289,6 @@ int nr_azure_load(nr_snapshot *s, const nr_input *const *in, size_t n,
     }
     rc = 0;
 out:
+    lg_arena_free(&c.tmp);
     return rc;
 }
