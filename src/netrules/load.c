@@ -3,12 +3,15 @@
 #include "load.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../core/jsonloc.h"
 #include "platforms.h"
@@ -31,12 +34,49 @@ const char *nr_format_name(nr_format f)
     return (unsigned)f < sizeof fmt_names / sizeof fmt_names[0] ? fmt_names[f] : "?";
 }
 
-static char *read_all(const char *path, size_t *len, lg_err *e)
+#define MAP_MIN_BYTES ((size_t)64 << 20)
+
+/* A large JSON file is mapped read-only rather than copied: after loading,
+ * its pages are dropped from memory (drop_mapped) and come back from the
+ * page cache only for the few lines findings point at.  JSON only, because
+ * the JSON code never reads past `len` (a mapping has no terminating NUL). */
+static char *map_json(FILE *f, size_t *len)
+{
+    struct stat st;
+    char head[64];
+    const char *v = getenv("LG_MAP_BYTES"); /* tests map small files */
+    size_t min = v && *v ? (size_t)strtoull(v, NULL, 10) : MAP_MIN_BYTES;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+        (size_t)st.st_size < min)
+        return NULL;
+    ssize_t got = pread(fileno(f), head, sizeof head, 0);
+    ssize_t k = 0;
+    while (k < got && (head[k] == ' ' || head[k] == '\n' || head[k] == '\r' || head[k] == '\t'))
+        k++;
+    if (k >= got || (head[k] != '{' && head[k] != '['))
+        return NULL;
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fileno(f), 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    *len = (size_t)st.st_size;
+    return p;
+}
+
+static char *read_all(const char *path, size_t *len, bool *mapped, lg_err *e)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f) {
         lg_err_at(e, path, 0, 0, "cannot open: %s", strerror(errno));
         return NULL;
+    }
+    *mapped = false;
+    if (f != stdin) {
+        char *m = map_json(f, len);
+        if (m) {
+            fclose(f);
+            *mapped = true;
+            return m;
+        }
     }
     /* a regular file's size is known: one exact buffer instead of doubling
      * (a 605 MB export would otherwise get a 1 GB buffer) */
@@ -134,7 +174,8 @@ static int parse_whole(nr_input *in, lg_err *e)
 
 /* 1: streamed; 0: not a plain NSG list after all (nothing added to s);
  * -1: error. */
-static int stream_azure(nr_snapshot *s, nr_input *in, const nr_opts *o, lg_err *e)
+static int stream_azure(nr_snapshot *s, nr_input *in, bool mapped, const nr_opts *o,
+                        lg_err *e)
 {
     const char *t = in->text;
     size_t len = in->len, pos = lg_json_skip_ws(t, len, 0) + 1, index = 0;
@@ -184,17 +225,26 @@ static int stream_azure(nr_snapshot *s, nr_input *in, const nr_opts *o, lg_err *
         json_decref(batch);
         if (rc < 0)
             return -1;
+        if (mapped) { /* the text read so far is not needed in memory now */
+            uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+            uintptr_t from = (uintptr_t)t; /* page aligned: a mapping */
+            uintptr_t upto = ((uintptr_t)t + pos) / pg * pg;
+            if (upto > from)
+                madvise((void *)t, (size_t)(upto - from), MADV_DONTNEED);
+        }
     }
     return 1;
 }
 
 static int add_input(nr_inputs *ins, const char *name, char *text, size_t len,
-                     nr_format force, lg_err *e)
+                     bool mapped, nr_format force, lg_err *e)
 {
     size_t i = ins->n;
     ins->in = realloc(ins->in, (i + 1) * sizeof *ins->in);
     ins->fmt = realloc(ins->fmt, (i + 1) * sizeof *ins->fmt);
     ins->stream = realloc(ins->stream, (i + 1) * sizeof *ins->stream);
+    ins->mapped = realloc(ins->mapped, (i + 1) * sizeof *ins->mapped);
+    ins->mapped[i] = mapped;
     nr_input *in = &ins->in[i];
     memset(in, 0, sizeof *in);
     in->path = strdup(name);
@@ -293,7 +343,7 @@ static int dispatch(nr_snapshot *s, nr_inputs *ins, const nr_opts *o, lg_err *e)
         }
     if (streamed < ins->n && nazure == 1) {
         /* Azure is read first, so the snapshot is still empty here */
-        rc = stream_azure(s, &ins->in[streamed], o, e);
+        rc = stream_azure(s, &ins->in[streamed], ins->mapped && ins->mapped[streamed], o, e);
         if (rc < 0)
             goto out;
         if (rc == 0) { /* not plain NSGs: start over with the whole document */
@@ -326,14 +376,19 @@ int nr_load(nr_snapshot *s, nr_inputs *ins, const char *const *paths,
 {
     for (size_t i = 0; i < npaths; i++) {
         size_t len = 0;
-        char *text = read_all(paths[i], &len, e);
+        bool mapped = false;
+        char *text = read_all(paths[i], &len, &mapped, e);
         if (!text)
             return -1;
         if (add_input(ins, strcmp(paths[i], "-") == 0 ? "<stdin>" : paths[i],
-                      text, len, force, e) < 0)
+                      text, len, mapped, force, e) < 0)
             return -1;
     }
-    return dispatch(s, ins, o, e);
+    int rc = dispatch(s, ins, o, e);
+    for (size_t i = 0; i < ins->n; i++)
+        if (ins->mapped[i]) /* loaded: let the pages go until a line is wanted */
+            madvise((void *)ins->in[i].text, ins->in[i].len, MADV_DONTNEED);
+    return rc;
 }
 
 int nr_load_mem(nr_snapshot *s, nr_inputs *ins, const char *name,
@@ -343,7 +398,7 @@ int nr_load_mem(nr_snapshot *s, nr_inputs *ins, const char *name,
     char *copy = malloc(len + 1);
     memcpy(copy, text, len);
     copy[len] = 0;
-    if (add_input(ins, name, copy, len, force, e) < 0)
+    if (add_input(ins, name, copy, len, false, force, e) < 0)
         return -1;
     return dispatch(s, ins, o, e);
 }
@@ -352,7 +407,10 @@ void nr_inputs_free(nr_inputs *ins)
 {
     for (size_t i = 0; i < ins->n; i++) {
         free((char *)ins->in[i].path);
-        free((char *)ins->in[i].text);
+        if (ins->mapped && ins->mapped[i])
+            munmap((void *)ins->in[i].text, ins->in[i].len);
+        else
+            free((char *)ins->in[i].text);
         if (ins->in[i].json)
             json_decref(ins->in[i].json);
         lg_json_index_free(ins->in[i].locidx);
@@ -360,5 +418,6 @@ void nr_inputs_free(nr_inputs *ins)
     free(ins->in);
     free(ins->fmt);
     free(ins->stream);
+    free(ins->mapped);
     memset(ins, 0, sizeof *ins);
 }

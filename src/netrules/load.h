@@ -19,6 +19,7 @@ typedef struct nr_inputs {
     nr_input *in;
     int *fmt;
     bool *stream;   /* large top-level array, parsed later batch by batch */
+    bool *mapped;   /* text is a read-only file mapping (large JSON) */
     size_t n;
 } nr_inputs;
 

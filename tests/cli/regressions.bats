@@ -95,3 +95,16 @@ EOF
     [ -z "$output" ]
     [[ "$stderr" == *"azure-list-bad-element.json:331:21: invalid JSON"* ]]
 }
+
+@test "a large JSON file read through a file mapping gives the same answers" {
+    # LG_MAP_BYTES=1 maps every JSON input (the default: 64 MB and up)
+    for f in "$BATS_TEST_DIRNAME/../data/azure/list.json" \
+             "$BATS_TEST_DIRNAME/../data/aws/moto-sgs.json" \
+             "$BATS_TEST_DIRNAME/../data/gcp/target-tags.json" \
+             "$BATS_TEST_DIRNAME/../data/nft/two-base.json" \
+             "$BATS_TEST_DIRNAME/../data/regress/azure-list-bad-element.json"; do
+        copied=$("$LEAKGUARD" audit --output json "$f" 2>&1; echo "rc=$?")
+        mapped=$(LG_MAP_BYTES=1 LG_STREAM_BYTES=1 "$LEAKGUARD" audit --output json "$f" 2>&1; echo "rc=$?")
+        [ "$copied" = "$mapped" ]
+    done
+}
