@@ -503,18 +503,9 @@ static bool port_proto(const nr_rule *r)
            proto_is_only(r, 136) || proto_is_only(r, 33);
 }
 
-/* One option of a modelled module m at tokens[*ip].  Returns 1 if it was
- * m's option (and consumed its arguments), 0 if m has no such option,
- * -1 on error. */
-static int mod_opt(ipt_ctx *c, ipt_table *tb, ipt_rule *ir, ipt_mod m,
-                   size_t *ip, bool neg, const char **comment)
-{
-    ipt_tok *tk = c->tk.t;
-    size_t n = c->tk.n, i = *ip;
-    nr_rule *r = &ir->r;
-    const char *opt = tk[i].s;
-    /* Arity is known per option; the argument may be preceded by the
-     * pre-1.4.3 negation syntax "--dport ! 22". */
+/* Take the next token as an option's argument (locals i, n, tk, c, opt
+ * and neg of the option parsers); it may be preceded by the pre-1.4.3
+ * negation syntax "--dport ! 22". */
 #define ARG()                                                                \
     do {                                                                     \
         if (i + 1 >= n)                                                      \
@@ -525,6 +516,17 @@ static int mod_opt(ipt_ctx *c, ipt_table *tb, ipt_rule *ir, ipt_mod m,
             i++;                                                             \
         }                                                                    \
     } while (0)
+
+/* One option of a modelled module m at tokens[*ip].  Returns 1 if it was
+ * m's option (and consumed its arguments), 0 if m has no such option,
+ * -1 on error. */
+static int mod_opt(ipt_ctx *c, ipt_table *tb, ipt_rule *ir, ipt_mod m,
+                   size_t *ip, bool neg, const char **comment)
+{
+    ipt_tok *tk = c->tk.t;
+    size_t n = c->tk.n, i = *ip;
+    nr_rule *r = &ir->r;
+    const char *opt = tk[i].s;
 
     if ((m == MOD_TCP || m == MOD_UDP || m == MOD_SCTP) &&
         (opt_is(opt, NULL, "--dport", "--destination-port") ||
@@ -676,7 +678,6 @@ static int mod_opt(ipt_ctx *c, ipt_table *tb, ipt_rule *ir, ipt_mod m,
     } else {
         return 0;
     }
-#undef ARG
     *ip = i;
     return 1;
 }
@@ -694,17 +695,6 @@ static int parse_rule(ipt_ctx *c, ipt_table *tb, ipt_rule *ir, size_t i)
     const char *comment = NULL;
     unsigned loaded = 0;   /* modelled modules seen (1 << ipt_mod) */
 
-#define NEED_ARG()                                                           \
-    do {                                                                     \
-        if (i + 1 >= n)                                                      \
-            return perr(c, tk[i].col, "expected an argument after '%s'", opt); \
-        i++;                                                                 \
-        /* pre-1.4.3 syntax "--dport ! 22" */                                \
-        if (streq(tk[i].s, "!") && !tk[i].quoted && i + 1 < n) {             \
-            neg = !neg;                                                      \
-            i++;                                                             \
-        }                                                                    \
-    } while (0)
 #define NO_NEG()                                                             \
     do {                                                                     \
         if (neg)                                                             \
@@ -725,21 +715,21 @@ static int parse_rule(ipt_ctx *c, ipt_table *tb, ipt_rule *ir, size_t i)
             return perr(c, ocol, "expected an option, got '%s'", opt);
 
         if (opt_is(opt, "-p", "--protocol", NULL)) {
-            NEED_ARG();
+            ARG();
             if (proto_of(c, r, &tk[i], neg) < 0)
                 return -1;
         } else if (opt_is(opt, "-s", "--source", "--src")) {
-            NEED_ARG();
+            ARG();
             if (parse_addr_opt(c, tb, r, NR_SRC, &tk[i], neg, false) < 0)
                 return -1;
         } else if (opt_is(opt, "-d", "--destination", "--dst")) {
-            NEED_ARG();
+            ARG();
             if (parse_addr_opt(c, tb, r, NR_DST, &tk[i], neg, false) < 0)
                 return -1;
         } else if (opt_is(opt, "-i", "--in-interface", NULL) ||
                    opt_is(opt, "-o", "--out-interface", NULL)) {
             int w = opt[1] == 'i' || opt[2] == 'i' ? IF_IN : IF_OUT;
-            NEED_ARG();
+            ARG();
             size_t l = strlen(tk[i].s);
             if (l == 0 || l > 15)
                 return perr(c, tk[i].col, "expected an interface name (1..15 characters), got '%s'",
@@ -757,11 +747,11 @@ static int parse_rule(ipt_ctx *c, ipt_table *tb, ipt_rule *ir, size_t i)
                 never(c, r);
         } else if (opt_is(opt, "-c", "--set-counters", NULL)) {
             NO_NEG();
-            NEED_ARG();
-            NEED_ARG();
+            ARG();
+            ARG();
         } else if (opt_is(opt, "-m", "--match", NULL)) {
             NO_NEG();
-            NEED_ARG();
+            ARG();
             modname = tk[i].s;
             mod = MOD_OPAQUE;
             for (size_t k = 0; k < sizeof modules / sizeof modules[0]; k++)
@@ -779,7 +769,7 @@ static int parse_rule(ipt_ctx *c, ipt_table *tb, ipt_rule *ir, size_t i)
             NO_NEG();
             if (ir->target)
                 return perr(c, ocol, "expected one target per rule, got a second '%s'", opt);
-            NEED_ARG();
+            ARG();
             ir->target = lg_arena_strdup(&c->s->arena, tk[i].s);
             ir->tcol = tk[i].col;
             ir->go = opt[1] == 'g' || streq(opt, "--goto");
@@ -791,10 +781,10 @@ static int parse_rule(ipt_ctx *c, ipt_table *tb, ipt_rule *ir, size_t i)
             /* Options of a module or target we do not model: skip the
              * option and its arguments (tokens not starting with '-'). */
             if (mod == MOD_SET && streq(opt, "--match-set")) {
-                NEED_ARG();
+                ARG();
                 nr_rule_uncertain(c->s, r, "ipset '%s' (set contents unknown)", tk[i].s);
             } else if (mod == MOD_TARGET && streq(opt, "--reject-with")) {
-                NEED_ARG();
+                ARG();
             }
             while (i + 1 < n && (tk[i + 1].quoted || (tk[i + 1].s[0] != '-' &&
                                                       !streq(tk[i + 1].s, "!"))))
@@ -828,7 +818,6 @@ static int parse_rule(ipt_ctx *c, ipt_table *tb, ipt_rule *ir, size_t i)
     if (comment)
         r->name = lg_arena_strdup(&c->s->arena, comment);
     return 0;
-#undef NEED_ARG
 #undef NO_NEG
 }
 
