@@ -59,12 +59,8 @@ static void allowed_names(lg_arena *a, const nr_resource *r, const nr_box *b,
     size_t nl = r->nlayers < NR_MAXLAYERS ? r->nlayers : NR_MAXLAYERS;
     for (size_t li = 0; li < nl; li++) {
         size_t used = strlen(out);
-        if (!b->why[li].rule && !b->why[li].chain)
-            snprintf(out + used, len - used, "%s%s/unfiltered", used ? "," : "",
-                     r->layers[li].name);
-        else
-            snprintf(out + used, len - used, "%s%s", used ? "," : "",
-                     nr_why_name(a, r, (int)li, b->why[li]));
+        snprintf(out + used, len - used, "%s%s", used ? "," : "",
+                 nr_why_name(a, r, (int)li, b->why[li]));
     }
     if (!out[0])
         snprintf(out, len, "unfiltered");

@@ -63,13 +63,11 @@ static nr_finding *add_finding(nr_report *r)
 }
 
 /* Exposure breadth: the whole Internet of a family is critical. */
-static nr_severity severity(lg_ivset pub)
+static nr_severity severity(lg_arena *a, lg_ivset pub)
 {
-    lg_arena tmp;
-    lg_arena_init(&tmp);
     nr_severity s;
-    lg_ivset v4 = lg_ivset_inter(&tmp, pub, lg_ip_public_v4());
-    lg_ivset v6 = lg_ivset_inter(&tmp, pub, lg_ip_public_v6());
+    lg_ivset v4 = lg_ivset_inter(a, pub, lg_ip_public_v4());
+    lg_ivset v6 = lg_ivset_inter(a, pub, lg_ip_public_v6());
     lg_u128 c4 = lg_ivset_count(v4), c6 = lg_ivset_count(v6);
     if (lg_ivset_equal(v4, lg_ip_public_v4()) || lg_ivset_equal(v6, lg_ip_public_v6()))
         s = NR_SEV_CRITICAL;
@@ -79,7 +77,6 @@ static nr_severity severity(lg_ivset pub)
         s = NR_SEV_MEDIUM;
     else
         s = NR_SEV_LOW;
-    lg_arena_free(&tmp);
     return s;
 }
 
@@ -120,12 +117,6 @@ static slice take_slice(lg_arena *a, const nr_resource *r, const nr_boxes *allow
         nr_boxes_push(a, &sel, b);
         size_t nl = r->nlayers < NR_MAXLAYERS ? r->nlayers : NR_MAXLAYERS;
         for (size_t li = 0; li < nl; li++) {
-            if (!b->why[li].rule && !b->why[li].chain) {
-                /* a scoped layer that does not see this address family */
-                add_name(a, &s.rules, &s.nrules,
-                         lg_arena_printf(a, "%s/unfiltered", r->layers[li].name));
-                continue;
-            }
             add_name(a, &s.rules, &s.nrules, nr_why_name(a, r, (int)li, b->why[li]));
             if (!s.blame && b->why[li].rule)
                 s.blame = b->why[li].rule;
@@ -274,7 +265,7 @@ void nr_audit(const nr_snapshot *s, const nr_catalog *c, bool hygiene,
             }
             shown = lg_ivset_inter(&ev, shown, lg_ip_public());
             f->public_v4 = lg_ivset_count(lg_ivset_inter(&ev, shown, lg_ip_public_v4()));
-            f->sev = severity(shown);
+            f->sev = severity(&ev, shown);
             f->rules = lg_arena_alloc(&out->arena, (use->nrules + 1) * sizeof *f->rules);
             for (size_t i = 0; i < use->nrules; i++)
                 f->rules[i] = lg_arena_strdup(&out->arena, use->rules[i]);

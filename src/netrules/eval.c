@@ -373,8 +373,9 @@ lg_ivset nr_boxes_project(lg_arena *a, const nr_boxes *l, nr_dim d)
 
 const char *nr_why_name(lg_arena *a, const nr_resource *r, int li, nr_why w)
 {
-    const char *n = w.rule ? w.rule->name
-                  : w.chain ? w.chain->policy_name : "unfiltered";
+    if (!w.rule && !w.chain) /* a scoped layer that does not see this family */
+        return lg_arena_printf(a, "%s/unfiltered", r->layers[li].name);
+    const char *n = w.rule ? w.rule->name : w.chain->policy_name;
     if (!n)
         n = "?";
     if (r->nlayers > 1)

@@ -67,7 +67,8 @@ bool nr_box_intersects(const nr_box *x, const lg_ivset *m);
 lg_ivset nr_boxes_project(lg_arena *a, const nr_boxes *l, nr_dim d);
 
 /* Display name of what decided a box in layer li of resource r:
- * "rule", "policy name", and "layer/rule" when r has several layers. */
+ * "rule", "policy name", and "layer/rule" when r has several layers;
+ * "layer/unfiltered" where a scoped layer let it pass unseen. */
 const char *nr_why_name(lg_arena *a, const nr_resource *r, int li, nr_why w);
 
 /* Rule hygiene for one chain: rules that can never match (fully covered by

@@ -323,6 +323,25 @@ static nr_input *syn_input(tf_ctx *c)
     return si;
 }
 
+/* ---- handing a synthesized document to a platform reader ------------------ */
+
+typedef int (*tf_loader)(nr_snapshot *, const nr_input *const *, size_t,
+                         const nr_opts *, lg_err *);
+
+/* Read `doc` as the synthetic input `syn` with `load`; nothing to do when
+ * the plan had no resource of that platform (items == 0). */
+static int hand_over(tf_ctx *c, nr_input *syn, json_t *doc, size_t items, tf_loader load,
+                     const nr_opts *o)
+{
+    if (items == 0)
+        return 0;
+    syn->json = doc;
+    const nr_input *one = syn;
+    int rc = load(c->s, &one, 1, o, c->e);
+    syn->json = NULL;
+    return rc;
+}
+
 /* ---- Azure ---------------------------------------------------------------- */
 
 /* Terraform security_rule attributes -> ARM rule properties. */
@@ -479,14 +498,7 @@ static int azure(tf_ctx *c, const nr_opts *o)
                     t->addr) < 0)
             goto out;
     }
-    if (json_array_size(doc) == 0) {
-        rc = 0;
-        goto out;
-    }
-    syn->json = doc;
-    const nr_input *one = syn;
-    rc = nr_azure_load(c->s, &one, 1, o, c->e);
-    syn->json = NULL;
+    rc = hand_over(c, syn, doc, json_array_size(doc), nr_azure_load, o);
 out:
     json_decref(doc);
     return rc;
@@ -697,14 +709,7 @@ static int aws(tf_ctx *c, const nr_opts *o)
                      json_object_get(grp, pk)) < 0)
             goto out;
     }
-    if (json_array_size(sgs) == 0) {
-        rc = 0;
-        goto out;
-    }
-    syn->json = doc;
-    const nr_input *one = syn;
-    rc = nr_aws_load(c->s, &one, 1, o, c->e);
-    syn->json = NULL;
+    rc = hand_over(c, syn, doc, json_array_size(sgs), nr_aws_load, o);
 out:
     json_decref(doc);
     return rc;
@@ -811,14 +816,7 @@ static int gcp(tf_ctx *c, const nr_opts *o)
         map_add(c, syn, lg_arena_printf(c->a, "/%zu", json_array_size(doc) - 1), t->ptr,
                 unk_reason(c, &ua), ua.dims);
     }
-    if (json_array_size(doc) == 0) {
-        rc = 0;
-        goto out;
-    }
-    syn->json = doc;
-    const nr_input *one = syn;
-    rc = nr_gcp_load(c->s, &one, 1, o, c->e);
-    syn->json = NULL;
+    rc = hand_over(c, syn, doc, json_array_size(doc), nr_gcp_load, o);
 out:
     json_decref(doc);
     return rc;

@@ -10,24 +10,10 @@
 #include "netrules/eval.h"
 #include "netrules/load.h"
 #include "netrules/platforms.h"
+#include "nrfix.h"
 #include "unit.h"
 
 #define DATA "tests/data/aws/"
-
-typedef struct fx {
-    nr_snapshot s;
-    nr_inputs ins;
-    lg_err e;
-    int rc;
-} fx;
-
-static nr_opts opts(void)
-{
-    nr_opts o;
-    memset(&o, 0, sizeof o);
-    o.vnet = lg_ip_private();
-    return o;
-}
 
 /* Load up to 6 files (NULL-terminated) as one platform group. */
 static void load_files(fx *f, const char *p0, ...)
@@ -39,34 +25,19 @@ static void load_files(fx *f, const char *p0, ...)
     for (const char *p = p0; p && n < 8; p = va_arg(ap, const char *))
         paths[n++] = p;
     va_end(ap);
-    memset(f, 0, sizeof *f);
-    nr_snapshot_init(&f->s);
-    nr_opts o = opts();
-    f->rc = nr_load(&f->s, &f->ins, paths, n, NR_FMT_AUTO, &o, &f->e);
-    if (f->rc != 0 && !strstr(p0, "bad-"))
-        fprintf(stderr, "load %s: %s\n", p0, f->e.msg);
+    fx_load(f, paths, n, NULL);
 }
 
 static void load_text(fx *f, const char *name, const char *text, nr_format fmt)
 {
-    memset(f, 0, sizeof *f);
-    nr_snapshot_init(&f->s);
-    nr_opts o = opts();
-    f->rc = nr_load_mem(&f->s, &f->ins, name, text, strlen(text), fmt, &o, &f->e);
+    fx_load_text(f, name, text, fmt, NULL);
 }
 
-static void done(fx *f)
-{
-    nr_snapshot_free(&f->s);
-    nr_inputs_free(&f->ins);
-}
+static void done(fx *f) { fx_done(f); }
 
 static const nr_resource *res(const fx *f, const char *name, nr_direction d)
 {
-    for (size_t i = 0; i < f->s.n; i++)
-        if (strcmp(f->s.res[i].name, name) == 0 && f->s.res[i].dir == d)
-            return &f->s.res[i];
-    return NULL;
+    return fx_res(f, name, d);
 }
 
 static size_t count_kind(const fx *f, const char *kind)

@@ -7,42 +7,29 @@
 
 #include "netrules/load.h"
 #include "netrules/platforms.h"
+#include "nrfix.h"
 #include "unit.h"
 
 #define DATA "tests/data/azure/"
 
-typedef struct fx {
-    nr_snapshot s;
-    nr_inputs ins;
-    lg_err e;
-    int rc;
-} fx;
-
 /* Load one fixture, or two together (b may be NULL). */
 static fx *load(const char *a, const char *b)
 {
-    fx *f = calloc(1, sizeof *f);
-    nr_opts o = {0};
-    o.vnet = lg_ip_private();
-    nr_snapshot_init(&f->s);
+    fx *f = malloc(sizeof *f);
     const char *paths[2] = {a, b};
-    f->rc = nr_load(&f->s, &f->ins, paths, b ? 2 : 1, NR_FMT_AUTO, &o, &f->e);
+    fx_load(f, paths, b ? 2 : 1, NULL);
     return f;
 }
 
 static void done(fx *f)
 {
-    nr_snapshot_free(&f->s);
-    nr_inputs_free(&f->ins);
+    fx_done(f);
     free(f);
 }
 
 static const nr_resource *res(const fx *f, const char *name, nr_direction d)
 {
-    for (size_t i = 0; i < f->s.n; i++)
-        if (strcmp(f->s.res[i].name, name) == 0 && f->s.res[i].dir == d)
-            return &f->s.res[i];
-    return NULL;
+    return fx_res(f, name, d);
 }
 
 static const nr_chain *chain(const nr_resource *r, size_t layer)

@@ -5,47 +5,27 @@
 
 #include "netrules/load.h"
 #include "netrules/platforms.h"
+#include "nrfix.h"
 #include "unit.h"
 
 #define DATA "tests/data/iptables/"
 
-typedef struct fx {
-    nr_snapshot s;
-    nr_inputs ins;
-    lg_err e;
-    int rc;
-} fx;
-
+/* iptables ignores the VNet: these tests load with no options at all */
 static void fx_file(fx *f, const char *path, const nr_opts *o)
 {
-    memset(f, 0, sizeof *f);
-    nr_snapshot_init(&f->s);
     nr_opts none = {0};
-    f->rc = nr_load(&f->s, &f->ins, &path, 1, NR_FMT_AUTO, o ? o : &none, &f->e);
+    fx_load(f, &path, 1, o ? o : &none);
 }
 
 static void fx_text(fx *f, const char *text, const nr_opts *o)
 {
-    memset(f, 0, sizeof *f);
-    nr_snapshot_init(&f->s);
     nr_opts none = {0};
-    f->rc = nr_load_mem(&f->s, &f->ins, "t.rules", text, strlen(text), NR_FMT_IPT,
-                        o ? o : &none, &f->e);
+    fx_load_text(f, "t.rules", text, NR_FMT_IPT, o ? o : &none);
 }
 
-static void fx_free(fx *f)
-{
-    nr_snapshot_free(&f->s);
-    nr_inputs_free(&f->ins);
-}
+static void fx_free(fx *f) { fx_done(f); }
 
-static const nr_resource *res_dir(const fx *f, nr_direction d)
-{
-    for (size_t i = 0; i < f->s.n; i++)
-        if (f->s.res[i].dir == d)
-            return &f->s.res[i];
-    return NULL;
-}
+static const nr_resource *res_dir(const fx *f, nr_direction d) { return fx_res(f, NULL, d); }
 
 static const nr_chain *chain(const nr_resource *r, const char *name)
 {

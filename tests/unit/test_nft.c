@@ -10,57 +10,29 @@
 #include "netrules/eval.h"
 #include "netrules/load.h"
 #include "netrules/platforms.h"
+#include "nrfix.h"
 #include "unit.h"
 
 #define DATA "tests/data/nft/"
 
-typedef struct fx {
-    nr_snapshot s;
-    nr_inputs ins;
-    lg_err e;
-    int rc;
-} fx;
-
 static void load_opts(fx *f, const char *path, const char *iface, bool forward)
 {
-    memset(f, 0, sizeof *f);
-    nr_snapshot_init(&f->s);
-    nr_opts o;
-    memset(&o, 0, sizeof o);
-    o.vnet = lg_ip_private();
+    nr_opts o = fx_opts();
     o.public_iface = iface;
     o.forward = forward;
-    const char *paths[] = {path};
-    f->rc = nr_load(&f->s, &f->ins, paths, 1, NR_FMT_AUTO, &o, &f->e);
-    if (f->rc != 0 && !strstr(path, "bad-"))
-        fprintf(stderr, "load %s: %s\n", path, f->e.msg);
+    fx_load(f, &path, 1, &o);
 }
 
 static void load_file(fx *f, const char *path) { load_opts(f, path, NULL, false); }
 
 static void load_text(fx *f, const char *text, nr_format fmt)
 {
-    memset(f, 0, sizeof *f);
-    nr_snapshot_init(&f->s);
-    nr_opts o;
-    memset(&o, 0, sizeof o);
-    o.vnet = lg_ip_private();
-    f->rc = nr_load_mem(&f->s, &f->ins, "mem.json", text, strlen(text), fmt, &o, &f->e);
+    fx_load_text(f, "mem.json", text, fmt, NULL);
 }
 
-static void done(fx *f)
-{
-    nr_snapshot_free(&f->s);
-    nr_inputs_free(&f->ins);
-}
+static void done(fx *f) { fx_done(f); }
 
-static const nr_resource *res(const fx *f, nr_direction d)
-{
-    for (size_t i = 0; i < f->s.n; i++)
-        if (f->s.res[i].dir == d)
-            return &f->s.res[i];
-    return NULL;
-}
+static const nr_resource *res(const fx *f, nr_direction d) { return fx_res(f, NULL, d); }
 
 static lg_u128 ip(const char *t)
 {

@@ -9,56 +9,20 @@
 
 #include "netrules/load.h"
 #include "netrules/platforms.h"
+#include "nrfix.h"
 #include "unit.h"
 
 #define DATA "tests/data/terraform/"
 
-typedef struct fx {
-    nr_snapshot s;
-    nr_inputs ins;
-    lg_err e;
-    int rc;
-} fx;
-
-static nr_opts opts(void)
-{
-    nr_opts o;
-    memset(&o, 0, sizeof o);
-    o.vnet = lg_ip_private();
-    return o;
-}
-
-static void load_file(fx *f, const char *path)
-{
-    memset(f, 0, sizeof *f);
-    nr_snapshot_init(&f->s);
-    nr_opts o = opts();
-    const char *paths[] = {path};
-    f->rc = nr_load(&f->s, &f->ins, paths, 1, NR_FMT_AUTO, &o, &f->e);
-    if (f->rc != 0 && !strstr(path, "bad-"))
-        fprintf(stderr, "load %s: %s\n", path, f->e.msg);
-}
-
+static void load_file(fx *f, const char *path) { fx_load(f, &path, 1, NULL); }
 static void load_text(fx *f, const char *text, nr_format fmt)
 {
-    memset(f, 0, sizeof *f);
-    nr_snapshot_init(&f->s);
-    nr_opts o = opts();
-    f->rc = nr_load_mem(&f->s, &f->ins, "mem.json", text, strlen(text), fmt, &o, &f->e);
+    fx_load_text(f, "mem.json", text, fmt, NULL);
 }
-
-static void done(fx *f)
-{
-    nr_snapshot_free(&f->s);
-    nr_inputs_free(&f->ins);
-}
-
+static void done(fx *f) { fx_done(f); }
 static const nr_resource *res(const fx *f, const char *name, nr_direction d)
 {
-    for (size_t i = 0; i < f->s.n; i++)
-        if (strcmp(f->s.res[i].name, name) == 0 && f->s.res[i].dir == d)
-            return &f->s.res[i];
-    return NULL;
+    return fx_res(f, name, d);
 }
 
 /* The first rule named `name` in the resource's entry chains. */
