@@ -1,16 +1,16 @@
 # leakguard - plain make over pkg-config (see docs/ARCHITECTURE.md)
 CC      ?= cc
-PKGS    := jansson
+PKGS    := jansson libhs yaml-0.1 libsodium
 CFLAGS  ?= -O2 -g
 # `override`: the sanitizer build passes CFLAGS on the command line, and the
 # language level, warnings and library flags must survive that.
-override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-pedantic
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-pedantic -Isrc
 override CFLAGS += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 
 B       ?= build
-SRCS    := src/main.c $(wildcard src/core/*.c src/netrules/*.c src/cmd/*.c)
-OBJS    := $(SRCS:%.c=$(B)/%.o) $(B)/gen/catalog.o
+SRCS    := src/main.c $(wildcard src/core/*.c src/netrules/*.c src/redact/*.c src/cmd/*.c)
+OBJS    := $(SRCS:%.c=$(B)/%.o) $(B)/gen/catalog.o $(B)/gen/rd_data.o
 LIBOBJS := $(filter-out $(B)/src/main.o,$(OBJS))
 UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 FUZZ    := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
@@ -28,7 +28,15 @@ $(B)/gen/catalog.c: data/services.catalog
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	  echo ';'; } > $@
 
-$(B)/gen/catalog.o: $(B)/gen/catalog.c
+# the redaction gazetteers, one C string per data/redact/NAME.txt
+RDDATA  := first_names surnames cities regions
+$(B)/gen/rd_data.c: $(RDDATA:%=data/redact/%.txt)
+	@mkdir -p $(dir $@)
+	{ for n in $(RDDATA); do echo "const char rd_data_$$n[] ="; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' \
+	      data/redact/$$n.txt; echo ';'; done; } > $@
+
+$(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/%.o: %.c $(wildcard src/*/*.h)

@@ -41,8 +41,8 @@ fi
 CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Isrc -fno-omit-frame-pointer"
 # without this UBSan only prints and the run would count as passing
 CFLAGS="$CFLAGS -fno-sanitize-recover=all"
-PKG_CFLAGS=$(pkg-config --cflags jansson 2>/dev/null)
-PKG_LIBS=$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+PKG_CFLAGS=$(pkg-config --cflags jansson libhs yaml-0.1 libsodium 2>/dev/null)
+PKG_LIBS="$(pkg-config --libs jansson libhs yaml-0.1 libsodium 2>/dev/null || echo -ljansson -lhs -lyaml -lsodium) -pthread"
 
 mkdir -p "$B/obj" "$B/artifacts"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lg-fuzz.XXXXXX") || exit 2
@@ -67,7 +67,7 @@ done
 libok=1
 objs=()
 rm -f "$B/obj/"*.o
-for src in src/core/*.c src/netrules/*.c "${gens[@]}"; do
+for src in src/core/*.c src/netrules/*.c src/redact/*.c "${gens[@]}"; do
     obj="$B/obj/$(echo "${src%.c}" | tr / _).o"
     if ! $CC $CFLAGS $PKG_CFLAGS -fsanitize=fuzzer-no-link,address,undefined \
         -c -o "$obj" "$src" 2>"$tmp/cc.log"; then

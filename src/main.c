@@ -13,6 +13,7 @@ static const struct command {
 } commands[] = {
     {"audit", cmd_audit, "which data-store ports a ruleset opens to the Internet"},
     {"flow", cmd_flow, "verdict and deciding rule for flows read from stdin"},
+    {"redact", cmd_redact, "redact PII and secrets in text, NDJSON, CSV, ES bulk"},
 };
 
 static void usage(FILE *f)

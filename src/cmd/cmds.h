@@ -4,5 +4,6 @@
 
 int cmd_audit(int argc, char **argv);
 int cmd_flow(int argc, char **argv);
+int cmd_redact(int argc, char **argv);
 
 #endif

@@ -1,0 +1,202 @@
+#!/bin/bash
+# redact.sh - throughput and memory of `leakguard redact` on a generated
+# NDJSON support-case corpus, next to same-run baselines:
+#
+#   cat                         reading the file (the I/O ceiling)
+#   leakguard on empty input    the fixed start-up cost (pattern compilation),
+#                               also subtracted for an "excluding start-up" rate
+#   leakguard --threads 1       redact --format ndjson, single thread
+#   leakguard --threads 2       the same with two worker threads
+#   sed -E                      one GNU sed pass with comparable regexes (email
+#                               incl. " at "/" dot " forms, phone, IPv4, card,
+#                               SSN, IBAN, AWS key) over the same file
+#   redact-pii                  the npm package redact-pii@3 (SyncRedactor, one
+#                               redact() per line) on a BENCH_REDACT_PII_MB
+#                               slice, since it runs at a few MB/s; installed
+#                               into the temp dir, skipped without npm
+#
+# The corpus (BENCH_MB, default 100 MB) comes from tests/redact/gen_corpus.py
+# --bytes (mostly prose, about one planted value per 2-3 records) and lives
+# in a temporary directory that is deleted at the end.  The tools run
+# alternately, BENCH_ROUNDS rounds (default 3); the best time of each counts.
+# Prints MB/s per tool, the ratios leakguard/sed, leakguard/redact-pii,
+# threads2/threads1 and leakguard/cat, and leakguard's max RSS.
+#
+#   bench/redact.sh                       # LG=build/leakguard
+#   LG=build/h-eval/leakguard BENCH_MB=20 BENCH_ROUNDS=5 bench/redact.sh
+#
+# Other knobs: BENCH_SEED (1), BENCH_REDACT_PII_MB (2), BENCH_TIMEOUT
+# (seconds per run, 600), BENCH_NO_REDACT_PII=1 to skip the npm part.
+set -eu
+cd "$(dirname "$0")/.."
+LG=${LG:-build/leakguard}
+MB=${BENCH_MB:-100}
+ROUNDS=${BENCH_ROUNDS:-3}
+SEED=${BENCH_SEED:-1}
+RP_MB=${BENCH_REDACT_PII_MB:-2}
+TIMEOUT=${BENCH_TIMEOUT:-600}
+[ -x "$LG" ] || { echo "bench: no binary $LG (make first, or LG=path)" >&2; exit 2; }
+LG=$(cd "$(dirname "$LG")" && pwd)/$(basename "$LG")
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/lg-bench-redact.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+IN=$TMP/corpus.ndjson
+SLICE=$TMP/slice.ndjson
+
+echo "generating ${MB} MB NDJSON corpus (seed $SEED) ..." >&2
+python3 tests/redact/gen_corpus.py --format ndjson --seed "$SEED" --bytes $((MB * 1000000)) -o "$IN"
+# the redact-pii slice: the first RP_MB MB, cut back to a whole record
+python3 - "$IN" "$SLICE" $((RP_MB * 1000000)) <<'EOF'
+import sys
+data = open(sys.argv[1], "rb").read(int(sys.argv[3]))
+open(sys.argv[2], "wb").write(data[:data.rfind(b"\n") + 1])
+EOF
+SIZE=$(wc -c <"$IN")
+SLICE_SIZE=$(wc -c <"$SLICE")
+RECORDS=$(wc -l <"$IN")
+
+# the sed baseline: comparable patterns, one pass, ERE, byte semantics
+cat >"$TMP/redact.sed" <<'EOF'
+s/[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+/<EMAIL>/g
+s/[A-Za-z0-9._%+-]+ ?(\[|\(|\{| )(at|AT|At)(\]|\)|\}| ) ?[A-Za-z0-9-]+ ?(\[|\(|\{| )(dot|DOT|Dot)(\]|\)|\}| ) ?[A-Za-z]{2,}/<EMAIL>/g
+s/\b[A-Z]{2}[0-9]{2}( ?[A-Z0-9]{4}){3,7}( ?[A-Z0-9]{1,3})?\b/<IBAN>/g
+s/\b[0-9]{4}[ .-]?[0-9]{4}[ .-]?[0-9]{4}[ .-]?[0-9]{4}\b|\b3[47][0-9]{2}[ -]?[0-9]{6}[ -]?[0-9]{5}\b/<CREDIT_CARD>/g
+s/\b[0-9]{3}[- .][0-9]{2}[- .][0-9]{4}\b/<US_SSN>/g
+s/(\+[0-9]{1,3}[ .-]?)?\(?\b[0-9]{3}\)?[ .-]?[0-9]{3}[ .-]?[0-9]{4}\b/<PHONE>/g
+s/\b([0-9]{1,3}\.){3}[0-9]{1,3}\b/<IP_ADDRESS>/g
+s/\bAKIA[A-Z0-9]{16}\b/<SECRET>/g
+EOF
+
+# measure LABEL INPUT CMD...: runs CMD < INPUT > /dev/null once; prints
+# "SECONDS MAXRSS_KB EXIT" (max RSS from /usr/bin/time -f %M when present,
+# else from the child's rusage via wait4)
+TIME_BIN= RSS_HOW="child rusage via wait4"
+[ -x /usr/bin/time ] && { TIME_BIN=/usr/bin/time; RSS_HOW="/usr/bin/time -f %M"; }
+measure() {
+    local input=$1; shift
+    TIMEOUT=$TIMEOUT TIME_BIN=$TIME_BIN RSS_FILE=$TMP/rss python3 - "$input" "$@" <<'EOF'
+import os, signal, subprocess, sys, threading, time
+inp, cmd = sys.argv[1], sys.argv[2:]
+tb, rss_file = os.environ.get("TIME_BIN"), os.environ["RSS_FILE"]
+if tb:
+    cmd = [tb, "-f", "%M", "-o", rss_file] + cmd
+with open(inp, "rb") as fin:
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdin=fin, stdout=subprocess.DEVNULL)
+    t = threading.Timer(float(os.environ["TIMEOUT"]), lambda: p.send_signal(signal.SIGKILL))
+    t.daemon = True
+    t.start()
+    _, status, ru = os.wait4(p.pid, 0)
+    dt = time.perf_counter() - t0
+rss = ru.ru_maxrss
+if tb:
+    try:
+        rss = int(open(rss_file).read().split()[-1])
+    except (OSError, ValueError, IndexError):
+        pass
+print("%.4f %d %d" % (dt, rss, os.waitstatus_to_exitcode(status)))
+EOF
+}
+
+# redact-pii (npm) in the temp dir
+RP=
+if [ "${BENCH_NO_REDACT_PII:-0}" = 1 ]; then
+    echo "redact-pii: skipped (BENCH_NO_REDACT_PII=1)" >&2
+elif ! command -v npm >/dev/null || ! command -v node >/dev/null; then
+    echo "redact-pii: npm/node not available, skipped" >&2
+else
+    echo "installing redact-pii@3 into $TMP/rp ..." >&2
+    if npm install --prefix "$TMP/rp" --no-audit --no-fund --loglevel=error redact-pii@3 >"$TMP/npm.log" 2>&1; then
+        cat >"$TMP/rp/runner.js" <<'EOF'
+// bench/redact.sh: redact stdin line by line with redact-pii's SyncRedactor
+const { SyncRedactor } = require('redact-pii');
+const fs = require('fs');
+const redactor = new SyncRedactor();
+const lines = fs.readFileSync(0, 'utf8').split('\n');
+if (lines.length && lines[lines.length - 1] === '') lines.pop();
+const t0 = process.hrtime.bigint();
+const out = new Array(lines.length);
+for (let i = 0; i < lines.length; i++) out[i] = redactor.redact(lines[i]);
+const t1 = process.hrtime.bigint();
+fs.writeFileSync(1, out.join('\n') + '\n');
+fs.writeFileSync(process.argv[2], String(Number(t1 - t0) / 1e9));
+EOF
+        RP=$TMP/rp/runner.js
+    else
+        echo "redact-pii: npm install failed, skipped:" >&2
+        tail -5 "$TMP/npm.log" >&2
+    fi
+fi
+
+declare -A BEST RSS
+best() { # name seconds rss
+    if [ -z "${BEST[$1]:-}" ] || awk -v a="$2" -v b="${BEST[$1]}" 'BEGIN { exit !(a < b) }'; then
+        BEST[$1]=$2
+    fi
+    if [ -z "${RSS[$1]:-}" ] || [ "$3" -gt "${RSS[$1]}" ]; then RSS[$1]=$3; fi
+}
+run() { # name input cmd...
+    local name=$1 r
+    shift
+    r=$(measure "$@")
+    set -- $r
+    if [ "$3" != 0 ]; then echo "bench: $name exited $3" >&2; exit 1; fi
+    best "$name" "$1" "$2"
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+    echo "round $round/$ROUNDS ..." >&2
+    run cat "$IN" cat
+    run lg0 /dev/null "$LG" redact --format ndjson
+    run lg1 "$IN" "$LG" redact --format ndjson --threads 1
+    run lg2 "$IN" "$LG" redact --format ndjson --threads 2
+    run sed "$IN" env LC_ALL=C sed -E -f "$TMP/redact.sed"
+    if [ -n "$RP" ]; then
+        # node start-up is excluded: the runner reports its redact() loop time
+        r=$(measure "$SLICE" node "$RP" "$TMP/rp.seconds")
+        set -- $r
+        [ "$3" = 0 ] || { echo "bench: redact-pii exited $3" >&2; exit 1; }
+        best rp_wall "$1" "$2"
+        best rp "$(cat "$TMP/rp.seconds")" "$2"
+    fi
+done
+
+mbs() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
+div() { awk -v a="$1" -v b="$2" -v p="${3:-2}" 'BEGIN { printf "%.*f", p, a / b }'; }
+echo
+printf 'corpus: %.1f MB NDJSON, %d records (gen_corpus.py --bytes, seed %s); best of %s rounds; %s CPUs\n' \
+    "$(awk -v b="$SIZE" 'BEGIN { print b / 1e6 }')" "$RECORDS" "$SEED" "$ROUNDS" "$(nproc)"
+printf '%-36s %9s %10s %12s\n' tool seconds MB/s "max RSS MB"
+row() { # label name bytes
+    printf '%-36s %9.3f %10s %12s\n' "$1" "${BEST[$2]}" "$(mbs "$3" "${BEST[$2]}")" \
+        "$(awk -v k="${RSS[$2]}" 'BEGIN { printf "%.1f", k / 1024 }')"
+}
+row "cat" cat "$SIZE"
+row "leakguard redact --threads 1" lg1 "$SIZE"
+row "leakguard redact --threads 2" lg2 "$SIZE"
+row "sed -E (8 patterns, LC_ALL=C)" sed "$SIZE"
+printf '%-36s %9.3f %10s %12s\n' "leakguard start-up (empty input)" "${BEST[lg0]}" - \
+    "$(awk -v k="${RSS[lg0]}" 'BEGIN { printf "%.1f", k / 1024 }')"
+if [ -n "$RP" ]; then
+    row "redact-pii@3 ($(awk -v b="$SLICE_SIZE" 'BEGIN { printf "%.1f", b / 1e6 }') MB slice, loop)" rp "$SLICE_SIZE"
+    row "redact-pii@3 (same, wall incl. node)" rp_wall "$SLICE_SIZE"
+fi
+L1=$(mbs "$SIZE" "${BEST[lg1]}")
+L2=$(mbs "$SIZE" "${BEST[lg2]}")
+echo
+printf 'leakguard/sed        %sx\n' "$(div "$L1" "$(mbs "$SIZE" "${BEST[sed]}")")"
+if [ -n "$RP" ]; then
+    printf 'leakguard/redact-pii %sx  (redact-pii loop time, node start-up excluded)\n' \
+        "$(div "$L1" "$(mbs "$SLICE_SIZE" "${BEST[rp]}")")"
+else
+    echo "leakguard/redact-pii -  (redact-pii skipped)"
+fi
+printf 'threads2/threads1    %sx\n' "$(div "$L2" "$L1")"
+printf 'leakguard/cat        %sx\n' "$(div "$L1" "$(mbs "$SIZE" "${BEST[cat]}")" 3)"
+printf 'leakguard excluding start-up: %s MB/s (threads 1), %s MB/s (threads 2)\n' \
+    "$(awk -v b="$SIZE" -v s="${BEST[lg1]}" -v z="${BEST[lg0]}" 'BEGIN { r = 0; if (s - z > 0) r = b / 1e6 / (s - z); printf "%.1f", r }')" \
+    "$(awk -v b="$SIZE" -v s="${BEST[lg2]}" -v z="${BEST[lg0]}" 'BEGIN { r = 0; if (s - z > 0) r = b / 1e6 / (s - z); printf "%.1f", r }')"
+printf 'leakguard max RSS    %s MB (threads 1), %s MB (threads 2)  [%s]\n' \
+    "$(awk -v k="${RSS[lg1]}" 'BEGIN { printf "%.1f", k / 1024 }')" \
+    "$(awk -v k="${RSS[lg2]}" 'BEGIN { printf "%.1f", k / 1024 }')" \
+    "$RSS_HOW"

@@ -1,0 +1,64 @@
+/* fuzz_redact.h - the body shared by the redact record fuzzers: one engine
+ * with a policy that exercises field rules and drops, records split at
+ * newlines and fed with the role the target names.  Beyond "no crash":
+ * a record the worker did not count as changed or malformed must come out
+ * byte for byte. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "redact/records.h"
+
+static const char fuzz_policy[] =
+    "fields:\n  internal_notes: drop\n  /a/b: mask\n  secret: token\n"
+    "drop_objects_where:\n  confidential: true\n"
+    "own_domains:\n  - contoso.com\n"
+    "custom:\n  - type: CASE_NUMBER\n    pattern: 'CAS-[0-9]{5}'\n";
+
+static rd_engine *fz_eng;
+static rd_worker fz_w;
+static rd_opts fz_o;
+static rd_keyed fz_key;
+static rd_columns fz_cols;
+
+static void fz_init(void)
+{
+    lg_err e;
+    rd_policy *p = rd_policy_parse("fuzz", fuzz_policy, strlen(fuzz_policy), &e);
+    if (!p || !(fz_eng = rd_engine_new(p, &e)))
+        abort();
+    memset(fz_key.key, 7, sizeof fz_key.key);
+    fz_key.token_hex = 8;
+    fz_o = (rd_opts){.mode = RD_ACT_MASK, .key = &fz_key, .count = &fz_key,
+                     .findings = 1, .distinct = 1};
+    if (rd_worker_init(&fz_w, fz_eng, &fz_o))
+        abort();
+}
+
+/* role_for: the role of each line (state kept by the target) */
+static int fuzz_records(const uint8_t *d, size_t n,
+                        rd_role (*role_for)(const char *, size_t, int))
+{
+    if (!fz_eng)
+        fz_init();
+    const char *p = (const char *)d;
+    size_t off = 0;
+    uint64_t recno = 0;
+    role_for(NULL, 0, 1); /* reset */
+    while (off <= n) {
+        const char *nl = memchr(p + off, '\n', n - off);
+        size_t len = nl ? (size_t)(nl - (p + off)) : n - off;
+        rd_role role = role_for(p + off, len, 0);
+        rd_worker_reset(&fz_w);
+        uint64_t mal = fz_w.st.malformed, chg = fz_w.st.changed;
+        if (rd_record(&fz_w, role, p + off, len, ++recno))
+            abort();
+        if (fz_w.st.changed == chg && fz_w.st.malformed == mal &&
+            (fz_w.out.n != len || memcmp(fz_w.out.p, p + off, len) != 0))
+            abort(); /* not counted as changed, yet it changed */
+        if (!nl)
+            break;
+        off += len + 1;
+    }
+    return 0;
+}

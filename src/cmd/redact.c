@@ -1,0 +1,783 @@
+/* redact.c - `leakguard redact`: stream records through the redaction
+ * engine in order-preserving batches, on one thread or several.
+ *
+ * The main thread reads, splits the input into records (it alone knows
+ * CSV quoting and which bulk line is an action) and writes results in
+ * input order; workers scan batches.  Memory is bounded by the number of
+ * batches in flight times the batch size (or the largest record). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../redact/rd.h"
+#include "../redact/records.h"
+#include "cmds.h"
+
+static const char usage[] =
+    "usage: leakguard redact [options] [FILE...]\n"
+    "Redact PII and secrets in support records read from FILE... (stdin when\n"
+    "none) and write them to stdout, in the same order, byte for byte where\n"
+    "nothing was found.\n\n"
+    "  --format FMT     auto (default), text, ndjson, csv, es-bulk\n"
+    "  --mode MODE      mask (default: <EMAIL>), partial (j***@contoso.com),\n"
+    "                   token (<EMAIL:7f3a9c21>, keyed hash), drop\n"
+    "  --policy FILE    YAML policy: detectors, per-type and per-field\n"
+    "                   actions, custom types, allow-list, own domains\n"
+    "  --key-file FILE  key for token mode (64 hex digits or 32+ bytes);\n"
+    "                   else the environment variable LEAKGUARD_KEY\n"
+    "  --findings FILE  write one JSON line per finding (never the value)\n"
+    "  --check          write no records, print a summary, exit 1 if\n"
+    "                   anything was found\n"
+    "  --stats          counts per type, distinct values, malformed records\n"
+    "                   and throughput on stderr\n"
+    "  --threads N      worker threads (default 1)\n"
+    "  -o OUT           write to OUT (through a temporary file renamed at\n"
+    "                   the end)\n"
+    "Exit: 0 done, 1 --check found something, 2 error.\n";
+
+typedef rd_rec rec;
+
+typedef struct batch {
+    rd_buf data;
+    rec *recs;
+    size_t nrec, caprec;
+    uint64_t recno0;
+    const char *file;
+    const rd_columns *cols;
+    int state; /* 0 free, 1 ready, 2 taken, 3 done */
+    int err;
+    rd_buf out, findings, msgs;
+} batch;
+
+typedef struct run {
+    /* options */
+    rd_format fmt;
+    size_t batch_bytes;
+    int threads;
+    /* input */
+    int fd;
+    const char *file;
+    int eof;
+    rd_buf carry;
+    rd_format cur; /* the format of the current file */
+    int csv_header_pending, bulk_source_next;
+    rd_columns *colv;
+    size_t ncolv;
+    uint64_t recno;
+    uint64_t bytes_in;
+    /* workers */
+    const rd_engine *eng;
+    rd_opts opts;
+    rd_worker *w;
+    batch *b;
+    size_t nb;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int quit;
+} run;
+
+/* ---- splitting ------------------------------------------------------- */
+
+static int add_rec(batch *b, size_t off, size_t len, size_t term, rd_role r)
+{
+    if (b->nrec == b->caprec) {
+        size_t nc = b->caprec ? b->caprec * 2 : 1024;
+        rec *x = realloc(b->recs, nc * sizeof *x);
+        if (!x)
+            return -1;
+        b->recs = x;
+        b->caprec = nc;
+    }
+    /* "\r\n" is a line end, not part of the record */
+    if (term == 1 && len > 0 && b->data.p[off + len - 1] == '\r')
+        len--, term++;
+    b->recs[b->nrec++] = (rec){off, len, term, r};
+    return 0;
+}
+
+static rd_format sniff(const char *file, const char *p, size_t n)
+{
+    const char *dot = file ? strrchr(file, '.') : NULL;
+    if (dot && (!strcmp(dot, ".csv") || !strcmp(dot, ".CSV")))
+        return RD_FMT_CSV;
+    size_t i = 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+                     p[i] == '\n'))
+        i++;
+    if (i < n && p[i] == '{') {
+        const char *eol = memchr(p + i, '\n', n - i);
+        size_t l = eol ? (size_t)(eol - (p + i)) : n - i;
+        return rd_bulk_action(p + i, l) >= 0 ? RD_FMT_ESBULK : RD_FMT_NDJSON;
+    }
+    if (i < n && p[i] == '[')
+        return RD_FMT_NDJSON;
+    if (dot && (!strcmp(dot, ".ndjson") || !strcmp(dot, ".jsonl") ||
+                !strcmp(dot, ".json")))
+        return RD_FMT_NDJSON;
+    return RD_FMT_TEXT;
+}
+
+/* Where the record starting at off ends in a CSV buffer (the newline
+ * outside quotes), or NONE.  Quotes count only at a field's start. */
+static size_t csv_end(const char *p, size_t off, size_t n, size_t cap)
+{
+    enum { START, UNQ, Q, QQ } st = START;
+    for (size_t i = off; i < n; i++) {
+        char c = p[i];
+        switch (st) {
+        case START:
+        case UNQ:
+            if (c == '\n')
+                return i;
+            if (c == ',')
+                st = START;
+            else if (c == '"' && st == START)
+                st = Q;
+            else
+                st = UNQ;
+            break;
+        case Q:
+            if (c == '"')
+                st = QQ;
+            break;
+        case QQ:
+            if (c == '"')
+                st = Q;
+            else if (c == ',')
+                st = START;
+            else if (c == '\n')
+                return i;
+            else
+                st = UNQ;
+            break;
+        }
+        if (i - off > cap) { /* an open quote runs away: end at a line */
+            const char *nl = memchr(p + off, '\n', n - off);
+            return nl ? (size_t)(nl - p) : (size_t)-1;
+        }
+    }
+    return (size_t)-1;
+}
+
+static rd_role role_of(run *r, batch *b, size_t off, size_t len)
+{
+    const char *p = b->data.p + off;
+    switch (r->cur) {
+    case RD_FMT_NDJSON:
+        return RD_ROLE_JSON;
+    case RD_FMT_CSV:
+        if (r->csv_header_pending) {
+            r->csv_header_pending = 0;
+            rd_columns *v = realloc(r->colv, (r->ncolv + 1) * sizeof *v);
+            if (!v)
+                return RD_ROLE_TEXT;
+            r->colv = v;
+            lg_err e;
+            size_t l = len && p[len - 1] == '\r' ? len - 1 : len;
+            if (rd_columns_parse(&v[r->ncolv], r->eng, p, l, &e)) {
+                fprintf(stderr, "leakguard redact: %s: %s; using column "
+                                "numbers\n", r->file, e.msg);
+                rd_columns_free(&v[r->ncolv]);
+            }
+            b->cols = &v[r->ncolv++];
+            return RD_ROLE_VERBATIM;
+        }
+        return RD_ROLE_CSV;
+    case RD_FMT_ESBULK: {
+        size_t i = 0;
+        while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r'))
+            i++;
+        if (i == len)
+            return RD_ROLE_VERBATIM;
+        if (r->bulk_source_next) {
+            r->bulk_source_next = 0;
+            return RD_ROLE_JSON;
+        }
+        int a = rd_bulk_action(p, len);
+        if (a < 0)
+            return RD_ROLE_JSON; /* not an action: redact it as data */
+        r->bulk_source_next = a;
+        return RD_ROLE_VERBATIM;
+    }
+    default:
+        return RD_ROLE_TEXT;
+    }
+}
+
+/* Fill b with whole records: the carry from last time, then reads until
+ * batch_bytes or the end of input.  Returns -1 on a read error. */
+static int fill(run *r, batch *b)
+{
+    b->data.n = 0;
+    b->nrec = 0;
+    b->file = r->file;
+    b->cols = r->ncolv ? &r->colv[r->ncolv - 1] : NULL;
+    b->recno0 = r->recno;
+    if (rd_buf_put(&b->data, r->carry.p, r->carry.n))
+        return -1;
+    r->carry.n = 0;
+    size_t scanned = 0; /* records are split from here */
+    for (;;) {
+        while (!r->eof && b->data.n < r->batch_bytes) {
+            if (b->data.cap - b->data.n < 65536 &&
+                rd_buf_put(&b->data, "", 0) == 0) {
+                size_t want = b->data.n + r->batch_bytes + 65536;
+                char *x = realloc(b->data.p, want);
+                if (!x)
+                    return -1;
+                b->data.p = x;
+                b->data.cap = want;
+            }
+            ssize_t got = read(r->fd, b->data.p + b->data.n,
+                               b->data.cap - b->data.n);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got < 0)
+                return -1;
+            if (got == 0)
+                r->eof = 1;
+            b->data.n += (size_t)got;
+            r->bytes_in += (size_t)got;
+        }
+        if (r->cur == RD_FMT_AUTO)
+            r->cur = sniff(r->file, b->data.p, b->data.n);
+        /* split complete records */
+        size_t off = scanned;
+        for (;;) {
+            size_t end;
+            if (r->cur == RD_FMT_CSV && !r->csv_header_pending) {
+                end = csv_end(b->data.p, off, b->data.n, (size_t)64 << 20);
+            } else {
+                const char *nl = memchr(b->data.p + off, '\n', b->data.n - off);
+                end = nl ? (size_t)(nl - b->data.p) : (size_t)-1;
+            }
+            if (end == (size_t)-1)
+                break;
+            rd_role role = role_of(r, b, off, end - off);
+            if (add_rec(b, off, end - off, 1, role))
+                return -1;
+            r->recno++;
+            off = end + 1;
+        }
+        scanned = off;
+        if (r->eof) {
+            if (off < b->data.n) { /* the last record has no line end */
+                rd_role role = role_of(r, b, off, b->data.n - off);
+                if (add_rec(b, off, b->data.n - off, 0, role))
+                    return -1;
+                r->recno++;
+            }
+            return 0;
+        }
+        if (b->nrec > 0) {
+            if (rd_buf_put(&r->carry, b->data.p + off, b->data.n - off))
+                return -1;
+            b->data.n = off;
+            return 0;
+        }
+        /* one record larger than a batch: read on */
+        size_t want = b->data.cap * 2;
+        char *x = realloc(b->data.p, want);
+        if (!x)
+            return -1;
+        b->data.p = x;
+        b->data.cap = want;
+        r->batch_bytes = b->data.n + (b->data.cap - b->data.n) / 2;
+    }
+}
+
+/* ---- processing ------------------------------------------------------ */
+
+static void swap(rd_buf *a, rd_buf *b)
+{
+    rd_buf t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static int process(rd_worker *w, batch *b)
+{
+    rd_worker_reset(w);
+    w->cols = b->cols;
+    if (rd_batch(w, b->data.p, b->data.n, b->recs, b->nrec, b->recno0))
+        return -1;
+    swap(&w->out, &b->out);
+    swap(&w->findings, &b->findings);
+    swap(&w->msgs, &b->msgs);
+    return 0;
+}
+
+typedef struct wctx {
+    run *r;
+    rd_worker *w;
+} wctx;
+
+static void *worker_main(void *arg)
+{
+    wctx *c = arg;
+    run *r = c->r;
+    pthread_mutex_lock(&r->mu);
+    for (;;) {
+        batch *take = NULL;
+        uint64_t best = UINT64_MAX;
+        for (size_t i = 0; i < r->nb; i++)
+            if (r->b[i].state == 1 && r->b[i].recno0 < best) {
+                take = &r->b[i];
+                best = take->recno0;
+            }
+        if (!take) {
+            if (r->quit)
+                break;
+            pthread_cond_wait(&r->cv, &r->mu);
+            continue;
+        }
+        take->state = 2;
+        pthread_mutex_unlock(&r->mu);
+        int err = process(c->w, take);
+        pthread_mutex_lock(&r->mu);
+        take->err = err;
+        take->state = 3;
+        pthread_cond_broadcast(&r->cv);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+/* ---- output ---------------------------------------------------------- */
+
+static int write_all(FILE *f, const char *p, size_t n)
+{
+    return n == 0 || fwrite(p, 1, n, f) == n ? 0 : -1;
+}
+
+static int emit(run *r, batch *b, FILE *out, FILE *fnd)
+{
+    if (b->err)
+        return -1;
+    if (out && write_all(out, b->out.p, b->out.n))
+        return -2;
+    if (fnd && write_all(fnd, b->findings.p, b->findings.n))
+        return -3;
+    /* messages name the record, never its content */
+    for (size_t i = 0; i < b->msgs.n;) {
+        const char *nl = memchr(b->msgs.p + i, '\n', b->msgs.n - i);
+        size_t l = nl ? (size_t)(nl - (b->msgs.p + i)) : b->msgs.n - i;
+        fprintf(stderr, "leakguard redact: %s: %.*s\n",
+                b->file ? b->file : "(stdin)", (int)l, b->msgs.p + i);
+        i += l + 1;
+    }
+    (void)r;
+    return 0;
+}
+
+/* Run one input through the batches.  Returns 0, or -1 with errno-ish
+ * message printed. */
+static int pump(run *r, FILE *out, FILE *fnd)
+{
+    size_t fillp = 0, writep = 0;
+    uint64_t filled = 0, written = 0;
+    int rc = 0;
+    for (;;) {
+        /* fill every free slot while there is input */
+        while (!r->eof || r->carry.n) {
+            batch *b = &r->b[fillp % r->nb];
+            if (r->threads > 1) {
+                pthread_mutex_lock(&r->mu);
+                int st = b->state;
+                pthread_mutex_unlock(&r->mu);
+                if (st != 0)
+                    break;
+            }
+            if (fill(r, b)) {
+                fprintf(stderr, "leakguard redact: %s: read error: %s\n",
+                        r->file ? r->file : "(stdin)", strerror(errno));
+                return -1;
+            }
+            if (b->nrec == 0 && r->eof)
+                break;
+            fillp++;
+            filled++;
+            if (r->threads > 1) {
+                pthread_mutex_lock(&r->mu);
+                b->state = 1;
+                pthread_cond_broadcast(&r->cv);
+                pthread_mutex_unlock(&r->mu);
+            } else {
+                b->err = process(&r->w[0], b);
+                b->state = 3;
+                break;
+            }
+        }
+        if (written == filled)
+            break;
+        batch *b = &r->b[writep % r->nb];
+        if (r->threads > 1) {
+            pthread_mutex_lock(&r->mu);
+            while (b->state != 3)
+                pthread_cond_wait(&r->cv, &r->mu);
+            pthread_mutex_unlock(&r->mu);
+        }
+        rc = emit(r, b, out, fnd);
+        if (rc)
+            break;
+        if (r->threads > 1)
+            pthread_mutex_lock(&r->mu);
+        b->state = 0;
+        if (r->threads > 1)
+            pthread_mutex_unlock(&r->mu);
+        writep++;
+        written++;
+    }
+    if (rc == -1)
+        fprintf(stderr, "leakguard redact: out of memory\n");
+    else if (rc < 0)
+        fprintf(stderr, "leakguard redact: write error: %s\n", strerror(errno));
+    if (rc && r->threads > 1) { /* let the workers finish what they took */
+        pthread_mutex_lock(&r->mu);
+        for (size_t i = 0; i < r->nb; i++) {
+            while (r->b[i].state == 2)
+                pthread_cond_wait(&r->cv, &r->mu);
+            r->b[i].state = 0;
+        }
+        pthread_mutex_unlock(&r->mu);
+    }
+    return rc ? -1 : 0;
+}
+
+/* ---- summary --------------------------------------------------------- */
+
+static void summary(FILE *f, run *r, double secs, int with_speed)
+{
+    rd_stats tot = {0};
+    int nt = rd_type_count(r->eng);
+    for (int i = 0; i < r->threads; i++) {
+        const rd_stats *s = &r->w[i].st;
+        tot.records += s->records;
+        tot.malformed += s->malformed;
+        tot.changed += s->changed;
+        for (int t = 0; t < nt; t++)
+            tot.found[t] += s->found[t];
+    }
+    uint64_t all = 0;
+    for (int t = 0; t < nt; t++)
+        all += tot.found[t];
+    fprintf(f, "leakguard redact: %llu records, %llu with findings, %llu "
+               "malformed, %llu findings",
+            (unsigned long long)tot.records, (unsigned long long)tot.changed,
+            (unsigned long long)tot.malformed, (unsigned long long)all);
+    if (with_speed) {
+        double mb = (double)r->bytes_in / 1e6;
+        fprintf(f, "; %.1f MB in %.2f s (%.1f MB/s, %d thread%s)", mb, secs,
+                secs > 0 ? mb / secs : 0.0, r->threads,
+                r->threads > 1 ? "s" : "");
+    }
+    fputc('\n', f);
+    for (int t = 0; t < nt; t++) {
+        if (!tot.found[t])
+            continue;
+        /* distinct: merge the workers' keyed-hash sets */
+        rd_u64set *m = &r->w[0].distinct[t];
+        for (int i = 1; i < r->threads; i++) {
+            rd_u64set *o = &r->w[i].distinct[t];
+            for (size_t k = 0; k < o->cap; k++)
+                if (o->v[k])
+                    rd_u64set_add(m, o->v[k]);
+        }
+        fprintf(f, "  %-12s %10llu found", rd_type_name(r->eng, t),
+                (unsigned long long)tot.found[t]);
+        if (r->opts.distinct)
+            fprintf(f, ", %llu distinct", (unsigned long long)m->n);
+        fputc('\n', f);
+    }
+}
+
+static int policy_needs_token(const rd_policy *p)
+{
+    for (size_t i = 0; i < p->ntypes; i++)
+        if (p->types[i].action == RD_ACT_TOKEN)
+            return 1;
+    for (size_t i = 0; i < p->nfields; i++)
+        if (p->fields[i].action == RD_ACT_TOKEN)
+            return 1;
+    return 0;
+}
+
+int cmd_redact(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"mode", required_argument, NULL, 'm'},
+        {"policy", required_argument, NULL, 'p'},
+        {"key-file", required_argument, NULL, 'k'},
+        {"findings", required_argument, NULL, 'F'},
+        {"check", no_argument, NULL, 'c'},
+        {"stats", no_argument, NULL, 's'},
+        {"threads", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *policy_file = NULL, *key_file = NULL, *findings_file = NULL,
+               *out_file = NULL;
+    int check = 0, stats = 0, c, status = 2;
+    run r = {.fmt = RD_FMT_AUTO, .threads = 1, .batch_bytes = 1 << 20};
+    rd_action mode = RD_ACT_MASK;
+    rd_policy *pol = NULL;
+    rd_engine *eng = NULL;
+    FILE *out = NULL, *fnd = NULL;
+    char tmp_out[PATH_MAX] = "";
+    rd_keyed key = {.token_hex = 8}, count = {.token_hex = 8};
+    lg_err e;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (!strcmp(optarg, "auto"))
+                r.fmt = RD_FMT_AUTO;
+            else if (!strcmp(optarg, "text"))
+                r.fmt = RD_FMT_TEXT;
+            else if (!strcmp(optarg, "ndjson") || !strcmp(optarg, "json"))
+                r.fmt = RD_FMT_NDJSON;
+            else if (!strcmp(optarg, "csv"))
+                r.fmt = RD_FMT_CSV;
+            else if (!strcmp(optarg, "es-bulk") || !strcmp(optarg, "bulk"))
+                r.fmt = RD_FMT_ESBULK;
+            else {
+                fprintf(stderr, "leakguard redact: --format: expected auto, "
+                                "text, ndjson, csv or es-bulk, got '%s'\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        case 'm': {
+            int a = rd_action_parse(optarg);
+            if (a != RD_ACT_MASK && a != RD_ACT_PARTIAL && a != RD_ACT_TOKEN &&
+                a != RD_ACT_DROP) {
+                fprintf(stderr, "leakguard redact: --mode: expected mask, "
+                                "partial, token or drop, got '%s'\n",
+                        optarg);
+                return 2;
+            }
+            mode = (rd_action)a;
+            break;
+        }
+        case 'p': policy_file = optarg; break;
+        case 'k': key_file = optarg; break;
+        case 'F': findings_file = optarg; break;
+        case 'c': check = 1; break;
+        case 's': stats = 1; break;
+        case 'o': out_file = optarg; break;
+        case 't': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > 64) {
+                fprintf(stderr, "leakguard redact: --threads: expected 1..64, "
+                                "got '%s'\n",
+                        optarg);
+                return 2;
+            }
+            r.threads = (int)n;
+            break;
+        }
+        case 'h': fputs(usage, stdout); return 0;
+        default:
+            fprintf(stderr, "leakguard redact: unknown option '%s'\n%s",
+                    argv[optind - 1], usage);
+            return 2;
+        }
+    }
+    const char *bb = getenv("LG_BATCH_BYTES"); /* tests: tiny batches */
+    if (bb && atol(bb) > 0)
+        r.batch_bytes = (size_t)atol(bb);
+
+    pol = policy_file ? rd_policy_load(policy_file, &e) : rd_policy_new();
+    if (!pol) {
+        fprintf(stderr, "leakguard redact: %s\n",
+                policy_file ? e.msg : "out of memory");
+        goto out;
+    }
+    key.token_hex = count.token_hex = pol->token_length;
+    if (mode == RD_ACT_TOKEN || policy_needs_token(pol)) {
+        if (rd_key_load(&key, key_file, &e)) {
+            fprintf(stderr, "leakguard redact: %s\n", e.msg);
+            goto out;
+        }
+    } else if (key_file && rd_key_load(&key, key_file, &e)) {
+        fprintf(stderr, "leakguard redact: %s\n", e.msg);
+        goto out;
+    }
+    rd_key_random(&count);
+    eng = rd_engine_new(pol, &e);
+    if (!eng) {
+        fprintf(stderr, "leakguard redact: %s\n", e.msg);
+        goto out;
+    }
+    r.eng = eng;
+    r.opts = (rd_opts){.mode = mode, .key = &key, .count = &count,
+                       .findings = findings_file != NULL,
+                       .distinct = stats || check, .check = check};
+    /* every input must be readable before anything is written */
+    for (int i = optind; i < argc; i++)
+        if (strcmp(argv[i], "-") && access(argv[i], R_OK)) {
+            fprintf(stderr, "leakguard redact: %s: %s\n", argv[i],
+                    strerror(errno));
+            goto out;
+        }
+    if (findings_file && !(fnd = fopen(findings_file, "w"))) {
+        fprintf(stderr, "leakguard redact: %s: %s\n", findings_file,
+                strerror(errno));
+        goto out;
+    }
+    if (check) {
+        out = NULL;
+    } else if (out_file) {
+        int n = snprintf(tmp_out, sizeof tmp_out, "%s.tmp.XXXXXX", out_file);
+        int fd = n > 0 && (size_t)n < sizeof tmp_out ? mkstemp(tmp_out) : -1;
+        if (fd < 0 || !(out = fdopen(fd, "w"))) {
+            fprintf(stderr, "leakguard redact: %s: %s\n", out_file,
+                    strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            tmp_out[0] = 0;
+            goto out;
+        }
+    } else {
+        out = stdout;
+    }
+
+    r.w = calloc((size_t)r.threads, sizeof *r.w);
+    r.nb = r.threads > 1 ? (size_t)r.threads * 2 : 1;
+    r.b = calloc(r.nb, sizeof *r.b);
+    if (!r.w || !r.b)
+        goto oom;
+    for (int i = 0; i < r.threads; i++)
+        if (rd_worker_init(&r.w[i], eng, &r.opts))
+            goto oom;
+    pthread_t th[64];
+    wctx wc[64];
+    int started = 0;
+    if (r.threads > 1) {
+        pthread_mutex_init(&r.mu, NULL);
+        pthread_cond_init(&r.cv, NULL);
+        for (int i = 0; i < r.threads; i++) {
+            wc[i] = (wctx){&r, &r.w[i]};
+            if (pthread_create(&th[i], NULL, worker_main, &wc[i]))
+                break;
+            started++;
+        }
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int bad = 0;
+    int nfiles = argc - optind;
+    for (int i = 0; i <= nfiles && !bad; i++) {
+        if (i == nfiles && nfiles > 0)
+            break;
+        const char *path = nfiles ? argv[optind + i] : NULL;
+        r.file = path && strcmp(path, "-") ? path : NULL;
+        r.fd = r.file ? open(r.file, O_RDONLY) : 0;
+        if (r.fd < 0) {
+            fprintf(stderr, "leakguard redact: %s: %s\n", r.file,
+                    strerror(errno));
+            bad = 1;
+            break;
+        }
+        r.eof = 0;
+        r.carry.n = 0;
+        r.cur = r.fmt;
+        r.csv_header_pending = 1;
+        r.bulk_source_next = 0;
+        if (pump(&r, out, fnd))
+            bad = 1;
+        if (r.file)
+            close(r.fd);
+        if (i == nfiles)
+            break;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (started) {
+        pthread_mutex_lock(&r.mu);
+        r.quit = 1;
+        pthread_cond_broadcast(&r.cv);
+        pthread_mutex_unlock(&r.mu);
+        for (int i = 0; i < started; i++)
+            pthread_join(th[i], NULL);
+    }
+    if (bad)
+        goto out;
+    if (out && fflush(out)) {
+        fprintf(stderr, "leakguard redact: write error: %s\n", strerror(errno));
+        goto out;
+    }
+    if (fnd && fclose(fnd)) {
+        fnd = NULL;
+        fprintf(stderr, "leakguard redact: %s: %s\n", findings_file,
+                strerror(errno));
+        goto out;
+    }
+    fnd = NULL;
+    if (out && out != stdout) {
+        if (fsync(fileno(out)) || fclose(out)) {
+            out = NULL;
+            fprintf(stderr, "leakguard redact: %s: %s\n", out_file,
+                    strerror(errno));
+            goto out;
+        }
+        out = NULL;
+        if (rename(tmp_out, out_file)) {
+            fprintf(stderr, "leakguard redact: %s: %s\n", out_file,
+                    strerror(errno));
+            goto out;
+        }
+        tmp_out[0] = 0;
+    }
+    double secs = (double)(t1.tv_sec - t0.tv_sec) +
+                  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (stats)
+        summary(stderr, &r, secs, 1);
+    status = 0;
+    if (check) {
+        summary(stdout, &r, secs, 0);
+        for (int i = 0; i < r.threads; i++)
+            if (r.w[i].st.changed)
+                status = 1;
+    }
+    goto out;
+oom:
+    fprintf(stderr, "leakguard redact: out of memory\n");
+out:
+    if (fnd)
+        fclose(fnd);
+    if (out && out != stdout)
+        fclose(out);
+    if (tmp_out[0])
+        unlink(tmp_out);
+    if (r.w)
+        for (int i = 0; i < r.threads; i++)
+            rd_worker_free(&r.w[i]);
+    free(r.w);
+    if (r.b)
+        for (size_t i = 0; i < r.nb; i++) {
+            rd_buf_free(&r.b[i].data);
+            rd_buf_free(&r.b[i].out);
+            rd_buf_free(&r.b[i].findings);
+            rd_buf_free(&r.b[i].msgs);
+            free(r.b[i].recs);
+        }
+    free(r.b);
+    rd_buf_free(&r.carry);
+    for (size_t i = 0; i < r.ncolv; i++)
+        rd_columns_free(&r.colv[i]);
+    free(r.colv);
+    rd_engine_free(eng);
+    rd_policy_free(pol);
+    return status;
+}

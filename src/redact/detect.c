@@ -1,0 +1,1335 @@
+/* detect.c - expanders: grow an anchor Vectorscan found to the whole value
+ * with the type's grammar, confirm it with a validator, and add it as a
+ * candidate with its normalised form.  Also the context words that weak
+ * forms need, the hints field names give, and the gazetteer sets.
+ *
+ * Every expander reads s->buf[0, s->len) only and bounds each walk; none
+ * allocates except through rd_add/rd_norm_putc. */
+#include "redact/engine_int.h"
+#include "redact/validate.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CH(i) ((unsigned char)s->buf[i])
+
+static int isloc(unsigned char c)
+{
+    return isalnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
+           c == '-' || c == '\'';
+}
+static int islab(unsigned char c) { return isalnum(c) || c == '-'; }
+static int isword(unsigned char c) { return isalnum(c) || c == '_'; }
+
+/* case-insensitive "does buf[i..] start with lit" */
+static int has(const rd_scratch *s, size_t i, const char *lit)
+{
+    size_t n = strlen(lit);
+    return i + n <= s->len && strncasecmp(s->buf + i, lit, n) == 0;
+}
+
+static int in_list(const char *w, size_t n, const char *const *list)
+{
+    for (; *list; list++)
+        if (strlen(*list) == n && strncasecmp(*list, w, n) == 0)
+            return 1;
+    return 0;
+}
+
+static void norm_span(rd_scratch *s, size_t a, size_t b, int lower)
+{
+    for (size_t i = a; i < b; i++)
+        rd_norm_putc(s, lower ? (char)tolower(CH(i)) : (char)CH(i));
+}
+
+/* ---- EMAIL ----------------------------------------------------------- */
+
+/* Length of a dot in any disguise at i, 0 if none.  *wordy is set for
+ * the spelled and bracketed forms. */
+static size_t dot_at(const rd_scratch *s, size_t i, int *wordy)
+{
+    size_t n = s->len, j = i;
+    if (j < n && CH(j) == '.')
+        return 1;
+    if (has(s, j, "%2e") || has(s, j, "&#46;"))
+        return 3 + (CH(j) == '&') * 2;
+    if (has(s, j, "&#x2e;"))
+        return 6;
+    size_t sp = 0;
+    while (j < n && CH(j) == ' ' && sp < 3)
+        j++, sp++;
+    if (sp && j < n && CH(j) == '.') { /* "contoso . com" */
+        size_t k = j + 1, sp2 = 0;
+        while (k < n && CH(k) == ' ' && sp2 < 3)
+            k++, sp2++;
+        if (sp2) {
+            *wordy = 1;
+            return k - i;
+        }
+        return 0;
+    }
+    if (sp && has(s, j, "dot") && j + 3 < n && CH(j + 3) == ' ') {
+        size_t k = j + 3;
+        while (k < n && CH(k) == ' ' && k - j < 6)
+            k++;
+        *wordy = 1;
+        return k - i;
+    }
+    if (j < n && strchr("[({<", CH(j))) {
+        size_t k = j + 1;
+        if (k < n && CH(k) == ' ')
+            k++;
+        if (has(s, k, "dot"))
+            k += 3;
+        else if (k < n && CH(k) == '.')
+            k++;
+        else
+            return 0;
+        if (k < n && CH(k) == ' ')
+            k++;
+        if (k < n && strchr("])}>", CH(k))) {
+            k++;
+            while (k < n && CH(k) == ' ' && k - j < 12)
+                k++;
+            *wordy = 1;
+            return k - i;
+        }
+    }
+    return 0;
+}
+
+static const char *const at_stop[] = {
+    "in", "on", "is", "be", "me", "us", "it", "log", "logged", "sign",
+    "signed", "available", "found", "located", "hosted", "here", "there",
+    "online", "visit", "site", "page", "portal", "login", "access", "reach",
+    "look", "looking", "go", "went", "posted", "published", "live", "lives",
+    "running", "up", "down", "out", "back", "anytime", "support", "help",
+    "him", "her", "them", "you", "we", "they", "both", "staff", "people",
+    "team", "open", "opened", "check", "checked", "click", "type", "typed",
+    "stored", "saved", "stuck", "failed", "fails", "failing", "works",
+    "working", "hosted", "listed", "shown", "see", "seen", "and", "or",
+    "but", "that", "this", "what", "which", "where", "was", "were", "are",
+    "am", "been", "get", "got", "arrive", "arrived", "meet", "call", "email",
+    "mail", "write", "me", "anyone", "someone", "everyone", NULL};
+
+static void email_at(rd_scratch *s, size_t a, size_t b, int word)
+{
+    size_t n = s->len, i = a, sp = 0;
+    while (i > 0 && CH(i - 1) == ' ' && sp < 3)
+        i--, sp++;
+    size_t le = i;
+    while (i > 0 && isloc(CH(i - 1)) && le - i < 64)
+        i--;
+    while (i < le && strchr(".-'+%", CH(i)))
+        i++;
+    if (i == le || (i > 0 && isalnum(CH(i - 1))))
+        return;
+    size_t ls = i;
+    /* the domain: labels joined by dots in any disguise */
+    size_t j = b;
+    sp = 0;
+    while (j < n && CH(j) == ' ' && sp < 3)
+        j++, sp++;
+    size_t lab_s[16], lab_e[16];
+    int nl = 0, wordy = word;
+    int wd[16] = {0};
+    while (nl < 16) {
+        size_t k = j;
+        while (k < n && islab(CH(k)) && k - j < 63)
+            k++;
+        if (k == j || !isalnum(CH(j)))
+            break;
+        lab_s[nl] = j;
+        lab_e[nl] = k;
+        nl++;
+        int w = 0;
+        size_t d = dot_at(s, k, &w);
+        if (!d || k + d >= n || !isalnum(CH(k + d)))
+            break;
+        wd[nl] = w;
+        j = k + d;
+    }
+    /* the last label is the TLD; back off labels that cannot be one */
+    while (nl >= 2) {
+        int strict = wordy || wd[nl - 1];
+        for (int q = 1; q < nl; q++)
+            strict |= wd[q];
+        size_t tl = lab_e[nl - 1] - lab_s[nl - 1];
+        if (rd_tld_ok(s->buf + lab_s[nl - 1], tl, strict) &&
+            !(lab_e[nl - 1] < n && isalnum(CH(lab_e[nl - 1]))))
+            break;
+        nl--;
+    }
+    if (nl < 2)
+        return;
+    int anywordy = 0;
+    for (int q = 1; q < nl; q++)
+        anywordy |= wd[q];
+    if (word) {
+        /* "log in at portal.contoso.com" is prose: a word before " at "
+         * needs a mailbox shape, a known first name, or a spelled dot */
+        size_t ln = le - ls;
+        int shaped = 0;
+        for (size_t q = ls; q < le; q++)
+            if (!isalpha(CH(q)))
+                shaped = 1;
+        if (in_list(s->buf + ls, ln, at_stop))
+            return;
+        if (!shaped && !anywordy &&
+            !rd_gaz_has(s->eng->gaz_first, s->buf + ls, ln))
+            return;
+    }
+    size_t noff = rd_norm_begin(s);
+    norm_span(s, ls, le, 1);
+    rd_norm_putc(s, '@');
+    for (int q = 0; q < nl; q++) {
+        if (q)
+            rd_norm_putc(s, '.');
+        norm_span(s, lab_s[q], lab_e[q], 1);
+    }
+    rd_add(s, ls, lab_e[nl - 1], RD_EMAIL, 0, noff);
+}
+
+/* ---- digit runs: cards, SSNs, phones ---------------------------------- */
+
+static int isrunsep(unsigned char c)
+{
+    return c == ' ' || c == '.' || c == '-' || c == '/' || c == '(' ||
+           c == ')';
+}
+
+typedef struct run {
+    size_t gs[32], ge[32]; /* digit groups */
+    int ng;
+} run;
+
+static const char *const ver_words[] = {
+    "version", "ver", "v", "build", "release", "firmware", "fw", "driver",
+    "os", "update", "kb", "rev", "revision", "patch", "sdk", "api",
+    "chrome", "edge", "firefox", "windows", "ios", "android", NULL};
+
+/* the word just before i (skipping spaces, ':' and '#') */
+static int prev_word_in(const rd_scratch *s, size_t i, const char *const *l)
+{
+    size_t j = i;
+    while (j > 0 && (CH(j - 1) == ' ' || CH(j - 1) == ':' || CH(j - 1) == '#'))
+        j--;
+    size_t e = j;
+    while (j > 0 && isalpha(CH(j - 1)) && e - j < 16)
+        j--;
+    return e > j && in_list(s->buf + j, e - j, l);
+}
+
+/* Classify groups [g0, g1) of r.  Returns a type or -1; *weak set when it
+ * needs a context word or a field hint. */
+static int classify(rd_scratch *s, const run *r, int g0, int g1, int *weak,
+                    size_t *st, size_t *en)
+{
+    char d[64];
+    size_t nd = 0;
+    int seps_dot = 1, paren = 0, slash = 0;
+    for (int g = g0; g < g1; g++) {
+        for (size_t i = r->gs[g]; i < r->ge[g]; i++) {
+            if (nd == sizeof d)
+                return -1;
+            d[nd++] = (char)CH(i);
+        }
+        if (g + 1 < g1)
+            for (size_t i = r->ge[g]; i < r->gs[g + 1]; i++) {
+                unsigned char c = CH(i);
+                if (c != '.')
+                    seps_dot = 0;
+                if (c == '(' || c == ')')
+                    paren = 1;
+                if (c == '/')
+                    slash = 1;
+            }
+    }
+    int ng = g1 - g0;
+    size_t a = r->gs[g0], b = r->ge[g1 - 1];
+    int plus = 0;
+    /* a leading '(' or '+' belongs to a phone number */
+    if (a > 0 && CH(a - 1) == '(') {
+        a--, paren = 1;
+    }
+    if (a > 0 && CH(a - 1) == '+')
+        a--, plus = 1;
+    else if (a > 1 && CH(a - 1) == ' ' && CH(a - 2) == '+')
+        a -= 2, plus = 1;
+    if (b < s->len && CH(b) == ')' && paren)
+        b++;
+    *st = a;
+    *en = b;
+    *weak = 0;
+    size_t gl[32];
+    for (int g = g0; g < g1; g++)
+        gl[g - g0] = r->ge[g] - r->gs[g];
+    if (seps_dot && ng > 1) {
+        int small = 1;
+        for (int g = 0; g < ng; g++)
+            small &= gl[g] <= 3;
+        if (small) /* a version or an IPv4 address (K_IPV4 has those) */
+            return -1;
+    }
+    /* dates: 2024-03-05, 03/05/2024, 05.03.2024 */
+    if (ng == 3 && ((gl[0] == 4 && gl[1] <= 2 && gl[2] <= 2) ||
+                    (gl[0] <= 2 && gl[1] <= 2 && (gl[2] == 4 || gl[2] == 2))))
+        return -1;
+    if (!paren && !slash && !plus && nd >= 13 && nd <= 19 &&
+        rd_card_ok(d, nd))
+        return RD_CREDIT_CARD;
+    if (!paren && !slash && !plus && nd == 9) {
+        if (ng == 3 && gl[0] == 3 && gl[1] == 2 && gl[2] == 4 &&
+            rd_ssn_ok(d))
+            return RD_US_SSN;
+        if (ng == 1 && rd_ssn_ok(d)) {
+            *weak = 1;
+            return RD_US_SSN;
+        }
+    }
+    if (slash || nd < 7 || nd > 15)
+        return -1;
+    int ones = 1;
+    for (int g = 0; g < ng; g++)
+        ones &= gl[g] == 1;
+    if (plus && nd >= 8)
+        return RD_PHONE;
+    if (paren && nd >= 9)
+        return RD_PHONE;
+    if (nd == 10 && ng == 3 && gl[0] == 3 && gl[1] == 3 && gl[2] == 4)
+        return RD_PHONE;
+    if (nd == 10 && ng == 4 && gl[0] == 3 && gl[1] == 3 && gl[2] == 2)
+        return RD_PHONE;
+    if (nd >= 10 && ng == (int)nd && ones)
+        return RD_PHONE;
+    if (nd == 11 && d[0] == '1' && ng == 4 && gl[0] == 1 && gl[1] == 3 &&
+        gl[2] == 3 && gl[3] == 4)
+        return RD_PHONE;
+    if (d[0] == '0' && d[1] != '0' && nd >= 10 && nd <= 11 && ng >= 2 &&
+        gl[0] <= 5)
+        return RD_PHONE;
+    if (d[0] == '0' && d[1] == '0' && nd >= 11 && ng >= 2)
+        return RD_PHONE;
+    *weak = 1;
+    return RD_PHONE;
+}
+
+static void add_digits(rd_scratch *s, size_t a, size_t b, int type, int weak)
+{
+    size_t noff = rd_norm_begin(s);
+    for (size_t i = a; i < b; i++)
+        if (isdigit(CH(i)) || (CH(i) == '+' && type == RD_PHONE))
+            rd_norm_putc(s, (char)CH(i));
+    rd_add(s, a, b, type, weak, noff);
+}
+
+static void numrun(rd_scratch *s, size_t to)
+{
+    if (to <= s->run_end)
+        return;
+    size_t n = s->len, i = to, j = to;
+    /* back over digits and short separator runs */
+    while (i > 0) {
+        if (isdigit(CH(i - 1))) {
+            i--;
+            continue;
+        }
+        size_t k = i;
+        while (k > 0 && isrunsep(CH(k - 1)) && i - k < 3)
+            k--;
+        if (k < i && i - k <= 2 && k > 0 && isdigit(CH(k - 1)))
+            i = k;
+        else
+            break;
+    }
+    while (j < n) {
+        if (isdigit(CH(j))) {
+            j++;
+            continue;
+        }
+        size_t k = j;
+        while (k < n && isrunsep(CH(k)) && k - j < 3)
+            k++;
+        if (k > j && k - j <= 2 && k < n && isdigit(CH(k)))
+            j = k;
+        else
+            break;
+    }
+    s->run_end = j;
+    /* glued to letters: KB5034441, 0x80070005, v1.2.3 */
+    if ((i > 0 && (isalpha(CH(i - 1)) || CH(i - 1) == '_' ||
+                   CH(i - 1) == '$' || CH(i - 1) == '#')) ||
+        (j < n && (isalpha(CH(j)) || CH(j) == '_')))
+        return;
+    if (prev_word_in(s, i, ver_words))
+        return;
+    run r = {.ng = 0};
+    for (size_t p = i; p < j && r.ng < 32;) {
+        if (!isdigit(CH(p))) {
+            p++;
+            continue;
+        }
+        r.gs[r.ng] = p;
+        while (p < j && isdigit(CH(p)))
+            p++;
+        r.ge[r.ng++] = p;
+    }
+    if (r.ng == 0 || r.ng == 32)
+        return;
+    int weak;
+    size_t a, b;
+    int t = classify(s, &r, 0, r.ng, &weak, &a, &b);
+    if (t >= 0)
+        add_digits(s, a, b, t, weak);
+    if (t >= 0 && !weak)
+        return;
+    /* two values side by side ("+1-425-555-0100 4111 1111 1111 1111"):
+     * first split where the separator changes */
+    int found = 0, seg0 = 0;
+    for (int g = 1; g <= r.ng; g++) {
+        int cut = g == r.ng ||
+                  (g >= 2 && CH(r.ge[g - 1]) != CH(r.ge[g - 2]));
+        if (!cut)
+            continue;
+        if (!(seg0 == 0 && g == r.ng)) {
+            int t2 = classify(s, &r, seg0, g, &weak, &a, &b);
+            if (t2 >= 0 && !weak) {
+                add_digits(s, a, b, t2, 0);
+                found = 1;
+            }
+        }
+        seg0 = g;
+    }
+    if (found)
+        return;
+    /* "4111 1111 1111 1111 12/25": the longest strong sub-runs */
+    for (int g0 = 0; g0 < r.ng; g0++)
+        for (int g1 = r.ng; g1 > g0; g1--) {
+            if (g0 == 0 && g1 == r.ng)
+                continue;
+            int t2 = classify(s, &r, g0, g1, &weak, &a, &b);
+            if (t2 >= 0 && !weak) {
+                add_digits(s, a, b, t2, 0);
+                g0 = g1 - 1;
+                break;
+            }
+        }
+}
+
+/* ---- IP addresses ---------------------------------------------------- */
+
+static void ipv4_token(rd_scratch *s, size_t to, int defanged)
+{
+    size_t n = s->len, i = to, j = to;
+    if (to <= s->ip_end)
+        return;
+    /* walk digits, dots and the defanged dots [.] (.) {.} [dot] */
+#define DEFANG_AT(p, back)                                                    \
+    (has(s, (p), "[.]") || has(s, (p), "(.)") || has(s, (p), "{.}") ? 3      \
+     : has(s, (p), "[dot]")                                         ? 5      \
+                                                                    : 0)
+    for (;;) {
+        if (i > 0 && (isdigit(CH(i - 1)) || CH(i - 1) == '.')) {
+            i--;
+            continue;
+        }
+        if (defanged && i >= 3 && DEFANG_AT(i - 3, 1) == 3) {
+            i -= 3;
+            continue;
+        }
+        if (defanged && i >= 5 && has(s, i - 5, "[dot]")) {
+            i -= 5;
+            continue;
+        }
+        break;
+    }
+    for (;;) {
+        if (j < n && (isdigit(CH(j)) || CH(j) == '.')) {
+            j++;
+            continue;
+        }
+        size_t d = defanged && j < n ? DEFANG_AT(j, 0) : 0;
+        if (d) {
+            j += d;
+            continue;
+        }
+        break;
+    }
+#undef DEFANG_AT
+    s->ip_end = j;
+    while (j > i && CH(j - 1) == '.')
+        j--;
+    while (i < j && CH(i) == '.')
+        i++;
+    if ((i > 0 && (isword(CH(i - 1)) || CH(i - 1) == '-')) ||
+        (j < n && (isword(CH(j)) || CH(j) == '-')))
+        return;
+    if (prev_word_in(s, i, ver_words))
+        return;
+    char q[32] = {0};
+    size_t nq = 0;
+    for (size_t p = i; p < j; p++) {
+        unsigned char c = CH(p);
+        if (isdigit(c) || c == '.') { /* the dot of [.] too */
+            if (nq == sizeof q - 1)
+                return;
+            q[nq++] = (char)c;
+        } else if (c == '[' && has(s, p, "[dot]")) {
+            if (nq == sizeof q - 1)
+                return;
+            q[nq++] = '.';
+            p += 4;
+        }
+    }
+    unsigned char ip[4];
+    if (!rd_ipv4_parse(q, nq, ip))
+        return;
+    size_t noff = rd_norm_begin(s);
+    for (size_t p = 0; p < nq; p++)
+        rd_norm_putc(s, q[p]);
+    rd_add(s, i, j, RD_IP_ADDRESS, 0, noff);
+}
+
+static void ipv6_token(rd_scratch *s, size_t to)
+{
+    size_t n = s->len, i = to, j = to;
+    if (to <= s->v6_end)
+        return;
+    while (i > 0 && (isxdigit(CH(i - 1)) || CH(i - 1) == ':' ||
+                     CH(i - 1) == '.') && to - i < 64)
+        i--;
+    while (j < n && (isxdigit(CH(j)) || CH(j) == ':' || CH(j) == '.') &&
+           j - i < 64)
+        j++;
+    s->v6_end = j;
+    while (j > i && CH(j - 1) == '.')
+        j--;
+    if (j > i + 1 && CH(j - 1) == ':' && CH(j - 2) != ':')
+        j--;
+    while (i < j && CH(i) == '.')
+        i++;
+    if ((i > 0 && (isword(CH(i - 1)))) || (j < n && isword(CH(j))))
+        return;
+    int colons = 0;
+    for (size_t p = i; p < j; p++)
+        colons += CH(p) == ':';
+    char canon[64];
+    if (colons < 2 || !rd_ipv6_parse(s->buf + i, j - i, canon, sizeof canon))
+        return;
+    size_t noff = rd_norm_begin(s);
+    for (const char *p = canon; *p; p++)
+        rd_norm_putc(s, *p);
+    rd_add(s, i, j, RD_IP_ADDRESS, 0, noff);
+}
+
+/* ---- MAC, IBAN, URL, secrets ------------------------------------------- */
+
+static void mac(rd_scratch *s, size_t from, size_t to)
+{
+    size_t n = s->len;
+    if (from > 0 && (isalnum(CH(from - 1)) || CH(from - 1) == ':' ||
+                     CH(from - 1) == '-' || CH(from - 1) == '.'))
+        return;
+    size_t e;
+    if (CH(from + 4) == '.') { /* 001a.2b3c.4d5e */
+        e = to;
+    } else {
+        unsigned char sep = CH(from + 2);
+        e = from;
+        for (int g = 0; g < 6; g++) {
+            if (g && (e >= n || CH(e) != sep))
+                return;
+            if (g)
+                e++;
+            if (e + 2 > n || !isxdigit(CH(e)) || !isxdigit(CH(e + 1)))
+                return;
+            e += 2;
+        }
+    }
+    if (e < n && (isalnum(CH(e)) || ((CH(e) == ':' || CH(e) == '-') &&
+                                     e + 1 < n && isxdigit(CH(e + 1)))))
+        return;
+    size_t noff = rd_norm_begin(s);
+    for (size_t p = from; p < e; p++)
+        if (isxdigit(CH(p)))
+            rd_norm_putc(s, (char)tolower(CH(p)));
+    rd_add(s, from, e, RD_MAC_ADDRESS, 0, noff);
+}
+
+static void iban(rd_scratch *s, size_t from)
+{
+    size_t n = s->len;
+    if (from > 0 && isalnum(CH(from - 1)))
+        return;
+    char v[40];
+    size_t nv = 0, e = from, last = from;
+    /* letters and digits, optionally a space every four */
+    while (e < n && nv < 34) {
+        if (isalnum(CH(e))) {
+            v[nv++] = (char)toupper(CH(e));
+            e++;
+            last = e;
+        } else if (CH(e) == ' ' && e + 1 < n && isalnum(CH(e + 1)) &&
+                   nv % 4 == 0) {
+            e++;
+        } else {
+            break;
+        }
+    }
+    /* the longest prefix that checks out (a word may follow the IBAN) */
+    for (size_t k = nv; k >= 15; k--) {
+        if (!rd_iban_ok(v, k))
+            continue;
+        size_t cnt = 0, p = from;
+        while (cnt < k) {
+            if (isalnum(CH(p)))
+                cnt++;
+            p++;
+        }
+        if (p < n && isalnum(CH(p)))
+            continue;
+        size_t noff = rd_norm_begin(s);
+        for (size_t q = 0; q < k; q++)
+            rd_norm_putc(s, v[q]);
+        rd_add(s, from, p, RD_IBAN, 0, noff);
+        return;
+    }
+    (void)last;
+}
+
+static void url(rd_scratch *s, size_t from, size_t to)
+{
+    size_t n = s->len, e = to;
+    if (from > 0 && (isalnum(CH(from - 1)) ||
+                     ((CH(from) == 'w' || CH(from) == 'W') &&
+                      (CH(from - 1) == '.' || CH(from - 1) == '/' ||
+                       CH(from - 1) == '-'))))
+        return;
+    while (e < n && CH(e) > ' ' && !strchr("\"'<>\\^`{|}", CH(e)) &&
+           e - from < 8192)
+        e++;
+    /* trailing punctuation and unbalanced closers are prose */
+    for (;;) {
+        if (e > to && strchr(".,;:!?*", CH(e - 1))) {
+            e--;
+            continue;
+        }
+        if (e > to && (CH(e - 1) == ')' || CH(e - 1) == ']')) {
+            char open = CH(e - 1) == ')' ? '(' : '[';
+            int bal = 0;
+            for (size_t p = from; p < e; p++)
+                bal += (CH(p) == (unsigned char)open) -
+                       (CH(p) == (unsigned char)CH(e - 1));
+            if (bal < 0) {
+                e--;
+                continue;
+            }
+        }
+        break;
+    }
+    if (e < to + 2)
+        return;
+    size_t noff = rd_norm_begin(s);
+    norm_span(s, from, e, 0);
+    rd_add(s, from, e, RD_URL, 0, noff);
+}
+
+static void add_secret(rd_scratch *s, size_t a, size_t b)
+{
+    size_t noff = rd_norm_begin(s);
+    norm_span(s, a, b, 0);
+    rd_add(s, a, b, RD_SECRET, 0, noff);
+}
+
+static int istok(unsigned char c)
+{
+    return isalnum(c) || c == '_' || c == '-';
+}
+
+static void secret_token(rd_scratch *s, size_t from, size_t to)
+{
+    size_t n = s->len, e = to;
+    if (from > 0 && isalnum(CH(from - 1)))
+        return;
+    int fixed = has(s, from, "AIza") ? 39 : CH(from) == 'A' ? 20 : 0;
+    int sg = has(s, from, "SG.");
+    while (e < n && (istok(CH(e)) || (sg && CH(e) == '.')) &&
+           e - from < 1024)
+        e++;
+    if (fixed && e - from != (size_t)fixed)
+        return;
+    add_secret(s, from, e);
+}
+
+static void jwt(rd_scratch *s, size_t from, size_t to)
+{
+    size_t n = s->len, e = to;
+    if (from > 0 && istok(CH(from - 1)))
+        return;
+    while (e < n && istok(CH(e)))
+        e++;
+    if (e >= n || CH(e) != '.')
+        return;
+    size_t sig = ++e;
+    while (e < n && istok(CH(e)) && e - from < 16384)
+        e++;
+    if (e - sig < 8)
+        return;
+    add_secret(s, from, e);
+}
+
+static void pem(rd_scratch *s, size_t from, size_t to)
+{
+    size_t n = s->len, lim = n - to < 65536 ? n : to + 65536;
+    const char *end = memmem(s->buf + to, lim - to, "-----END ", 9);
+    size_t e;
+    if (end) {
+        const char *close = memmem(end + 9, (size_t)(s->buf + lim - end) - 9,
+                                   "-----", 5);
+        e = close ? (size_t)(close - s->buf) + 5 : lim;
+    } else { /* cut short: the base64 body that follows */
+        e = to;
+        while (e < lim && (isalnum(CH(e)) || strchr("+/=\r\n\\ ", CH(e))))
+            e++;
+    }
+    add_secret(s, from, e);
+}
+
+static const char *const said_stop[] = {
+    "not", "incorrect", "wrong", "expired", "the", "a", "an", "too", "being",
+    "still", "now", "correct", "set", "reset", "blank", "empty", "invalid",
+    "locked", "working", "same", "different", "changed", "required", "my",
+    "your", "also", "and", "but", "that", "this", "it", "in", "on", "ok",
+    "okay", "fine", "good", "weak", "strong", "long", "short", "case",
+    "sensitive", "saved", "stored", "known", "unknown", "lost", "forgotten",
+    "there", "here", "no", "yes", "none", "null", "missing", "rejected",
+    "accepted", "change", "changing", "updated", "new", "old", "just",
+    "never", "always", "valid", "protected", "hidden", "redacted", "<redacted>",
+    NULL};
+
+/* the value after "password=" or "password is" */
+static void secret_value(rd_scratch *s, size_t to, int said)
+{
+    size_t n = s->len, a = to;
+    while (a < n && (CH(a) == ' ' || CH(a) == ':' || (said && CH(a) == '"')))
+        a++;
+    int quoted = a < n && (CH(a) == '"' || CH(a) == '\'');
+    if (quoted)
+        a++;
+    size_t e = a;
+    while (e < n && CH(e) > ' ' && !strchr("\"'&;,<>)]}\\", CH(e)) &&
+           e - a < 512)
+        e++;
+    if (said || (to > 0 && CH(to - 1) == ':'))
+        while (e > a && strchr(".!?", CH(e - 1)) && e - a > 1)
+            e--; /* sentence end, not part of it */
+    size_t len = e - a;
+    if (len == 0)
+        return;
+    int stars = 1, digit = 0, other = 0, upper = 0;
+    for (size_t p = a; p < e; p++) {
+        unsigned char c = CH(p);
+        stars &= c == '*' || c == 'x' || c == 'X' || c == '.';
+        digit |= isdigit(c);
+        other |= !isalnum(c);
+        upper |= p > a && isupper(c);
+    }
+    if (stars || in_list(s->buf + a, len, said_stop))
+        return;
+    if (has(s, a, "null") && len == 4)
+        return;
+    /* prose after a colon ("reset your password: click here") is not a
+     * secret; values that look like one (digits, symbols, inner capitals)
+     * are */
+    if ((said || CH(to - 1) == ':') && !digit && !other && !upper)
+        return;
+    if (len < 3)
+        return;
+    add_secret(s, a, e);
+}
+
+static void entropy_tok(rd_scratch *s, size_t to)
+{
+    if (to <= s->tok_end)
+        return;
+#define ENT(c) (isalnum(c) || strchr("+/_=-", (c)))
+    size_t n = s->len, i = to, j = to;
+    while (i > 0 && ENT(CH(i - 1)))
+        i--;
+    while (j < n && ENT(CH(j)))
+        j++;
+#undef ENT
+    s->tok_end = j;
+    size_t len = j - i;
+    if (len < 32 || len > 4096)
+        return;
+    int up = 0, lo = 0, dg = 0, slash = 0, nonhex = 0;
+    for (size_t p = i; p < j; p++) {
+        unsigned char c = CH(p);
+        up |= isupper(c);
+        lo |= islower(c);
+        dg |= isdigit(c);
+        slash += c == '/';
+        nonhex |= isalpha(c) && !isxdigit(c);
+    }
+    if (!up || !lo || !dg || !nonhex || slash > 2)
+        return;
+    if (rd_entropy(s->buf + i, len) < 4.2)
+        return;
+    add_secret(s, i, j);
+}
+
+/* ---- PERSON and LOCATION --------------------------------------------- */
+
+static const char *const cap_stop[] = {
+    "The", "I", "We", "You", "He", "She", "They", "It", "Team", "Support",
+    "Customer", "Sir", "Madam", "All", "There", "Everyone", "Again", "Please",
+    "Thanks", "Thank", "Hello", "Hi", "Hey", "Dear", "Monday", "Tuesday",
+    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+    "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December", "This", "That", "My",
+    "Our", "Your", "Regards", "Best", "Kind", "Sorry", "Yes", "No", "OK",
+    "Ok", "Microsoft", "Windows", "Office", "Azure", "Google", "Apple",
+    "Amazon", "Service", "Services", "Desk", "Help", "Helpdesk", "Admin",
+    "Administrator", "Manager", "Engineer", "Agent", "Tier", "Level",
+    "Account", "Billing", "Sales", "Technical", "Tech", "IT", "HR", "And",
+    "Or", "But", "So", "If", "In", "On", "At", "To", "For", "From", "With",
+    "Not", "Just", "Also", "Here", "What", "When", "Where", "Why", "How",
+    "Good", "Morning", "Afternoon", "Evening", "Issue", "Case", "Ticket",
+    "Error", "Update", "Street", "Avenue", "Road", NULL};
+
+static int cap_word(const rd_scratch *s, size_t i, size_t *e)
+{
+    size_t n = s->len, j = i;
+    if (j >= n || !isupper(CH(j)))
+        return 0;
+    j++;
+    while (j < n && (isalpha(CH(j)) ||
+                     ((CH(j) == '\'' || CH(j) == '-') && j + 1 < n &&
+                      isalpha(CH(j + 1)))) &&
+           j - i < 32)
+        j++;
+    if (j - i < 2 || (j < n && isalnum(CH(j))))
+        return 0;
+    /* all capitals (ACME, VPN) are not names */
+    int low = 0;
+    for (size_t p = i + 1; p < j; p++)
+        low |= islower(CH(p));
+    if (!low || in_list(s->buf + i, j - i, cap_stop))
+        return 0;
+    *e = j;
+    return 1;
+}
+
+/* up to three capitalised words from i; returns how many */
+static int name_words(const rd_scratch *s, size_t i, size_t ws[3],
+                      size_t we[3])
+{
+    int k = 0;
+    while (k < 3 && cap_word(s, i, &we[k])) {
+        ws[k] = i;
+        i = we[k];
+        k++;
+        if (i + 1 < s->len && CH(i) == ' ' && isupper(CH(i + 1)))
+            i++;
+        else
+            break;
+    }
+    return k;
+}
+
+static void add_words(rd_scratch *s, size_t a, size_t b, int type)
+{
+    size_t noff = rd_norm_begin(s);
+    int sp = 0;
+    for (size_t p = a; p < b; p++) {
+        unsigned char c = CH(p);
+        if (c == ' ' || c == ',') {
+            sp = 1;
+            continue;
+        }
+        if (sp && s->nn > noff)
+            rd_norm_putc(s, ' ');
+        sp = 0;
+        rd_norm_putc(s, (char)tolower(c));
+    }
+    rd_add(s, a, b, type, 0, noff);
+}
+
+static const char *const strong_cues[] = {
+    "my name is", "my name's", "name is", "name:", "customer:", "contact:",
+    "caller:", "client:", "regards,", "sincerely,", "dear", "mr", "mr.",
+    "mrs", "mrs.", "ms", "ms.", "dr", "dr.", NULL};
+
+static void person_cue(rd_scratch *s, size_t from, size_t to)
+{
+    size_t cue_e = to - 1;
+    while (cue_e > from && CH(cue_e - 1) == ' ')
+        cue_e--;
+    int strong = in_list(s->buf + from, cue_e - from, strong_cues);
+    size_t ws[3], we[3];
+    int k = name_words(s, to - 1, ws, we);
+    if (k == 0)
+        return;
+    if (!strong && !rd_gaz_has(s->eng->gaz_first, s->buf + ws[0],
+                                we[0] - ws[0]) &&
+        !(k > 1 &&
+          rd_gaz_has(s->eng->gaz_last, s->buf + ws[1], we[1] - ws[1])))
+        return;
+    add_words(s, ws[0], we[k - 1], RD_PERSON);
+}
+
+/* "Maria Garcia": a gazetteer first name, or a capitalised word before a
+ * gazetteer surname */
+static void name_pair(rd_scratch *s, size_t to)
+{
+    size_t sp = to - 3, a = sp; /* the space between the words */
+    while (a > 0 && isalpha(CH(a - 1)) && sp - a < 32)
+        a--;
+    if ((a > 0 && isalnum(CH(a - 1))) || !isupper(CH(a)))
+        return;
+    size_t ws[3], we[3];
+    int k = name_words(s, sp + 1, ws, we);
+    if (k == 0 || in_list(s->buf + a, sp - a, cap_stop))
+        return;
+    if (!rd_gaz_has(s->eng->gaz_first, s->buf + a, sp - a) &&
+        !rd_gaz_has(s->eng->gaz_last, s->buf + ws[0], we[0] - ws[0]))
+        return;
+    add_words(s, a, we[k - 1], RD_PERSON);
+}
+
+/* "in Seattle", "from New York", "City: Redmond": the longest run of
+ * capitalised words after the cue that the place gazetteer knows; after
+ * "City:"-like cues any capitalised words */
+static void place_cue(rd_scratch *s, size_t to)
+{
+    size_t a = to - 2, n = s->len;
+    int labelled = a > 0 && CH(a - 1) == ' ' && a > 1 && CH(a - 2) == ':';
+    size_t ends[4];
+    int k = 0;
+    size_t p = a;
+    while (k < 4 && p < n && isupper(CH(p))) {
+        size_t e = p + 1;
+        while (e < n && (isalpha(CH(e)) || CH(e) == '-' || CH(e) == '\'') &&
+               e - p < 32)
+            e++;
+        if (e < n && isalnum(CH(e)))
+            break;
+        ends[k++] = e;
+        if (e + 1 < n && CH(e) == ' ' && isupper(CH(e + 1)))
+            p = e + 1;
+        else
+            break;
+    }
+    for (int q = k; q > 0; q--) {
+        if (labelled || rd_gaz_has(s->eng->gaz_place, s->buf + a, ends[q - 1] - a)) {
+            add_words(s, a, ends[q - 1], RD_LOCATION);
+            return;
+        }
+    }
+}
+
+static void street(rd_scratch *s, size_t to)
+{
+    /* back over the suffix, then one to three capitalised words, then a
+     * house number */
+    size_t i = to;
+    while (i > 0 && isalpha(CH(i - 1)))
+        i--;
+    if (i == 0 || CH(i - 1) != ' ')
+        return;
+    i--;
+    int words = 0;
+    while (words < 4 && i > 0) {
+        size_t e = i, b = i;
+        while (b > 0 && (isalnum(CH(b - 1)) || CH(b - 1) == '\''))
+            b--;
+        if (b == e)
+            break;
+        if (isdigit(CH(b))) { /* the number, or an ordinal like 5th */
+            size_t d = b;
+            while (d < e && isdigit(CH(d)))
+                d++;
+            if (d == e && e - b <= 6 && words > 0) {
+                if (b > 0 && isalnum(CH(b - 1)))
+                    return;
+                add_words(s, b, to, RD_LOCATION);
+                return;
+            }
+            if (d == e)
+                return;
+        } else if (!isupper(CH(b))) {
+            return;
+        }
+        words++;
+        if (b == 0 || CH(b - 1) != ' ')
+            return;
+        i = b - 1;
+    }
+}
+
+static void city_zip(rd_scratch *s, size_t to)
+{
+    size_t n = s->len, e = to;
+    if (e < n && isdigit(CH(e)))
+        return;
+    if (e + 5 <= n && CH(e) == '-' && isdigit(CH(e + 1)) &&
+        isdigit(CH(e + 4)))
+        e += 5;
+    /* to - 10 is the letter before ", ST 12345" */
+    size_t i = to - 10 + 1;
+    int words = 0;
+    while (words < 3 && i > 0) {
+        size_t b = i;
+        while (b > 0 && isalpha(CH(b - 1)))
+            b--;
+        if (b == i || !isupper(CH(b)))
+            break;
+        i = b;
+        words++;
+        if (i > 1 && CH(i - 1) == ' ' && isupper(CH(i - 2)) == 0 &&
+            isalpha(CH(i - 2)))
+            i = i - 1;
+        else
+            break;
+    }
+    if (!words)
+        return;
+    while (i < n && CH(i) == ' ')
+        i++;
+    add_words(s, i, e, RD_LOCATION);
+}
+
+/* ---- custom types ---------------------------------------------------- */
+
+static void custom(rd_scratch *s, int arg, size_t from, size_t to)
+{
+    const rd_custom *c = &s->eng->pol->custom[arg];
+    int type = rd_type_lookup(s->eng, c->type);
+    char v[64];
+    size_t nv = 0;
+    if (c->validator != RD_VAL_NONE) {
+        for (size_t p = from; p < to; p++)
+            if (isalnum(CH(p))) {
+                if (nv == sizeof v)
+                    return;
+                v[nv++] = (char)CH(p);
+            }
+        if (c->validator == RD_VAL_LUHN) {
+            for (size_t q = 0; q < nv; q++)
+                if (!isdigit((unsigned char)v[q]))
+                    return;
+            if (!rd_luhn_ok(v, nv))
+                return;
+        }
+        if (c->validator == RD_VAL_MOD97) {
+            unsigned rem = 0;
+            for (size_t q = 0; q < nv; q++) {
+                unsigned char ch = (unsigned char)v[q];
+                rem = isdigit(ch)
+                          ? (rem * 10 + (unsigned)(ch - '0')) % 97
+                          : (rem * 100 + (unsigned)(toupper(ch) - 'A' + 10)) %
+                                97;
+            }
+            if (rem != 1)
+                return;
+        }
+    }
+    size_t noff = rd_norm_begin(s);
+    norm_span(s, from, to, 0);
+    rd_add(s, from, to, type, 0, noff);
+}
+
+void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to)
+{
+    switch (kind) {
+    case K_AT: email_at(s, from, to, 0); break;
+    case K_AT_WORD: email_at(s, from + 1, to - 1, 1); break;
+    case K_NUMRUN: numrun(s, to); break;
+    case K_IPV4: ipv4_token(s, to, 0); break;
+    case K_DEFANG: ipv4_token(s, to, 1); break;
+    case K_IPV6: ipv6_token(s, to); break;
+    case K_IBAN: iban(s, from); break;
+    case K_MAC: mac(s, from, to); break;
+    case K_URL: url(s, from, to); break;
+    case K_SECRET_TOKEN: secret_token(s, from, to); break;
+    case K_JWT: jwt(s, from, to); break;
+    case K_PEM: pem(s, from, to); break;
+    case K_SECRET_KV: secret_value(s, to, 0); break;
+    case K_SECRET_SAID: secret_value(s, to, 1); break;
+    case K_ENTROPY: entropy_tok(s, to); break;
+    case K_PERSON_CUE: person_cue(s, from, to); break;
+    case K_NAME_PAIR: name_pair(s, to); break;
+    case K_PLACE_CUE: place_cue(s, to); break;
+    case K_STREET: street(s, to); break;
+    case K_CITY_ZIP: city_zip(s, to); break;
+    case K_UNI: rd_note_uni(s, to); break;
+    case K_CUSTOM: custom(s, arg, from, to); break;
+    }
+}
+
+/* ---- context words for weak forms --------------------------------------- */
+
+static const char *const cue_phone[] = {
+    "phone", "tel", "call", "mobile", "cell", "fax", "whatsapp", "sms",
+    "text me", "reach me", "number is", "contact", "ph", "mob", NULL};
+static const char *const cue_ssn[] = {"ssn", "social security", "ss#",
+                                      "social sec", "ss no", NULL};
+
+int rd_context_ok(const rd_scratch *s, const cand *c)
+{
+    const char *const *cues = c->type == RD_PHONE    ? cue_phone
+                              : c->type == RD_US_SSN ? cue_ssn
+                                                     : NULL;
+    if (!cues)
+        return 0;
+    size_t lo = c->s > 48 ? c->s - 48 : 0;
+    for (size_t i = lo; i < c->s; i++) {
+        if (i > 0 && isalpha(CH(i - 1)))
+            continue;
+        for (const char *const *q = cues; *q; q++)
+            if (has(s, i, *q) && !isalpha(CH(i + strlen(*q))))
+                return 1;
+    }
+    return 0;
+}
+
+/* ---- whole values under a hinting key --------------------------------- */
+
+void rd_whole_value(rd_scratch *s, int type)
+{
+    size_t a = 0, b = s->len;
+    while (a < b && isspace(CH(a)))
+        a++;
+    while (b > a && isspace(CH(b - 1)))
+        b--;
+    if (a == b)
+        return;
+    if (type == RD_PERSON) {
+        int words = 1;
+        if (b - a > 80)
+            return;
+        for (size_t p = a; p < b; p++) {
+            unsigned char c = CH(p);
+            if (c == ' ')
+                words++;
+            else if (!isalpha(c) && !strchr(".-',", c) && c < 0x80)
+                return;
+        }
+        if (words > 5)
+            return;
+    } else if (type == RD_LOCATION) {
+        if (b - a > 256)
+            return;
+    } else if (type == RD_SECRET) {
+        if (b - a > 8192 || (b - a == 4 && has(s, a, "null")))
+            return;
+    }
+    size_t noff = rd_norm_begin(s);
+    norm_span(s, a, b, type != RD_SECRET);
+    rd_add(s, a, b, type, 0, noff);
+}
+
+/* ---- hints from field names ----------------------------------------- */
+
+/* split "clientIpAddress", "customer_email" into lower-case tokens */
+static int key_tokens(const char *k, size_t n, char tok[8][24])
+{
+    int nt = 0;
+    size_t i = 0;
+    while (i < n && nt < 8) {
+        while (i < n && !isalnum((unsigned char)k[i]))
+            i++;
+        if (i >= n)
+            break;
+        size_t l = 0;
+        tok[nt][l++] = (char)tolower((unsigned char)k[i++]);
+        while (i < n && isalnum((unsigned char)k[i]) &&
+               !(isupper((unsigned char)k[i]) &&
+                 islower((unsigned char)k[i - 1]))) {
+            if (l < 23)
+                tok[nt][l++] = (char)tolower((unsigned char)k[i]);
+            i++;
+        }
+        tok[nt][l] = 0;
+        nt++;
+    }
+    return nt;
+}
+
+static int tok_in(char tok[8][24], int nt, const char *const *l)
+{
+    for (int t = 0; t < nt; t++)
+        if (in_list(tok[t], strlen(tok[t]), l))
+            return 1;
+    return 0;
+}
+
+#define BIT(t) ((uint64_t)1 << (t))
+
+rd_hint rd_hint_for_key(const rd_engine *g, const char *key, size_t n)
+{
+    (void)g;
+    static const char *const k_email[] = {"email", "mail", "emailaddress",
+                                          "e", NULL};
+    static const char *const k_phone[] = {"phone", "mobile", "tel",
+                                          "telephone", "cell", "fax",
+                                          "msisdn", "phonenumber", NULL};
+    static const char *const k_ip[] = {"ip", "ipaddr", "ipaddress", "ipv4",
+                                       "ipv6", "remoteaddr", "addr", NULL};
+    static const char *const k_ssn[] = {"ssn", "social", "taxid", "tin",
+                                        NULL};
+    static const char *const k_card[] = {"card", "cc", "pan", "creditcard",
+                                         "ccnumber", NULL};
+    static const char *const k_secret[] = {
+        "password", "passwd", "pwd", "secret", "token", "apikey",
+        "accesskey", "privatekey", "credential", "credentials", "passphrase",
+        "passcode", NULL};
+    static const char *const k_person[] = {
+        "name", "firstname", "lastname", "fullname", "surname", "customer",
+        "agent", "contact", "requester", "assignee", "reporter", "owner",
+        "caller", "user", "username", NULL};
+    static const char *const k_loc[] = {"address", "street", "city",
+                                        "location", "country", "region",
+                                        "zip", "postal", "postcode",
+                                        "zipcode", NULL};
+    static const char *const k_not[] = {
+        "id", "order", "ticket", "case", "build", "version", "kb", "sku",
+        "invoice", "tracking", "ref", "reference", "count", "total", "size",
+        "number", "no", "num", "code", "type", "status", "time", "date",
+        "created", "updated", "at", "ts", "timestamp", NULL};
+    char tok[8][24];
+    int nt = key_tokens(key, n, tok);
+    rd_hint h = {.want = 0, .suppress = 0, .whole = -1};
+    if (tok_in(tok, nt, k_email)) {
+        h.want = BIT(RD_EMAIL);
+    } else if (tok_in(tok, nt, k_ip)) {
+        h.want = BIT(RD_IP_ADDRESS);
+    } else if (tok_in(tok, nt, k_phone)) {
+        h.want = BIT(RD_PHONE);
+    } else if (tok_in(tok, nt, k_ssn)) {
+        h.want = BIT(RD_US_SSN);
+    } else if (tok_in(tok, nt, k_card)) {
+        h.want = BIT(RD_CREDIT_CARD);
+    } else if (tok_in(tok, nt, k_not)) {
+        h.suppress = BIT(RD_PHONE) | BIT(RD_US_SSN);
+    } else if (tok_in(tok, nt, k_secret)) {
+        h.whole = RD_SECRET;
+    } else if (tok_in(tok, nt, k_loc)) {
+        h.whole = RD_LOCATION;
+    } else if (tok_in(tok, nt, k_person)) {
+        h.whole = RD_PERSON;
+    }
+    return h;
+}
+
+int rd_classify_number(const rd_engine *g, const char *d, size_t n,
+                       const rd_hint *h)
+{
+    (void)g;
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)d[i]))
+            return -1;
+    if (n >= 13 && n <= 19 && rd_card_ok(d, n))
+        return RD_CREDIT_CARD;
+    if (h && (h->want & BIT(RD_PHONE)) && n >= 7 && n <= 15)
+        return RD_PHONE;
+    if (h && (h->want & BIT(RD_US_SSN)) && n == 9 && rd_ssn_ok(d))
+        return RD_US_SSN;
+    return -1;
+}
+
+/* ---- gazetteer sets ------------------------------------------------- */
+
+struct rd_gaz {
+    char *own; /* the data, when the set made it */
+    size_t cap; /* power of two */
+    const char **w;
+    unsigned char *len;
+};
+
+static uint64_t hash_ci(const char *w, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint64_t)tolower((unsigned char)w[i])) * 1099511628211ULL;
+    return h;
+}
+
+rd_gaz *rd_gaz_new(const char *data)
+{
+    rd_gaz *z = calloc(1, sizeof *z);
+    if (!z)
+        return NULL;
+    size_t lines = 1;
+    for (const char *p = data; *p; p++)
+        lines += *p == '\n';
+    z->cap = 16;
+    while (z->cap < lines * 2)
+        z->cap *= 2;
+    z->w = calloc(z->cap, sizeof *z->w);
+    z->len = calloc(z->cap, 1);
+    if (!z->w || !z->len) {
+        rd_gaz_free(z);
+        return NULL;
+    }
+    for (const char *p = data; *p;) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        size_t m = n;
+        while (m && (p[m - 1] == '\r' || p[m - 1] == ' '))
+            m--;
+        if (m && m < 256 && p[0] != '#') {
+            size_t i = hash_ci(p, m) & (z->cap - 1);
+            while (z->w[i])
+                i = (i + 1) & (z->cap - 1);
+            z->w[i] = p;
+            z->len[i] = (unsigned char)m;
+        }
+        p += n;
+        if (*p)
+            p++;
+    }
+    return z;
+}
+
+rd_gaz *rd_gaz_new2(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *both = malloc(la + lb + 2);
+    if (!both)
+        return NULL;
+    memcpy(both, a, la);
+    both[la] = '\n';
+    memcpy(both + la + 1, b, lb + 1);
+    rd_gaz *z = rd_gaz_new(both);
+    if (z)
+        z->own = both;
+    else
+        free(both);
+    return z;
+}
+
+void rd_gaz_free(rd_gaz *z)
+{
+    if (!z)
+        return;
+    free(z->w);
+    free(z->len);
+    free(z->own);
+    free(z);
+}
+
+int rd_gaz_has(const rd_gaz *z, const char *w, size_t n)
+{
+    if (!z || n == 0 || n > 255)
+        return 0;
+    size_t i = hash_ci(w, n) & (z->cap - 1);
+    while (z->w[i]) {
+        if (z->len[i] == n && strncasecmp(z->w[i], w, n) == 0)
+            return 1;
+        i = (i + 1) & (z->cap - 1);
+    }
+    return 0;
+}

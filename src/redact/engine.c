@@ -1,0 +1,598 @@
+/* engine.c - compile every pattern into one Vectorscan database, scan a
+ * buffer once, confirm candidates, resolve overlaps.
+ *
+ * The database holds *anchors*: short, mostly literal patterns (an at-sign
+ * in any of its disguises, an issuer prefix, a run of digits, a greeting)
+ * that Vectorscan finds at memory speed.  Each anchor has an expander in
+ * detect.c that grows it to the whole value with the type's own grammar
+ * (local part and domain around the at, the whole run of grouped digits)
+ * and a validator that confirms it (Luhn, mod 97, inet_pton, TLD list,
+ * entropy, context words).  Wide regexes that start anywhere ("any word
+ * followed by ' at '") would cost Vectorscan ten times more; the expanders
+ * pay only where an anchor is.
+ *
+ * Zero-width characters and full-width forms (U+FF20 FULLWIDTH COMMERCIAL
+ * AT) are found by one more pattern; the line holding them is folded to
+ * ASCII with an offset map and scanned again, so every expander sees plain
+ * ASCII and every match maps back to the original bytes.
+ *
+ * Overlaps are resolved per cluster of overlapping candidates: longest
+ * first, then the type's priority. */
+#include "redact/engine_int.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const builtin_names[RD_NBUILTIN] = {
+    "EMAIL", "AGENT_EMAIL", "PHONE", "IP_ADDRESS", "CREDIT_CARD", "IBAN",
+    "US_SSN", "URL", "MAC_ADDRESS", "SECRET", "PERSON", "LOCATION",
+};
+/* lower wins when two candidates of equal length overlap */
+static const int builtin_prio[RD_NBUILTIN] = {5, 5, 9, 7, 2, 3, 4, 6, 8, 1,
+                                              10, 11};
+
+/* The anchors.  SOM: Vectorscan reports where the anchor starts, needed by
+ * expanders that grow to the right only. */
+static const struct {
+    int kind;
+    const char *re;
+    unsigned flags;
+} anchors[] = {
+    {K_AT, "@|%40|&#0*64;|&#[xX]0*40;|\\\\u0040|\\\\x40", SOM},
+    {K_AT, "[\\[({<] ?(?i:at) ?[\\])}>]|-(?i:at)-", SOM},
+    {K_AT_WORD, "[A-Za-z0-9_] (?i:at) [A-Za-z0-9]", SOM},
+    {K_NUMRUN, "\\d(?:[ .\\-/()]{1,2}\\d|\\d){6}", 0},
+    {K_IPV4, "\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d", 0},
+    {K_DEFANG, "\\d(?:\\[\\.\\]|\\(\\.\\)|\\{\\.\\}|\\[(?i:dot)\\])\\d", 0},
+    {K_IBAN, "[A-Za-z]{2}\\d{2} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4}", SOM},
+    {K_MAC, "[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-]"
+            "[0-9A-Fa-f]{2}",
+     SOM},
+    {K_MAC, "[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}", SOM},
+    {K_IPV6, "[0-9A-Fa-f]{1,4}::?[0-9A-Fa-f]{1,4}:|::[0-9A-Fa-f]{1,4}|"
+             "[0-9A-Fa-f]{1,4}::",
+     0},
+    {K_URL, "(?i:https?|ftp|sftp|wss?|file)://|(?i:www)\\.[A-Za-z0-9]", SOM},
+    {K_SECRET_TOKEN, "(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)"
+                     "[A-Z0-9]{16}",
+     SOM},
+    {K_SECRET_TOKEN, "AIza[0-9A-Za-z_\\-]{35}", SOM},
+    {K_SECRET_TOKEN, "gh[pousr]_[A-Za-z0-9]{30}|github_pat_[A-Za-z0-9_]{22}",
+     SOM},
+    {K_SECRET_TOKEN, "xox[baprse]-[A-Za-z0-9]{6}", SOM},
+    {K_SECRET_TOKEN, "sk_live_[A-Za-z0-9]{16}|SG\\.[A-Za-z0-9_\\-]{16}", SOM},
+    {K_JWT, "eyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{4}", SOM},
+    {K_PEM, "-----BEGIN [A-Z0-9 ]{0,24}PRIVATE KEY( BLOCK)?-----", SOM},
+    {K_SECRET_KV,
+     "(?i:password|passwd|pwd|passphrase|passcode|secret|api[_\\-]?key|"
+     "apikey|access[_\\-]?key|secret[_\\-]?key|access[_\\-]?token|"
+     "auth[_\\-]?token|client[_\\-]?secret|accountkey|sharedaccesskey|"
+     "aws_secret_access_key|sig|token)[\"']? {0,3}[:=]",
+     SOM},
+    {K_SECRET_SAID, "(?i:password|passcode|passphrase|pwd|pin) (?i:is|was|"
+                    "will be|would be|is now|:)",
+     SOM},
+    {K_ENTROPY, "[A-Za-z0-9+/_=\\-]{32}", 0},
+    {K_PERSON_CUE,
+     "\\b(?i:my name is|my name's|name is|this is|i am|i'm|name:|customer:|"
+     "contact:|caller:|client:|regards,|thanks,|thank you,|sincerely,|"
+     "cheers,|best,|hi|hello|dear|hey|mr\\.?|mrs\\.?|ms\\.?|dr\\.?|"
+     "spoke with|speaking with|spoke to|talked to|agent) +[A-Z]",
+     SOM},
+    {K_NAME_PAIR, "[A-Z][a-z]+ [A-Z][a-z]", 0},
+    {K_PLACE_CUE, "\\b(?:in|from|to|near|at|of|visit|visiting|based in|"
+                  "located in|lives in|live in|moved to|City:|Location:|"
+                  "Address:) [A-Z][a-z]",
+     0},
+    {K_STREET, " (?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|"
+               "Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Parkway|Pkwy|"
+               "Highway|Hwy|Circle|Square|Strasse|Straße)\\b",
+     0},
+    {K_CITY_ZIP, "[A-Za-z], [A-Z]{2} \\d{5}", 0},
+    {K_UNI, "\\xE2\\x80[\\x8B-\\x8D]|\\xE2\\x81\\xA0|\\xEF\\xBB\\xBF|\\xC2\\xAD|"
+            "\\xEF\\xBC[\\x80-\\xBF]|\\xEF\\xBD[\\x80-\\x9E]|\\xEF\\xB9\\xAB|"
+            "\\xE3\\x80\\x80",
+     0},
+};
+
+static int add_pattern(rd_engine *g, const char *re, unsigned flags, int kind,
+                       int arg)
+{
+    if (g->npat == g->cappat) {
+        size_t nc = g->cappat ? g->cappat * 2 : 64;
+        char **r = realloc(g->pre, nc * sizeof *r);
+        if (!r)
+            return -1;
+        g->pre = r;
+        unsigned *f = realloc(g->pflags, nc * sizeof *f);
+        if (!f)
+            return -1;
+        g->pflags = f;
+        pat_info *pi = realloc(g->pinfo, nc * sizeof *pi);
+        if (!pi)
+            return -1;
+        g->pinfo = pi;
+        g->cappat = nc;
+    }
+    char *d = strdup(re);
+    if (!d)
+        return -1;
+    g->pre[g->npat] = d;
+    g->pflags[g->npat] = flags;
+    g->pinfo[g->npat] = (pat_info){.kind = kind, .arg = arg};
+    g->npat++;
+    return 0;
+}
+
+int rd_type_count(const rd_engine *g) { return g->ntypes; }
+const rd_policy *rd_engine_policy(const rd_engine *g) { return g->pol; }
+
+const char *rd_type_name(const rd_engine *g, int t)
+{
+    return t >= 0 && t < g->ntypes ? g->tname[t] : "?";
+}
+
+int rd_type_lookup(const rd_engine *g, const char *name)
+{
+    for (int t = 0; t < g->ntypes; t++)
+        if (strcmp(g->tname[t], name) == 0)
+            return t;
+    return -1;
+}
+
+rd_action rd_type_action(const rd_engine *g, int t)
+{
+    return t >= 0 && t < g->ntypes ? g->taction[t] : RD_ACT_DEFAULT;
+}
+
+static char *lower_dup(const char *s)
+{
+    char *d = strdup(s);
+    for (char *p = d; p && *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return d;
+}
+
+rd_engine *rd_engine_new(const rd_policy *p, lg_err *e)
+{
+    rd_engine *g = calloc(1, sizeof *g);
+    rd_policy *own = NULL;
+    const char *pf = p && p->file ? p->file : "policy";
+    if (!g)
+        goto oom;
+    if (!p)
+        p = own = rd_policy_new();
+    if (!p)
+        goto oom;
+    g->pol = p;
+    g->own_pol = own;
+    for (int t = 0; t < RD_NBUILTIN; t++) {
+        g->tname[t] = builtin_names[t];
+        g->tprio[t] = builtin_prio[t];
+        g->enabled[t] = 1;
+    }
+    g->ntypes = RD_NBUILTIN;
+    for (size_t i = 0; i < p->ncustom; i++) {
+        const rd_custom *c = &p->custom[i];
+        int t = rd_type_lookup(g, c->type);
+        if (t >= 0 && t < RD_NBUILTIN) {
+            lg_err_at(e, pf, c->line, 0,
+                      "custom type %s: the name of a built-in type", c->type);
+            goto fail;
+        }
+        if (t < 0) {
+            if (g->ntypes == RD_MAXTYPES) {
+                lg_err_at(e, pf, c->line, 0, "more than %d types",
+                          RD_MAXTYPES);
+                goto fail;
+            }
+            t = g->ntypes++;
+            g->tname[t] = c->type;
+            g->tprio[t] = 0; /* the company's own formats win ties */
+            g->enabled[t] = 1;
+        }
+    }
+    for (size_t i = 0; i < p->ntypes; i++) {
+        const rd_type_setting *s = &p->types[i];
+        int t = rd_type_lookup(g, s->type);
+        if (t < 0) {
+            lg_err_at(e, pf, s->line, 0,
+                      "unknown type %s (expected a built-in type such as "
+                      "EMAIL or a custom type of this policy)",
+                      s->type);
+            goto fail;
+        }
+        if (s->enabled >= 0)
+            g->enabled[t] = s->enabled;
+        if (s->action != RD_ACT_DEFAULT)
+            g->taction[t] = s->action;
+    }
+    /* allow-list and own domains, lower-cased once */
+    g->allow = calloc(p->nallow + 1, sizeof *g->allow);
+    g->domains = calloc(p->ndomains + 1, sizeof *g->domains);
+    if (!g->allow || !g->domains)
+        goto oom;
+    for (size_t i = 0; i < p->nallow; i++)
+        if (!(g->allow[g->nallow++] = lower_dup(p->allow[i].s)))
+            goto oom;
+    for (size_t i = 0; i < p->ndomains; i++)
+        if (!(g->domains[g->ndomains++] = lower_dup(p->own_domains[i].s)))
+            goto oom;
+
+    for (size_t i = 0; i < sizeof anchors / sizeof *anchors; i++)
+        if (add_pattern(g, anchors[i].re, anchors[i].flags, anchors[i].kind,
+                        0))
+            goto oom;
+    size_t nbuiltin_pat = g->npat;
+    for (size_t i = 0; i < p->ncustom; i++) {
+        const rd_custom *c = &p->custom[i];
+        unsigned fl = SOM | (c->caseless ? HS_FLAG_CASELESS : 0);
+        if (add_pattern(g, c->pattern, fl, K_CUSTOM, (int)i))
+            goto oom;
+    }
+    /* gazetteers are hash sets consulted by the expanders: as Vectorscan
+     * literals they would cost a second of compiling at every start */
+    g->gaz_first = rd_gaz_new(rd_data_first_names);
+    g->gaz_last = rd_gaz_new(rd_data_surnames);
+    g->gaz_place = rd_gaz_new2(rd_data_cities, rd_data_regions);
+    if (!g->gaz_first || !g->gaz_last || !g->gaz_place)
+        goto oom;
+
+    unsigned *ids = malloc(g->npat * sizeof *ids);
+    if (!ids)
+        goto oom;
+    for (size_t i = 0; i < g->npat; i++)
+        ids[i] = (unsigned)i;
+    hs_compile_error_t *ce = NULL;
+    hs_error_t rc = hs_compile_multi((const char *const *)g->pre, g->pflags,
+                                     ids, (unsigned)g->npat, HS_MODE_BLOCK,
+                                     NULL, &g->db, &ce);
+    free(ids);
+    if (rc != HS_SUCCESS) {
+        int at = ce ? ce->expression : -1;
+        if (at >= (int)nbuiltin_pat) {
+            const rd_custom *c = &p->custom[at - (int)nbuiltin_pat];
+            lg_err_at(e, pf, c->line, 0, "custom type %s: pattern rejected: %s",
+                      c->type, ce->message);
+        } else {
+            lg_err_set(e, "built-in pattern %d rejected: %s", at,
+                       ce ? ce->message : "unknown error");
+        }
+        hs_free_compile_error(ce);
+        goto fail;
+    }
+    return g;
+oom:
+    lg_err_set(e, "out of memory compiling the detectors");
+fail:
+    rd_engine_free(g);
+    return NULL;
+}
+
+void rd_engine_free(rd_engine *g)
+{
+    if (!g)
+        return;
+    hs_free_database(g->db);
+    for (size_t i = 0; i < g->npat; i++)
+        free(g->pre[i]);
+    free(g->pre);
+    free(g->pflags);
+    free(g->pinfo);
+    for (size_t i = 0; i < g->nallow; i++)
+        free(g->allow[i]);
+    for (size_t i = 0; i < g->ndomains; i++)
+        free(g->domains[i]);
+    free(g->allow);
+    free(g->domains);
+    rd_gaz_free(g->gaz_first);
+    rd_gaz_free(g->gaz_last);
+    rd_gaz_free(g->gaz_place);
+    rd_policy_free(g->own_pol);
+    free(g);
+}
+
+rd_scratch *rd_scratch_new(const rd_engine *g)
+{
+    rd_scratch *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    if (hs_alloc_scratch(g->db, &s->hs) != HS_SUCCESS) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void rd_scratch_free(rd_scratch *s)
+{
+    if (!s)
+        return;
+    hs_free_scratch(s->hs);
+    free(s->c);
+    free(s->m);
+    free(s->nbuf);
+    free(s->ubuf);
+    free(s->umap);
+    free(s->uni);
+    free(s);
+}
+
+/* ---- candidates ---------------------------------------------------- */
+
+static int grow(void **p, size_t *cap, size_t need, size_t elt)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 64;
+    while (nc < need)
+        nc *= 2;
+    void *r = realloc(*p, nc * elt);
+    if (!r)
+        return -1;
+    *p = r;
+    *cap = nc;
+    return 0;
+}
+
+/* Normalised text is appended to one buffer per scan; candidates keep
+ * offsets (the buffer may move). */
+size_t rd_norm_begin(rd_scratch *s) { return s->nn; }
+
+int rd_norm_putc(rd_scratch *s, char c)
+{
+    if (grow((void **)&s->nbuf, &s->capn, s->nn + 1, 1))
+        return -1;
+    s->nbuf[s->nn++] = c;
+    return 0;
+}
+
+void rd_add(rd_scratch *s, size_t st, size_t en, int type, int weak,
+            size_t noff)
+{
+    if (en <= st || grow((void **)&s->c, &s->capc, s->nc + 1, sizeof *s->c)) {
+        s->nn = noff;
+        return;
+    }
+    s->c[s->nc++] = (cand){.s = st, .e = en, .type = type, .weak = weak,
+                           .noff = noff, .nlen = s->nn - noff};
+}
+
+void rd_note_uni(rd_scratch *s, size_t at)
+{
+    if (s->folded ||
+        grow((void **)&s->uni, &s->capuni, s->nuni + 1, sizeof *s->uni))
+        return;
+    s->uni[s->nuni++] = at;
+}
+
+static int on_match(unsigned id, unsigned long long from,
+                    unsigned long long to, unsigned flags, void *ctx)
+{
+    (void)flags;
+    rd_scratch *s = ctx;
+    const pat_info *pi = &s->eng->pinfo[id];
+    rd_expand(s, pi->kind, pi->arg, (size_t)from, (size_t)to);
+    return 0;
+}
+
+/* ---- the unicode fold ------------------------------------------------ */
+
+/* Fold zero-width characters away and full-width ASCII to ASCII; umap[i]
+ * is the offset in buf of the byte that produced ubuf[i]. */
+static int fold(rd_scratch *s, const char *buf, size_t len)
+{
+    /* buf is a window of the scanned buffer; umap offsets are relative */
+    if (grow((void **)&s->ubuf, &s->capu, len + 1, 1) ||
+        grow((void **)&s->umap, &s->capum, len + 1, sizeof *s->umap))
+        return -1;
+    size_t o = 0;
+    const unsigned char *b = (const unsigned char *)buf;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = b[i];
+        size_t rem = len - i;
+        if (c == 0xE2 && rem >= 3 && b[i + 1] == 0x80 && b[i + 2] >= 0x8B &&
+            b[i + 2] <= 0x8D) {
+            i += 3;
+        } else if (c == 0xE2 && rem >= 3 && b[i + 1] == 0x81 &&
+                   b[i + 2] == 0xA0) {
+            i += 3;
+        } else if (c == 0xEF && rem >= 3 && b[i + 1] == 0xBB &&
+                   b[i + 2] == 0xBF) {
+            i += 3;
+        } else if (c == 0xC2 && rem >= 2 && b[i + 1] == 0xAD) {
+            i += 2;
+        } else if (c == 0xEF && rem >= 3 &&
+                   ((b[i + 1] == 0xBC && b[i + 2] >= 0x81) ||
+                    (b[i + 1] == 0xBD && b[i + 2] <= 0x9E)) &&
+                   b[i + 2] >= 0x80 && b[i + 2] <= 0xBF) {
+            /* U+FF01..U+FF5E -> 0x21..0x7E */
+            unsigned cp = ((unsigned)(b[i + 1] & 0x3F) << 6) |
+                          (unsigned)(b[i + 2] & 0x3F);
+            cp |= 0xF000;
+            s->umap[o] = i;
+            s->ubuf[o++] = (char)(cp - 0xFF01 + 0x21);
+            i += 3;
+        } else if (c == 0xEF && rem >= 3 && b[i + 1] == 0xB9 &&
+                   b[i + 2] == 0xAB) {
+            s->umap[o] = i;
+            s->ubuf[o++] = '@';
+            i += 3;
+        } else if (c == 0xE3 && rem >= 3 && b[i + 1] == 0x80 &&
+                   b[i + 2] == 0x80) {
+            s->umap[o] = i;
+            s->ubuf[o++] = ' ';
+            i += 3;
+        } else {
+            s->umap[o] = i;
+            s->ubuf[o++] = (char)c;
+            i++;
+        }
+    }
+    s->umap[o] = len;
+    s->ulen = o;
+    return 0;
+}
+
+/* ---- context, hints, overlaps --------------------------------------- */
+
+static int cmp_len(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    size_t lx = x->e - x->s, ly = y->e - y->s;
+    if (lx != ly)
+        return lx > ly ? -1 : 1;
+    if (x->prio != y->prio)
+        return x->prio - y->prio;
+    return x->s < y->s ? -1 : x->s > y->s;
+}
+
+static int cmp_start(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    return x->s < y->s ? -1 : x->s > y->s;
+}
+
+static int cmp_match(const void *a, const void *b)
+{
+    const rd_match *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int allowed(const rd_engine *g, const char *v, size_t n)
+{
+    for (size_t i = 0; i < g->nallow; i++)
+        if (strlen(g->allow[i]) == n && strncasecmp(g->allow[i], v, n) == 0)
+            return 1;
+    return 0;
+}
+
+static int own_domain(const rd_engine *g, const char *v, size_t n)
+{
+    const char *at = memchr(v, '@', n);
+    if (!at)
+        return 0;
+    const char *d = at + 1;
+    size_t dn = n - (size_t)(d - v);
+    for (size_t i = 0; i < g->ndomains; i++) {
+        size_t k = strlen(g->domains[i]);
+        if (dn == k && strncasecmp(d, g->domains[i], k) == 0)
+            return 1;
+        if (dn > k && d[dn - k - 1] == '.' &&
+            strncasecmp(d + dn - k, g->domains[i], k) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
+               const rd_hint *hint, const rd_match **out)
+{
+    s->eng = g;
+    s->nc = 0;
+    s->nn = 0;
+    s->buf = buf;
+    s->len = len;
+    s->run_end = 0;
+    s->tok_end = 0;
+    s->ip_end = s->v6_end = 0;
+    s->folded = 0;
+    s->hint = hint;
+    *out = NULL;
+    if (len == 0)
+        return 0;
+    if (len > UINT32_MAX) /* Vectorscan scans at most 4 GB at once */
+        len = UINT32_MAX;
+    s->nuni = 0;
+    hs_scan(g->db, buf, (unsigned)len, 0, s->hs, on_match, s);
+    /* lines with zero-width or full-width characters: fold, scan again,
+     * and let their candidates replace the ones found unfolded */
+    for (size_t u = 0; u < s->nuni;) {
+        size_t at = s->uni[u] ? s->uni[u] - 1 : 0, a = at, b = at;
+        while (a > 0 && buf[a - 1] != '\n' && at - a < 65536)
+            a--;
+        while (b < len && buf[b] != '\n' && b - at < 65536)
+            b++;
+        while (u < s->nuni && s->uni[u] <= b)
+            u++;
+        if (fold(s, buf + a, b - a))
+            break;
+        size_t k = 0;
+        for (size_t i = 0; i < s->nc; i++)
+            if (!(s->c[i].s >= a && s->c[i].e <= b))
+                s->c[k++] = s->c[i];
+        s->nc = k;
+        s->buf = s->ubuf;
+        s->len = s->ulen;
+        s->run_end = s->tok_end = s->ip_end = s->v6_end = 0;
+        s->folded = 1;
+        hs_scan(g->db, s->ubuf, (unsigned)s->ulen, 0, s->hs, on_match, s);
+        for (size_t i = k; i < s->nc; i++) {
+            s->c[i].s = a + s->umap[s->c[i].s];
+            s->c[i].e = a + s->umap[s->c[i].e];
+        }
+        s->buf = buf;
+        s->len = len;
+        s->folded = 0;
+    }
+    if (hint && hint->whole >= 0)
+        rd_whole_value(s, hint->whole);
+
+    /* weak forms need the field's hint or a context word */
+    size_t k = 0;
+    for (size_t i = 0; i < s->nc; i++) {
+        cand *c = &s->c[i];
+        if (!g->enabled[c->type])
+            continue;
+        uint64_t bit = (uint64_t)1 << c->type;
+        if (c->weak) {
+            if (hint && (hint->suppress & bit))
+                continue;
+            if (!(hint && (hint->want & bit)) && !rd_context_ok(s, c))
+                continue;
+        }
+        if (c->type == RD_EMAIL &&
+            own_domain(g, s->nbuf + c->noff, c->nlen))
+            c->type = RD_AGENT_EMAIL;
+        if (!g->enabled[c->type] ||
+            allowed(g, s->nbuf + c->noff, c->nlen))
+            continue;
+        c->prio = g->tprio[c->type];
+        s->c[k++] = *c;
+    }
+    s->nc = k;
+    qsort(s->c, s->nc, sizeof *s->c, cmp_start);
+    if (grow((void **)&s->m, &s->capm, s->nc + 1, sizeof *s->m))
+        return 0;
+    size_t nm = 0;
+    for (size_t i = 0; i < s->nc;) {
+        /* a cluster: candidates that overlap one another transitively */
+        size_t j = i + 1, end = s->c[i].e;
+        while (j < s->nc && s->c[j].s < end) {
+            if (s->c[j].e > end)
+                end = s->c[j].e;
+            j++;
+        }
+        if (j - i > 1)
+            qsort(s->c + i, j - i, sizeof *s->c, cmp_len);
+        size_t first = nm;
+        for (size_t q = i; q < j; q++) {
+            const cand *c = &s->c[q];
+            int clash = 0;
+            for (size_t r = first; r < nm && !clash; r++)
+                clash = s->m[r].start < c->e && c->s < s->m[r].end;
+            if (clash)
+                continue;
+            s->m[nm++] = (rd_match){.start = c->s, .end = c->e,
+                                    .type = c->type,
+                                    .norm = s->nbuf ? s->nbuf + c->noff : "",
+                                    .nlen = c->nlen};
+        }
+        if (nm - first > 1)
+            qsort(s->m + first, nm - first, sizeof *s->m, cmp_match);
+        i = j;
+    }
+    *out = s->m;
+    return nm;
+}

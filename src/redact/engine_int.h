@@ -1,0 +1,112 @@
+/* engine_int.h - what engine.c and detect.c share: the compiled engine,
+ * the per-thread scratch, anchor kinds and candidates.  Not part of the
+ * public API (rd.h). */
+#ifndef RD_ENGINE_INT_H
+#define RD_ENGINE_INT_H
+
+#include <hs/hs.h>
+#include <stdio.h>
+#include "redact/rd.h"
+
+#define SOM HS_FLAG_SOM_LEFTMOST
+
+enum {
+    K_AT,          /* an at-sign in any disguise: @ %40 &#64; [at] -at- */
+    K_AT_WORD,     /* " at " between words */
+    K_NUMRUN,      /* seven digits, maybe grouped */
+    K_IPV4,        /* a dotted quad */
+    K_DEFANG,      /* 52.1.2[.]3 */
+    K_IBAN,
+    K_MAC,
+    K_IPV6,
+    K_URL,
+    K_SECRET_TOKEN, /* AKIA..., ghp_..., xoxb-... */
+    K_JWT,
+    K_PEM,
+    K_SECRET_KV,   /* password=..., AccountKey=... */
+    K_SECRET_SAID, /* "my password is ..." */
+    K_ENTROPY,     /* 32 characters of a base64/hex alphabet */
+    K_PERSON_CUE,  /* "my name is", "Regards," ... then a capital */
+    K_NAME_PAIR,   /* two capitalised words: a gazetteer name? */
+    K_PLACE_CUE,   /* "in", "from", "City:" ... then a capital */
+    K_STREET,      /* " Street", " Ave" ... */
+    K_CITY_ZIP,    /* "Redmond, WA 98052" */
+    K_UNI,         /* zero-width or full-width characters: fold and rescan */
+    K_CUSTOM,
+};
+
+typedef struct pat_info {
+    int kind;
+    int arg; /* K_CUSTOM: index into policy->custom */
+} pat_info;
+
+typedef struct rd_gaz rd_gaz; /* a set of lower-cased words */
+rd_gaz *rd_gaz_new(const char *data);
+rd_gaz *rd_gaz_new2(const char *a, const char *b); /* the union */
+void rd_gaz_free(rd_gaz *z);
+int rd_gaz_has(const rd_gaz *z, const char *w, size_t n);
+
+struct rd_engine {
+    const rd_policy *pol;
+    rd_policy *own_pol; /* when created without one */
+    hs_database_t *db;
+    char **pre;
+    unsigned *pflags;
+    pat_info *pinfo;
+    size_t npat, cappat;
+    int ntypes;
+    const char *tname[RD_MAXTYPES];
+    int tprio[RD_MAXTYPES];
+    unsigned char enabled[RD_MAXTYPES];
+    rd_action taction[RD_MAXTYPES];
+    char **allow;
+    size_t nallow;
+    char **domains;
+    size_t ndomains;
+    rd_gaz *gaz_first, *gaz_last, *gaz_place;
+};
+
+typedef struct cand {
+    size_t s, e;
+    int type, prio, weak;
+    size_t noff, nlen; /* normalised value in scratch->nbuf */
+} cand;
+
+struct rd_scratch {
+    hs_scratch_t *hs;
+    const rd_engine *eng;
+    const rd_hint *hint;
+    const char *buf; /* what is being scanned (maybe the folded copy) */
+    size_t len;
+    size_t run_end, tok_end, ip_end, v6_end; /* runs already expanded */
+    int folded;
+    size_t *uni; /* where zero-width / full-width characters are */
+    size_t nuni, capuni;
+    cand *c;
+    size_t nc, capc;
+    rd_match *m;
+    size_t capm;
+    char *nbuf;
+    size_t nn, capn;
+    char *ubuf;
+    size_t *umap;
+    size_t ulen, capu, capum;
+};
+
+/* detect.c */
+void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to);
+int rd_context_ok(const rd_scratch *s, const cand *c);
+void rd_whole_value(rd_scratch *s, int type);
+
+/* engine.c: candidates and their normalised values */
+size_t rd_norm_begin(rd_scratch *s);
+int rd_norm_putc(rd_scratch *s, char c);
+void rd_add(rd_scratch *s, size_t st, size_t en, int type, int weak,
+            size_t noff);
+void rd_note_uni(rd_scratch *s, size_t at);
+
+/* compiled in from data/redact/ by the Makefile */
+extern const char rd_data_first_names[], rd_data_surnames[], rd_data_cities[],
+    rd_data_regions[];
+
+#endif

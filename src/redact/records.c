@@ -1,0 +1,1204 @@
+/* records.c - text lines, JSON values and CSV rows: parse, scan each value
+ * with the hint its key gives, rewrite only what changed. */
+#include "redact/records.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE ((size_t)-1)
+
+struct jnode {
+    char type;       /* o a s n l */
+    unsigned char esc, drop, changed, dropkids, repl;
+    int parent, first, last, next;
+    size_t start, end;   /* the value */
+    size_t kstart, kend; /* the key's string token, NONE when not a member */
+    size_t rstart, rlen; /* replacement in w->repl */
+};
+
+/* ---- small pieces ------------------------------------------------------- */
+
+int rd_u64set_add(rd_u64set *s, uint64_t x)
+{
+    if (x == 0)
+        x = 1; /* 0 marks an empty slot */
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t nc = s->cap ? s->cap * 2 : 1024;
+        uint64_t *v = calloc(nc, sizeof *v);
+        if (!v)
+            return -1;
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->v[i]) {
+                size_t j = s->v[i] & (nc - 1);
+                while (v[j])
+                    j = (j + 1) & (nc - 1);
+                v[j] = s->v[i];
+            }
+        free(s->v);
+        s->v = v;
+        s->cap = nc;
+    }
+    size_t j = x & (s->cap - 1);
+    while (s->v[j]) {
+        if (s->v[j] == x)
+            return 0;
+        j = (j + 1) & (s->cap - 1);
+    }
+    s->v[j] = x;
+    s->n++;
+    return 1;
+}
+
+void rd_u64set_free(rd_u64set *s)
+{
+    free(s->v);
+    *s = (rd_u64set){0};
+}
+
+int rd_worker_init(rd_worker *w, const rd_engine *eng, const rd_opts *o)
+{
+    *w = (rd_worker){.eng = eng, .o = o};
+    w->s = rd_scratch_new(eng);
+    return w->s ? 0 : -1;
+}
+
+void rd_worker_free(rd_worker *w)
+{
+    rd_scratch_free(w->s);
+    rd_buf_free(&w->out);
+    rd_buf_free(&w->findings);
+    rd_buf_free(&w->msgs);
+    rd_buf_free(&w->dec);
+    rd_buf_free(&w->repl);
+    rd_buf_free(&w->path);
+    rd_buf_free(&w->tmp);
+    for (int t = 0; t < RD_MAXTYPES; t++)
+        rd_u64set_free(&w->distinct[t]);
+    free(w->nodes);
+    free(w->cf);
+    rd_mstore *ms[] = {&w->bm, &w->rm, &w->one, &w->sub};
+    for (size_t i = 0; i < sizeof ms / sizeof *ms; i++) {
+        free(ms[i]->m);
+        rd_buf_free(&ms[i]->norm);
+    }
+}
+
+void rd_worker_reset(rd_worker *w)
+{
+    w->out.n = w->findings.n = w->msgs.n = 0;
+}
+
+/* Record what was found: counts, distinct hashes, a findings line. */
+static int note(rd_worker *w, uint64_t recno, const char *field,
+                size_t flen, const rd_match *m)
+{
+    const char *tn = rd_type_name(w->eng, m->type);
+    w->st.found[m->type]++;
+    if (w->o->distinct &&
+        rd_u64set_add(&w->distinct[m->type],
+                      rd_keyed_hash(w->o->count, tn, m->norm, m->nlen)) < 0)
+        return -1;
+    if (!w->o->findings)
+        return 0;
+    rd_buf_printf(&w->findings, "{\"record\":%llu,\"field\":",
+                  (unsigned long long)recno);
+    if (field)
+        rd_buf_json_str(&w->findings, field, flen);
+    else
+        rd_buf_put(&w->findings, "null", 4);
+    return rd_buf_printf(&w->findings,
+                         ",\"start\":%zu,\"end\":%zu,\"type\":\"%s\"}\n",
+                         m->start, m->end, tn);
+}
+
+static rd_action action_for(const rd_worker *w, int type, rd_action field)
+{
+    if (field != RD_ACT_DEFAULT)
+        return field;
+    rd_action a = rd_type_action(w->eng, type);
+    return a != RD_ACT_DEFAULT ? a : w->o->mode;
+}
+
+/* Copy matches and their normalised values out of the scratch (the next
+ * rd_scan reuses it) into a store; `shift` is subtracted from offsets. */
+static int store(rd_mstore *st, const rd_match *m, size_t n, size_t shift)
+{
+    st->n = 0;
+    st->norm.n = 0;
+    if (n > st->cap) {
+        rd_match *r = realloc(st->m, n * sizeof *r);
+        if (!r)
+            return -1;
+        st->m = r;
+        st->cap = n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        st->m[i] = m[i];
+        st->m[i].start -= shift;
+        st->m[i].end -= shift;
+        st->m[i].norm = (const char *)(uintptr_t)st->norm.n;
+        if (rd_buf_put(&st->norm, m[i].norm, m[i].nlen))
+            return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        st->m[i].norm = st->norm.p + (uintptr_t)st->m[i].norm;
+    st->n = n;
+    return 0;
+}
+
+/* The matches of the current record: its own scan (rd_record) or its
+ * slice of the batch scan, clipped to the record. */
+static int record_scan(rd_worker *w, const char *rec, size_t len)
+{
+    const rd_match *m;
+    size_t n = rd_scan(w->eng, w->s, rec, len, NULL, &m);
+    return store(&w->rm, m, n, 0);
+}
+
+static int record_slice(rd_worker *w, size_t off, size_t len)
+{
+    rd_mstore *b = &w->bm, *r = &w->rm;
+    while (w->bi < b->n && b->m[w->bi].end <= off)
+        w->bi++;
+    r->n = 0;
+    for (size_t i = w->bi; i < b->n && b->m[i].start < off + len; i++) {
+        if (r->n == r->cap) {
+            size_t nc = r->cap ? r->cap * 2 : 64;
+            rd_match *x = realloc(r->m, nc * sizeof *x);
+            if (!x)
+                return -1;
+            r->m = x;
+            r->cap = nc;
+        }
+        rd_match c = b->m[i];
+        c.start = c.start > off ? c.start - off : 0;
+        c.end = c.end < off + len ? c.end - off : len;
+        r->m[r->n++] = c;
+    }
+    return 0;
+}
+
+/* matches of the record inside [a, b), shifted to start at a */
+static size_t within(rd_worker *w, size_t a, size_t b, rd_match **out)
+{
+    rd_mstore *r = &w->rm;
+    while (w->ri < r->n && r->m[w->ri].start < a)
+        w->ri++;
+    size_t i = w->ri, k = 0;
+    w->sub.n = 0;
+    for (; i < r->n && r->m[i].start < b; i++) {
+        if (r->m[i].end > b)
+            continue;
+        if (k == w->sub.cap) {
+            size_t nc = w->sub.cap ? w->sub.cap * 2 : 16;
+            rd_match *x = realloc(w->sub.m, nc * sizeof *x);
+            if (!x)
+                return 0;
+            w->sub.m = x;
+            w->sub.cap = nc;
+        }
+        w->sub.m[k] = r->m[i];
+        w->sub.m[k].start -= a;
+        w->sub.m[k].end -= a;
+        k++;
+    }
+    *out = w->sub.m;
+    return k;
+}
+
+/* the hint of a key, remembered: keys repeat from record to record */
+static rd_hint key_hint(rd_worker *w, const char *k, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)k[i]) * 1099511628211ULL;
+    rd_hcache *c = &w->hc[h & (RD_HCACHE - 1)];
+    if (c->len == n && n <= sizeof c->key && memcmp(c->key, k, n) == 0)
+        return c->hint;
+    rd_hint r = rd_hint_for_key(w->eng, k, n);
+    if (n <= sizeof c->key) {
+        memcpy(c->key, k, n);
+        c->len = n;
+        c->hint = r;
+    }
+    return r;
+}
+
+static int plain_hint(const rd_hint *h)
+{
+    return !h->want && !h->suppress && h->whole < 0;
+}
+
+/* Rewrite v[0, n) with its matches into out; drop renders as empty. */
+static int rewrite(rd_worker *w, rd_buf *out, const char *v, size_t n,
+                   const rd_match *m, size_t nm, rd_action field)
+{
+    size_t pos = 0;
+    for (size_t i = 0; i < nm; i++) {
+        rd_buf_put(out, v + pos, m[i].start - pos);
+        rd_action a = action_for(w, m[i].type, field);
+        if (rd_render(out, a, rd_type_name(w->eng, m[i].type), w->o->key,
+                      v + m[i].start, m[i].end - m[i].start, m[i].norm,
+                      m[i].nlen))
+            return -1;
+        pos = m[i].end;
+    }
+    return rd_buf_put(out, v + pos, n - pos);
+}
+
+/* ---- text ------------------------------------------------------------- */
+
+static int text_record(rd_worker *w, const char *rec, size_t len,
+                       uint64_t recno)
+{
+    const rd_match *m = w->rm.m;
+    size_t nm = w->rm.n;
+    for (size_t i = 0; i < nm; i++)
+        if (note(w, recno, NULL, 0, &m[i]))
+            return -1;
+    if (nm == 0)
+        return rd_buf_put(&w->out, rec, len);
+    w->st.changed++;
+    if (w->o->check)
+        return 0;
+    return rewrite(w, &w->out, rec, len, m, nm, RD_ACT_DEFAULT);
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+typedef struct jp {
+    rd_worker *w;
+    const char *p;
+    size_t n, i;
+    const char *expected;
+    size_t err_at;
+    int depth;
+} jp;
+
+static void ws(jp *j)
+{
+    while (j->i < j->n && (j->p[j->i] == ' ' || j->p[j->i] == '\t' ||
+                           j->p[j->i] == '\n' || j->p[j->i] == '\r'))
+        j->i++;
+}
+
+static int fail(jp *j, const char *what)
+{
+    if (!j->expected) {
+        j->expected = what;
+        j->err_at = j->i;
+    }
+    return -1;
+}
+
+static int new_node(jp *j, char type, int parent)
+{
+    rd_worker *w = j->w;
+    if (w->nnodes == w->capnodes) {
+        size_t nc = w->capnodes ? w->capnodes * 2 : 256;
+        jnode *r = realloc(w->nodes, nc * sizeof *r);
+        if (!r)
+            return fail(j, "(out of memory)");
+        w->nodes = r;
+        w->capnodes = nc;
+    }
+    int k = (int)w->nnodes++;
+    w->nodes[k] = (jnode){.type = type, .parent = parent, .first = -1,
+                          .last = -1, .next = -1, .start = j->i,
+                          .kstart = NONE};
+    if (parent >= 0) {
+        jnode *p = &w->nodes[parent];
+        if (p->last >= 0)
+            w->nodes[p->last].next = k;
+        else
+            p->first = k;
+        p->last = k;
+    }
+    return k;
+}
+
+static int jstring(jp *j, int *esc)
+{
+    /* at the opening quote */
+    j->i++;
+    *esc = 0;
+    while (j->i < j->n) {
+        unsigned char c = (unsigned char)j->p[j->i];
+        if (c == '"') {
+            j->i++;
+            return 0;
+        }
+        if (c < 0x20)
+            return fail(j, "a control character escaped in a string");
+        if (c == '\\') {
+            *esc = 1;
+            j->i++;
+            if (j->i >= j->n)
+                break;
+            c = (unsigned char)j->p[j->i];
+            if (c == 'u') {
+                for (int k = 1; k <= 4; k++)
+                    if (j->i + (size_t)k >= j->n ||
+                        !isxdigit((unsigned char)j->p[j->i + (size_t)k]))
+                        return fail(j, "four hex digits after \\u");
+                j->i += 4;
+            } else if (!strchr("\"\\/bfnrt", c)) {
+                return fail(j, "an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u)");
+            }
+        }
+        j->i++;
+    }
+    return fail(j, "a closing quote");
+}
+
+static int jvalue(jp *j, int parent);
+
+static int jcontainer(jp *j, int k, char close)
+{
+    rd_worker *w = j->w;
+    j->i++;
+    ws(j);
+    if (j->i < j->n && j->p[j->i] == close) {
+        j->i++;
+        w->nodes[k].end = j->i;
+        return 0;
+    }
+    for (;;) {
+        size_t ks = NONE, ke = NONE;
+        if (close == '}') {
+            int esc;
+            if (j->i >= j->n || j->p[j->i] != '"')
+                return fail(j, "a member name in double quotes");
+            ks = j->i;
+            if (jstring(j, &esc))
+                return -1;
+            ke = j->i;
+            ws(j);
+            if (j->i >= j->n || j->p[j->i] != ':')
+                return fail(j, "':' after the member name");
+            j->i++;
+            ws(j);
+        }
+        int c = jvalue(j, k);
+        if (c < 0)
+            return -1;
+        w->nodes[c].kstart = ks;
+        w->nodes[c].kend = ke;
+        ws(j);
+        if (j->i < j->n && j->p[j->i] == ',') {
+            j->i++;
+            ws(j);
+            continue;
+        }
+        if (j->i < j->n && j->p[j->i] == close) {
+            j->i++;
+            w->nodes[k].end = j->i;
+            return 0;
+        }
+        return fail(j, close == '}' ? "',' or '}'" : "',' or ']'");
+    }
+}
+
+static int jvalue(jp *j, int parent)
+{
+    if (j->i >= j->n)
+        return fail(j, "a value");
+    char c = j->p[j->i];
+    int k;
+    if (c == '{' || c == '[') {
+        if (++j->depth > 512)
+            return fail(j, "at most 512 levels of nesting");
+        k = new_node(j, c == '{' ? 'o' : 'a', parent);
+        if (k < 0 || jcontainer(j, k, c == '{' ? '}' : ']'))
+            return -1;
+        j->depth--;
+        return k;
+    }
+    if (c == '"') {
+        k = new_node(j, 's', parent);
+        int esc;
+        if (k < 0 || jstring(j, &esc))
+            return -1;
+        j->w->nodes[k].esc = (unsigned char)esc;
+        j->w->nodes[k].end = j->i;
+        return k;
+    }
+    if (c == '-' || isdigit((unsigned char)c)) {
+        k = new_node(j, 'n', parent);
+        if (k < 0)
+            return -1;
+        size_t i = j->i;
+        if (j->p[i] == '-')
+            i++;
+        if (i >= j->n || !isdigit((unsigned char)j->p[i]))
+            return fail(j, "a digit");
+        if (j->p[i] == '0')
+            i++;
+        else
+            while (i < j->n && isdigit((unsigned char)j->p[i]))
+                i++;
+        if (i < j->n && j->p[i] == '.') {
+            i++;
+            if (i >= j->n || !isdigit((unsigned char)j->p[i])) {
+                j->i = i;
+                return fail(j, "a digit after '.'");
+            }
+            while (i < j->n && isdigit((unsigned char)j->p[i]))
+                i++;
+        }
+        if (i < j->n && (j->p[i] == 'e' || j->p[i] == 'E')) {
+            i++;
+            if (i < j->n && (j->p[i] == '+' || j->p[i] == '-'))
+                i++;
+            if (i >= j->n || !isdigit((unsigned char)j->p[i])) {
+                j->i = i;
+                return fail(j, "a digit in the exponent");
+            }
+            while (i < j->n && isdigit((unsigned char)j->p[i]))
+                i++;
+        }
+        j->i = i;
+        j->w->nodes[k].end = i;
+        return k;
+    }
+    static const char *const lits[] = {"true", "false", "null"};
+    for (int q = 0; q < 3; q++) {
+        size_t l = strlen(lits[q]);
+        if (j->n - j->i >= l && memcmp(j->p + j->i, lits[q], l) == 0) {
+            k = new_node(j, 'l', parent);
+            if (k < 0)
+                return -1;
+            j->i += l;
+            j->w->nodes[k].end = j->i;
+            return k;
+        }
+    }
+    return fail(j, "a JSON value (object, array, string, number, true, "
+                   "false or null)");
+}
+
+/* Decode a JSON string token (with quotes) into out; invalid surrogates
+ * become U+FFFD. */
+static int jdecode(rd_buf *out, const char *p, size_t n)
+{
+    out->n = 0;
+    for (size_t i = 1; i + 1 < n; i++) {
+        char c = p[i];
+        if (c != '\\') {
+            rd_buf_putc(out, c);
+            continue;
+        }
+        c = p[++i];
+        switch (c) {
+        case 'b': rd_buf_putc(out, '\b'); break;
+        case 'f': rd_buf_putc(out, '\f'); break;
+        case 'n': rd_buf_putc(out, '\n'); break;
+        case 'r': rd_buf_putc(out, '\r'); break;
+        case 't': rd_buf_putc(out, '\t'); break;
+        case 'u': {
+            unsigned cp = (unsigned)strtoul((char[5]){p[i + 1], p[i + 2],
+                                                      p[i + 3], p[i + 4], 0},
+                                            NULL, 16);
+            i += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 < n && p[i + 1] == '\\' &&
+                p[i + 2] == 'u') {
+                unsigned lo = (unsigned)strtoul(
+                    (char[5]){p[i + 3], p[i + 4], p[i + 5], p[i + 6], 0}, NULL,
+                    16);
+                if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    i += 6;
+                }
+            }
+            if (cp >= 0xD800 && cp <= 0xDFFF)
+                cp = 0xFFFD;
+            char u[4];
+            size_t un;
+            if (cp < 0x80) {
+                u[0] = (char)cp, un = 1;
+            } else if (cp < 0x800) {
+                u[0] = (char)(0xC0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3F));
+                un = 2;
+            } else if (cp < 0x10000) {
+                u[0] = (char)(0xE0 | cp >> 12);
+                u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                u[2] = (char)(0x80 | (cp & 0x3F));
+                un = 3;
+            } else {
+                u[0] = (char)(0xF0 | cp >> 18);
+                u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+                u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                u[3] = (char)(0x80 | (cp & 0x3F));
+                un = 4;
+            }
+            rd_buf_put(out, u, un);
+            break;
+        }
+        default: rd_buf_putc(out, c); break; /* " \ / */
+        }
+    }
+    return 0;
+}
+
+/* The JSON pointer of node k (RFC 6901) into w->path. */
+static void pointer(rd_worker *w, const char *rec, int k)
+{
+    int chain[600], nc = 0;
+    for (int q = k; q >= 0 && nc < 600; q = w->nodes[q].parent)
+        chain[nc++] = q;
+    w->path.n = 0;
+    for (int c = nc - 2; c >= 0; c--) {
+        const jnode *nd = &w->nodes[chain[c]];
+        rd_buf_putc(&w->path, '/');
+        if (nd->kstart != NONE) {
+            jdecode(&w->tmp, rec + nd->kstart, nd->kend - nd->kstart);
+            for (size_t i = 0; i < w->tmp.n; i++) {
+                char ch = w->tmp.p[i];
+                if (ch == '~')
+                    rd_buf_put(&w->path, "~0", 2);
+                else if (ch == '/')
+                    rd_buf_put(&w->path, "~1", 2);
+                else
+                    rd_buf_putc(&w->path, ch);
+            }
+        } else { /* array index */
+            int idx = 0;
+            for (int s = w->nodes[nd->parent].first; s >= 0 && s != chain[c];
+                 s = w->nodes[s].next)
+                idx++;
+            rd_buf_printf(&w->path, "%d", idx);
+        }
+    }
+}
+
+/* the key name of node k, or of the nearest member above it */
+static int key_of(const rd_worker *w, int k, size_t *ks, size_t *ke)
+{
+    for (; k >= 0; k = w->nodes[k].parent)
+        if (w->nodes[k].kstart != NONE) {
+            *ks = w->nodes[k].kstart + 1;
+            *ke = w->nodes[k].kend - 1;
+            return 1;
+        }
+    return 0;
+}
+
+static rd_action field_rule(rd_worker *w, const char *rec, int k)
+{
+    const rd_policy *p = rd_engine_policy(w->eng);
+    const jnode *nd = &w->nodes[k];
+    if (!p->nfields)
+        return RD_ACT_DEFAULT;
+    int ptr_done = 0;
+    for (size_t i = 0; i < p->nfields; i++) {
+        const char *name = p->fields[i].name;
+        if (name[0] == '/') {
+            if (!ptr_done) {
+                pointer(w, rec, k);
+                ptr_done = 1;
+            }
+            if (strlen(name) == w->path.n &&
+                memcmp(name, w->path.p, w->path.n) == 0)
+                return p->fields[i].action;
+        } else if (nd->kstart != NONE) {
+            size_t kl = nd->kend - nd->kstart - 2;
+            if (strlen(name) == kl && memcmp(name, rec + nd->kstart + 1, kl) == 0)
+                return p->fields[i].action;
+        }
+    }
+    return RD_ACT_DEFAULT;
+}
+
+/* does object k carry a member the policy drops objects for? */
+static int drop_if(rd_worker *w, const char *rec, int k)
+{
+    const rd_policy *p = rd_engine_policy(w->eng);
+    for (int c = w->nodes[k].first; c >= 0; c = w->nodes[c].next) {
+        const jnode *m = &w->nodes[c];
+        size_t kl = m->kend - m->kstart - 2;
+        for (size_t i = 0; i < p->ndrop_if; i++) {
+            const rd_drop_if *d = &p->drop_if[i];
+            if (strlen(d->key) != kl ||
+                memcmp(d->key, rec + m->kstart + 1, kl) != 0)
+                continue;
+            const char *v = rec + m->start;
+            size_t vl = m->end - m->start;
+            if (d->value_is_bool) {
+                const char *want = d->bool_value ? "true" : "false";
+                if (m->type == 'l' && vl == strlen(want) && !memcmp(v, want, vl))
+                    return 1;
+            } else if (m->type == 's') {
+                if (vl - 2 == strlen(d->value) &&
+                    memcmp(v + 1, d->value, vl - 2) == 0)
+                    return 1;
+            } else if (vl == strlen(d->value) && !memcmp(v, d->value, vl)) {
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+static void mark_changed(rd_worker *w, int k)
+{
+    for (; k >= 0 && !w->nodes[k].changed; k = w->nodes[k].parent)
+        w->nodes[k].changed = 1;
+}
+
+static void mark_drop(rd_worker *w, int k)
+{
+    jnode *nd = &w->nodes[k];
+    if (nd->parent < 0) { /* the record itself: keep its shape, empty */
+        nd->repl = 1;
+        nd->rstart = w->repl.n;
+        rd_buf_put(&w->repl, nd->type == 'o' ? "{}" : nd->type == 'a' ? "[]"
+                                                      : "null",
+                   nd->type == 'o' || nd->type == 'a' ? 2 : 4);
+        nd->rlen = w->repl.n - nd->rstart;
+    } else {
+        nd->drop = 1;
+        w->nodes[nd->parent].dropkids = 1;
+    }
+    mark_changed(w, k);
+}
+
+static void set_repl(rd_worker *w, int k, size_t rstart)
+{
+    w->nodes[k].repl = 1;
+    w->nodes[k].rstart = rstart;
+    w->nodes[k].rlen = w->repl.n - rstart;
+    mark_changed(w, k);
+}
+
+static int emit(rd_worker *w, const char *rec, int k)
+{
+    const jnode *nd = &w->nodes[k];
+    if (!nd->changed)
+        return rd_buf_put(&w->out, rec + nd->start, nd->end - nd->start);
+    if (nd->repl)
+        return rd_buf_put(&w->out, w->repl.p + nd->rstart, nd->rlen);
+    if (!nd->dropkids) {
+        size_t pos = nd->start;
+        for (int c = nd->first; c >= 0; c = w->nodes[c].next) {
+            rd_buf_put(&w->out, rec + pos, w->nodes[c].start - pos);
+            if (emit(w, rec, c))
+                return -1;
+            pos = w->nodes[c].end;
+        }
+        return rd_buf_put(&w->out, rec + pos, nd->end - pos);
+    }
+    rd_buf_putc(&w->out, nd->type == 'o' ? '{' : '[');
+    int first = 1;
+    for (int c = nd->first; c >= 0; c = w->nodes[c].next) {
+        const jnode *ch = &w->nodes[c];
+        if (ch->drop)
+            continue;
+        if (!first)
+            rd_buf_putc(&w->out, ',');
+        first = 0;
+        if (ch->kstart != NONE)
+            rd_buf_put(&w->out, rec + ch->kstart, ch->start - ch->kstart);
+        if (emit(w, rec, c))
+            return -1;
+    }
+    return rd_buf_putc(&w->out, nd->type == 'o' ? '}' : ']');
+}
+
+/* The whole value under a mask/token/partial field rule. */
+static int whole_field(rd_worker *w, const char *rec, int k, rd_action a,
+                       uint64_t recno)
+{
+    jnode *nd = &w->nodes[k];
+    const char *v = rec + nd->start;
+    size_t vl = nd->end - nd->start;
+    const char *type = "REDACTED";
+    if (nd->type == 's') {
+        jdecode(&w->dec, v, vl);
+        v = w->dec.p;
+        vl = w->dec.n;
+    }
+    pointer(w, rec, k);
+    if (w->o->findings) {
+        rd_buf_printf(&w->findings, "{\"record\":%llu,\"field\":",
+                      (unsigned long long)recno);
+        rd_buf_json_str(&w->findings, w->path.p, w->path.n);
+        rd_buf_printf(&w->findings,
+                      ",\"start\":0,\"end\":%zu,\"type\":\"%s\"}\n", vl, type);
+    }
+    w->tmp.n = 0;
+    rd_render(&w->tmp, a, type, w->o->key, v, vl, v, vl);
+    size_t r0 = w->repl.n;
+    rd_buf_json_str(&w->repl, w->tmp.p, w->tmp.n);
+    set_repl(w, k, r0);
+    return 0;
+}
+
+static int scan_string(rd_worker *w, const char *rec, int k, rd_action fa,
+                       uint64_t recno)
+{
+    jnode *nd = &w->nodes[k];
+    /* the decoded value: escapes (jane\u0040contoso.com) are characters */
+    const char *v = rec + nd->start + 1;
+    size_t vl = nd->end - nd->start - 2;
+    if (nd->esc) {
+        jdecode(&w->dec, rec + nd->start, nd->end - nd->start);
+        v = w->dec.p;
+        vl = w->dec.n;
+    }
+    rd_hint h = {.want = 0, .suppress = 0, .whole = -1};
+    size_t ks, ke;
+    if (key_of(w, k, &ks, &ke))
+        h = key_hint(w, rec + ks, ke - ks);
+    rd_match *m;
+    size_t nm;
+    if (!nd->esc && plain_hint(&h)) {
+        /* what the scan of the whole record found inside this string */
+        nm = within(w, nd->start + 1, nd->end - 1, &m);
+    } else {
+        const rd_match *m0;
+        nm = rd_scan(w->eng, w->s, v, vl, &h, &m0);
+        if (store(&w->one, m0, nm, 0))
+            return -1;
+        m = w->one.m;
+    }
+    if (nm == 0)
+        return 0;
+    pointer(w, rec, k);
+    int dropped = 0;
+    for (size_t i = 0; i < nm; i++) {
+        if (note(w, recno, w->path.p, w->path.n, &m[i]))
+            return -1;
+        dropped |= action_for(w, m[i].type, fa) == RD_ACT_DROP;
+    }
+    if (dropped) {
+        mark_drop(w, k);
+        return 0;
+    }
+    w->tmp.n = 0;
+    if (rewrite(w, &w->tmp, v, vl, m, nm, fa))
+        return -1;
+    size_t r0 = w->repl.n;
+    rd_buf_json_str(&w->repl, w->tmp.p, w->tmp.n);
+    set_repl(w, k, r0);
+    return 0;
+}
+
+static int scan_number(rd_worker *w, const char *rec, int k, rd_action fa,
+                       uint64_t recno)
+{
+    jnode *nd = &w->nodes[k];
+    rd_hint h = {.want = 0, .suppress = 0, .whole = -1};
+    size_t ks, ke;
+    if (key_of(w, k, &ks, &ke))
+        h = key_hint(w, rec + ks, ke - ks);
+    const char *v = rec + nd->start;
+    size_t vl = nd->end - nd->start;
+    int t = rd_classify_number(w->eng, v, vl, &h);
+    if (t < 0)
+        return 0;
+    rd_match m = {.start = 0, .end = vl, .type = t, .norm = v, .nlen = vl};
+    pointer(w, rec, k);
+    if (note(w, recno, w->path.p, w->path.n, &m))
+        return -1;
+    rd_action a = action_for(w, t, fa);
+    if (a == RD_ACT_DROP) {
+        mark_drop(w, k);
+        return 0;
+    }
+    w->tmp.n = 0;
+    rd_render(&w->tmp, a, rd_type_name(w->eng, t), w->o->key, v, vl, v, vl);
+    size_t r0 = w->repl.n;
+    rd_buf_json_str(&w->repl, w->tmp.p, w->tmp.n);
+    set_repl(w, k, r0);
+    return 0;
+}
+
+/* Walk node k and below; fa is the field action inherited from above. */
+static int walk(rd_worker *w, const char *rec, int k, rd_action fa,
+                uint64_t recno)
+{
+    jnode *nd = &w->nodes[k];
+    rd_action own = field_rule(w, rec, k);
+    if (own != RD_ACT_DEFAULT)
+        fa = own;
+    if (fa == RD_ACT_KEEP)
+        return 0;
+    if (fa == RD_ACT_DROP && own == RD_ACT_DROP) {
+        pointer(w, rec, k);
+        mark_drop(w, k);
+        return 0;
+    }
+    if (own == RD_ACT_MASK || own == RD_ACT_TOKEN || own == RD_ACT_PARTIAL)
+        return whole_field(w, rec, k, own, recno);
+    if (nd->type == 'o' && rd_engine_policy(w->eng)->ndrop_if &&
+        drop_if(w, rec, k)) {
+        mark_drop(w, k);
+        return 0;
+    }
+    if (nd->type == 's')
+        return scan_string(w, rec, k, fa, recno);
+    if (nd->type == 'n')
+        return scan_number(w, rec, k, fa, recno);
+    for (int c = nd->first; c >= 0; c = w->nodes[c].next)
+        if (walk(w, rec, c, fa, recno))
+            return -1;
+    return 0;
+}
+
+static int json_record(rd_worker *w, const char *rec, size_t len,
+                       uint64_t recno)
+{
+    jp j = {.w = w, .p = rec, .n = len};
+    w->nnodes = 0;
+    w->repl.n = 0;
+    w->ri = 0;
+    ws(&j);
+    int root = jvalue(&j, -1);
+    if (root >= 0) {
+        ws(&j);
+        if (j.i != len) {
+            fail(&j, "the end of the record after the JSON value");
+            root = -1;
+        }
+    }
+    if (root < 0) {
+        w->st.malformed++;
+        rd_buf_printf(&w->msgs,
+                      "record %llu: not valid JSON at byte %zu: expected %s; "
+                      "redacted as text\n",
+                      (unsigned long long)recno, j.err_at,
+                      j.expected ? j.expected : "a JSON value");
+        return text_record(w, rec, len, recno);
+    }
+    if (walk(w, rec, root, RD_ACT_DEFAULT, recno))
+        return -1;
+    if (!w->nodes[root].changed)
+        return rd_buf_put(&w->out, rec, len);
+    w->st.changed++;
+    if (w->o->check)
+        return 0;
+    const jnode *r = &w->nodes[root];
+    rd_buf_put(&w->out, rec, r->start);
+    if (emit(w, rec, root))
+        return -1;
+    return rd_buf_put(&w->out, rec + r->end, len - r->end);
+}
+
+int rd_bulk_action(const char *rec, size_t len)
+{
+    /* {"index": {...}} -- the first member name decides */
+    size_t i = 0;
+    while (i < len && isspace((unsigned char)rec[i]))
+        i++;
+    if (i >= len || rec[i] != '{')
+        return -1;
+    i++;
+    while (i < len && isspace((unsigned char)rec[i]))
+        i++;
+    static const char *const acts[] = {"\"index\"", "\"create\"",
+                                       "\"update\"", "\"delete\""};
+    for (int a = 0; a < 4; a++) {
+        size_t l = strlen(acts[a]);
+        if (len - i >= l && memcmp(rec + i, acts[a], l) == 0) {
+            size_t k = i + l;
+            while (k < len && isspace((unsigned char)rec[k]))
+                k++;
+            if (k < len && rec[k] == ':')
+                return a < 3;
+        }
+    }
+    return -1;
+}
+
+/* ---- CSV -------------------------------------------------------------- */
+
+typedef struct cfield {
+    size_t s, e; /* raw, with quotes */
+    int quoted;
+} cfield;
+
+/* Split a row into fields; -1 when a quoted field is not closed or has
+ * text after its closing quote. */
+static int csv_split(const char *r, size_t n, cfield **f, size_t *nf,
+                     size_t *cap, size_t *bad)
+{
+    size_t i = 0, k = 0;
+    for (;;) {
+        if (k == *cap) {
+            size_t nc = *cap ? *cap * 2 : 64;
+            cfield *x = realloc(*f, nc * sizeof *x);
+            if (!x)
+                return -1;
+            *f = x;
+            *cap = nc;
+        }
+        cfield *c = &(*f)[k++];
+        c->s = i;
+        c->quoted = i < n && r[i] == '"';
+        if (c->quoted) {
+            i++;
+            for (;;) {
+                if (i >= n) {
+                    *bad = i;
+                    return -1;
+                }
+                if (r[i] == '"') {
+                    if (i + 1 < n && r[i + 1] == '"') {
+                        i += 2;
+                        continue;
+                    }
+                    i++;
+                    break;
+                }
+                i++;
+            }
+            if (i < n && r[i] != ',') {
+                *bad = i;
+                return -1;
+            }
+        } else {
+            while (i < n && r[i] != ',')
+                i++;
+        }
+        c->e = i;
+        if (i >= n)
+            break;
+        i++; /* the comma */
+    }
+    *nf = k;
+    return 0;
+}
+
+static void csv_decode(rd_buf *out, const char *r, const cfield *c)
+{
+    out->n = 0;
+    if (!c->quoted) {
+        rd_buf_put(out, r + c->s, c->e - c->s);
+        return;
+    }
+    for (size_t i = c->s + 1; i + 1 < c->e; i++) {
+        rd_buf_putc(out, r[i]);
+        if (r[i] == '"')
+            i++;
+    }
+}
+
+static void csv_encode(rd_buf *out, const char *v, size_t n, int quoted)
+{
+    if (!quoted)
+        for (size_t i = 0; i < n; i++)
+            if (strchr(",\"\r\n", v[i])) {
+                quoted = 1;
+                break;
+            }
+    if (!quoted) {
+        rd_buf_put(out, v, n);
+        return;
+    }
+    rd_buf_putc(out, '"');
+    for (size_t i = 0; i < n; i++) {
+        rd_buf_putc(out, v[i]);
+        if (v[i] == '"')
+            rd_buf_putc(out, '"');
+    }
+    rd_buf_putc(out, '"');
+}
+
+
+int rd_columns_parse(rd_columns *c, const rd_engine *eng, const char *rec,
+                     size_t len, lg_err *e)
+{
+    size_t nf = 0, bad = 0, cap = 0;
+    cfield *fl = NULL;
+    *c = (rd_columns){0};
+    if (csv_split(rec, len, &fl, &nf, &cap, &bad)) {
+        free(fl);
+        return lg_err_set(e, "CSV header: a quoted name is not closed or has "
+                             "text after its closing quote at byte %zu",
+                          bad);
+    }
+    c->name = calloc(nf, sizeof *c->name);
+    c->hint = calloc(nf, sizeof *c->hint);
+    c->action = calloc(nf, sizeof *c->action);
+    if (!c->name || !c->hint || !c->action) {
+        free(fl);
+        return lg_err_set(e, "out of memory");
+    }
+    c->n = nf;
+    const rd_policy *p = rd_engine_policy(eng);
+    rd_buf b = {0};
+    for (size_t i = 0; i < nf; i++) {
+        csv_decode(&b, rec, &fl[i]);
+        c->name[i] = strndup(b.p ? b.p : "", b.n);
+        if (!c->name[i]) {
+            free(fl);
+            rd_buf_free(&b);
+            return lg_err_set(e, "out of memory");
+        }
+        c->hint[i] = rd_hint_for_key(eng, c->name[i], strlen(c->name[i]));
+        for (size_t r = 0; r < p->nfields; r++)
+            if (strcmp(p->fields[r].name, c->name[i]) == 0 ||
+                (p->fields[r].name[0] == '/' &&
+                 strcmp(p->fields[r].name + 1, c->name[i]) == 0))
+                c->action[i] = p->fields[r].action;
+    }
+    rd_buf_free(&b);
+    free(fl);
+    return 0;
+}
+
+void rd_columns_free(rd_columns *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->name[i]);
+    free(c->name);
+    free(c->hint);
+    free(c->action);
+    *c = (rd_columns){0};
+}
+
+static int csv_record(rd_worker *w, const char *rec, size_t len,
+                      uint64_t recno)
+{
+    size_t nf = 0, bad = 0;
+    cfield **fl = (cfield **)&w->cf;
+    if (csv_split(rec, len, fl, &nf, &w->capcf, &bad)) {
+        w->st.malformed++;
+        rd_buf_printf(&w->msgs,
+                      "record %llu: not a valid CSV row at byte %zu: expected "
+                      "a closing quote followed by ',' or the end of the row; "
+                      "redacted as text\n",
+                      (unsigned long long)recno, bad);
+        return text_record(w, rec, len, recno);
+    }
+    const rd_columns *cols = w->cols;
+    int changed = 0;
+    w->ri = 0;
+    size_t start_out = w->out.n, pos = 0;
+    for (size_t i = 0; i < nf; i++) {
+        const cfield *f = &(*fl)[i];
+        rd_action fa = cols && i < cols->n ? cols->action[i] : RD_ACT_DEFAULT;
+        const char *name = cols && i < cols->n ? cols->name[i] : NULL;
+        char numname[32];
+        if (!name) {
+            snprintf(numname, sizeof numname, "%zu", i + 1);
+            name = numname;
+        }
+        if (fa == RD_ACT_KEEP)
+            continue;
+        csv_decode(&w->dec, rec, f);
+        const char *v = w->dec.p ? w->dec.p : "";
+        size_t vl = w->dec.n;
+        w->tmp.n = 0;
+        if (fa == RD_ACT_DROP || fa == RD_ACT_MASK || fa == RD_ACT_TOKEN ||
+            fa == RD_ACT_PARTIAL) {
+            if (vl == 0)
+                continue;
+            if (w->o->findings) {
+                rd_buf_printf(&w->findings, "{\"record\":%llu,\"field\":",
+                              (unsigned long long)recno);
+                rd_buf_json_str(&w->findings, name, strlen(name));
+                rd_buf_printf(&w->findings,
+                              ",\"start\":0,\"end\":%zu,\"type\":\"REDACTED\"}\n",
+                              vl);
+            }
+            rd_render(&w->tmp, fa, "REDACTED", w->o->key, v, vl, v, vl);
+        } else {
+            rd_hint h = cols && i < cols->n
+                            ? cols->hint[i]
+                            : (rd_hint){.want = 0, .suppress = 0, .whole = -1};
+            const rd_match *m0;
+            size_t nm;
+            size_t q = (size_t)f->quoted;
+            if (plain_hint(&h) && (!f->quoted || !memchr(rec + f->s + 1, '"',
+                                                          f->e - f->s - 2))) {
+                rd_match *mm;
+                nm = within(w, f->s + q, f->e - q, &mm);
+                m0 = mm;
+            } else {
+                nm = rd_scan(w->eng, w->s, v, vl, &h, &m0);
+                if (store(&w->one, m0, nm, 0))
+                    return -1;
+                m0 = w->one.m;
+            }
+            if (nm == 0)
+                continue;
+            int dropped = 0;
+            for (size_t q = 0; q < nm; q++) {
+                if (note(w, recno, name, strlen(name), &m0[q]))
+                    return -1;
+                dropped |= action_for(w, m0[q].type, fa) == RD_ACT_DROP;
+            }
+            if (!dropped && rewrite(w, &w->tmp, v, vl, m0, nm, fa))
+                return -1;
+        }
+        changed = 1;
+        if (w->o->check)
+            continue;
+        rd_buf_put(&w->out, rec + pos, f->s - pos);
+        csv_encode(&w->out, w->tmp.p ? w->tmp.p : "", w->tmp.n, f->quoted);
+        pos = f->e;
+    }
+    if (!changed) {
+        w->out.n = start_out;
+        return rd_buf_put(&w->out, rec, len);
+    }
+    w->st.changed++;
+    if (w->o->check)
+        return 0;
+    return rd_buf_put(&w->out, rec + pos, len - pos);
+}
+
+static int dispatch(rd_worker *w, rd_role role, const char *rec, size_t len,
+                    uint64_t recno)
+{
+    w->st.records++;
+    switch (role) {
+    case RD_ROLE_VERBATIM:
+        return w->o->check ? 0 : rd_buf_put(&w->out, rec, len);
+    case RD_ROLE_JSON: {
+        size_t i = 0;
+        while (i < len && isspace((unsigned char)rec[i]))
+            i++;
+        if (i == len) /* a blank line is kept as it is */
+            return w->o->check ? 0 : rd_buf_put(&w->out, rec, len);
+        return json_record(w, rec, len, recno);
+    }
+    case RD_ROLE_CSV:
+        return csv_record(w, rec, len, recno);
+    case RD_ROLE_TEXT:
+    default:
+        return text_record(w, rec, len, recno);
+    }
+}
+
+int rd_record(rd_worker *w, rd_role role, const char *rec, size_t len,
+              uint64_t recno)
+{
+    if (role != RD_ROLE_VERBATIM && record_scan(w, rec, len))
+        return -1;
+    return dispatch(w, role, rec, len, recno);
+}
+
+int rd_batch(rd_worker *w, const char *data, size_t n, const rd_rec *recs,
+             size_t nrec, uint64_t recno0)
+{
+    /* one scan for the whole batch: per-record calls into Vectorscan cost
+     * more than the scanning of a short record itself */
+    const rd_match *m;
+    size_t nm = rd_scan(w->eng, w->s, data, n, NULL, &m);
+    if (store(&w->bm, m, nm, 0))
+        return -1;
+    w->bi = 0;
+    for (size_t i = 0; i < nrec; i++) {
+        const rd_rec *r = &recs[i];
+        if (record_slice(w, r->off, r->len) ||
+            dispatch(w, r->role, data + r->off, r->len, recno0 + i + 1))
+            return -1;
+        if (!w->o->check && rd_buf_put(&w->out, data + r->off + r->len, r->term))
+            return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,127 @@
+/* records.h - one record in, one record out: plain text lines, JSON values
+ * (NDJSON and Elasticsearch _bulk sources), CSV rows.  A worker owns the
+ * scratch space of one thread and collects output, findings, messages and
+ * counts for one batch; the command writes them in input order.
+ *
+ * Guarantees: a record with nothing found is copied byte for byte; a
+ * record that does not parse as its format is redacted as text, counted as
+ * malformed and named in the messages; nothing is ever dropped. */
+#ifndef RD_RECORDS_H
+#define RD_RECORDS_H
+
+#include <stdint.h>
+#include "redact/rd.h"
+#include "redact/rewrite.h"
+
+typedef enum rd_format {
+    RD_FMT_AUTO,
+    RD_FMT_TEXT,
+    RD_FMT_NDJSON,
+    RD_FMT_CSV,
+    RD_FMT_ESBULK,
+} rd_format;
+
+typedef enum rd_role {
+    RD_ROLE_TEXT,
+    RD_ROLE_JSON,
+    RD_ROLE_CSV,      /* a data row under the header */
+    RD_ROLE_VERBATIM, /* CSV header, bulk action line, blank line */
+} rd_role;
+
+typedef struct rd_opts {
+    rd_action mode;          /* --mode */
+    const rd_keyed *key;     /* token key; NULL unless a token is needed */
+    const rd_keyed *count;   /* key for distinct counting */
+    int findings, distinct;  /* collect findings lines / distinct hashes */
+    int check;               /* output is not produced */
+} rd_opts;
+
+/* a CSV header: column names, the hint and field action of each */
+typedef struct rd_columns {
+    size_t n;
+    char **name;
+    rd_hint *hint;
+    rd_action *action;
+} rd_columns;
+
+typedef struct rd_u64set {
+    uint64_t *v;
+    size_t n, cap;
+} rd_u64set;
+
+int rd_u64set_add(rd_u64set *s, uint64_t x); /* 1 new, 0 seen, -1 oom */
+void rd_u64set_free(rd_u64set *s);
+
+typedef struct rd_stats {
+    uint64_t records, malformed, changed;
+    uint64_t found[RD_MAXTYPES];
+} rd_stats;
+
+typedef struct jnode jnode;
+
+/* matches with their normalised values copied out of the scratch */
+typedef struct rd_mstore {
+    rd_match *m;
+    size_t n, cap;
+    rd_buf norm;
+} rd_mstore;
+
+#define RD_HCACHE 64
+typedef struct rd_hcache {
+    char key[48];
+    size_t len;
+    rd_hint hint;
+} rd_hcache;
+
+/* a record of a batch: data[off, off+len), then its line end */
+typedef struct rd_rec {
+    size_t off, len, term;
+    rd_role role;
+} rd_rec;
+
+typedef struct rd_worker {
+    const rd_engine *eng;
+    rd_scratch *s;
+    const rd_opts *o;
+    const rd_columns *cols;
+    rd_buf out, findings, msgs;
+    rd_stats st;
+    rd_u64set distinct[RD_MAXTYPES];
+    /* scratch */
+    jnode *nodes;
+    size_t nnodes, capnodes;
+    rd_buf dec, repl, path, tmp;
+    rd_mstore bm, rm, one, sub; /* batch, record, one value, a value's */
+    size_t bi, ri;               /* cursors into bm and rm */
+    rd_hcache hc[RD_HCACHE];
+    void *cf; /* CSV field spans */
+    size_t capcf;
+} rd_worker;
+
+int rd_worker_init(rd_worker *w, const rd_engine *eng, const rd_opts *o);
+void rd_worker_free(rd_worker *w);
+/* forget the batch's output, findings and messages (counts stay) */
+void rd_worker_reset(rd_worker *w);
+
+/* Process rec[0, len) (without its line end) as record number recno and
+ * append the result to w->out.  Returns -1 only when out of memory. */
+int rd_record(rd_worker *w, rd_role role, const char *rec, size_t len,
+              uint64_t recno);
+
+/* Process a batch of records in order: one scan of data[0, n), then each
+ * record with its slice of the matches; line ends are copied after each
+ * record.  Same results as rd_record on each. */
+int rd_batch(rd_worker *w, const char *data, size_t n, const rd_rec *recs,
+             size_t nrec, uint64_t recno0);
+
+/* Parse a CSV header row into columns (names decoded).  -1 on a malformed
+ * header with e saying where. */
+int rd_columns_parse(rd_columns *c, const rd_engine *eng, const char *rec,
+                     size_t len, lg_err *e);
+void rd_columns_free(rd_columns *c);
+
+/* ES bulk: 1 when the line is an action whose source line follows (index,
+ * create, update), 0 for delete, -1 when it is not an action. */
+int rd_bulk_action(const char *rec, size_t len);
+
+#endif

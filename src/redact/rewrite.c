@@ -1,0 +1,261 @@
+/* rewrite.c - mask, partial, token: what a finding becomes. */
+#include "redact/rewrite.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int reserve(rd_buf *b, size_t more)
+{
+    if (b->n + more <= b->cap)
+        return 0;
+    size_t nc = b->cap ? b->cap : 4096;
+    while (nc < b->n + more)
+        nc *= 2;
+    char *r = realloc(b->p, nc);
+    if (!r)
+        return -1;
+    b->p = r;
+    b->cap = nc;
+    return 0;
+}
+
+int rd_buf_put(rd_buf *b, const void *p, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (reserve(b, n))
+        return -1;
+    memcpy(b->p + b->n, p, n);
+    b->n += n;
+    return 0;
+}
+
+int rd_buf_putc(rd_buf *b, char c) { return rd_buf_put(b, &c, 1); }
+
+int rd_buf_printf(rd_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || reserve(b, (size_t)n + 1))
+        return -1;
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)n;
+    return 0;
+}
+
+int rd_buf_json_str(rd_buf *b, const char *s, size_t n)
+{
+    if (reserve(b, n + 2))
+        return -1;
+    rd_buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            rd_buf_putc(b, '\\');
+            rd_buf_putc(b, (char)c);
+        } else if (c == '\n') {
+            rd_buf_put(b, "\\n", 2);
+        } else if (c == '\r') {
+            rd_buf_put(b, "\\r", 2);
+        } else if (c == '\t') {
+            rd_buf_put(b, "\\t", 2);
+        } else if (c < 0x20 || c == 0x7f) {
+            rd_buf_printf(b, "\\u%04x", c);
+        } else {
+            rd_buf_putc(b, (char)c);
+        }
+    }
+    return rd_buf_putc(b, '"');
+}
+
+void rd_buf_free(rd_buf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->n = b->cap = 0;
+}
+
+/* ---- keys ------------------------------------------------------------ */
+
+static int from_hex(const char *s, size_t n, unsigned char *out, size_t cap,
+                    size_t *got)
+{
+    size_t bin = 0;
+    const char *end = NULL;
+    if (sodium_hex2bin(out, cap, s, n, " \t\r\n:", &bin, &end) != 0)
+        return -1;
+    if (end && (size_t)(end - s) != n)
+        return -1;
+    *got = bin;
+    return 0;
+}
+
+static int check_key(rd_keyed *k, const unsigned char *raw, size_t n,
+                     const char *src, lg_err *e)
+{
+    if (n < RD_KEY_BYTES)
+        return lg_err_set(e,
+                          "%s: key too short (%zu bytes, at least %d needed: "
+                          "64 hex digits or 32 raw bytes)",
+                          src, n, RD_KEY_BYTES);
+    int seen[256] = {0}, distinct = 0;
+    for (size_t i = 0; i < n; i++)
+        distinct += !seen[raw[i]]++;
+    if (distinct < 8)
+        return lg_err_set(e,
+                          "%s: weak key (%d distinct byte values; use "
+                          "`head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n'`)",
+                          src, distinct);
+    /* fold any length into 32 bytes */
+    crypto_generichash(k->key, RD_KEY_BYTES, raw, n, NULL, 0);
+    return 0;
+}
+
+int rd_key_load(rd_keyed *k, const char *path, lg_err *e)
+{
+    unsigned char raw[4096];
+    size_t n = 0;
+    int rc = -1;
+    if (sodium_init() < 0)
+        return lg_err_set(e, "libsodium failed to initialise");
+    if (!path) {
+        const char *env = getenv("LEAKGUARD_KEY");
+        if (!env || !*env)
+            return lg_err_set(e, "token mode needs a key: --key-file FILE or "
+                                 "the environment variable LEAKGUARD_KEY "
+                                 "(64 hex digits)");
+        if (from_hex(env, strlen(env), raw, sizeof raw, &n))
+            return lg_err_set(e, "LEAKGUARD_KEY: expected hex digits");
+        rc = check_key(k, raw, n, "LEAKGUARD_KEY", e);
+        sodium_memzero(raw, sizeof raw);
+        return rc;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return lg_err_at(e, path, 0, 0, "cannot read key file: %s",
+                         strerror(errno));
+    char txt[sizeof raw * 2 + 64];
+    size_t len = fread(txt, 1, sizeof txt, f);
+    fclose(f);
+    while (len && isspace((unsigned char)txt[len - 1]))
+        len--;
+    if (len == 0) {
+        rc = lg_err_at(e, path, 0, 0, "key file is empty");
+    } else if (from_hex(txt, len, raw, sizeof raw, &n) == 0) {
+        rc = check_key(k, raw, n, path, e);
+    } else {
+        if (len > sizeof raw)
+            len = sizeof raw;
+        memcpy(raw, txt, len);
+        rc = check_key(k, raw, len, path, e);
+    }
+    sodium_memzero(raw, sizeof raw);
+    sodium_memzero(txt, sizeof txt);
+    return rc;
+}
+
+void rd_key_random(rd_keyed *k)
+{
+    if (sodium_init() < 0)
+        abort(); /* no entropy source: nothing safe to do */
+    randombytes_buf(k->key, sizeof k->key);
+}
+
+/* BLAKE2b keyed with the run's key over "TYPE\0value" */
+static void digest(const rd_keyed *k, const char *type, const char *v,
+                   size_t n, unsigned char out[16])
+{
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, k->key, RD_KEY_BYTES, 16);
+    crypto_generichash_update(&st, (const unsigned char *)type,
+                              strlen(type) + 1);
+    crypto_generichash_update(&st, (const unsigned char *)v, n);
+    crypto_generichash_final(&st, out, 16);
+}
+
+uint64_t rd_keyed_hash(const rd_keyed *k, const char *type, const char *v,
+                       size_t n)
+{
+    unsigned char out[16];
+    digest(k, type, v, n, out);
+    uint64_t h = 0;
+    for (int i = 0; i < 8; i++)
+        h = h << 8 | out[i];
+    return h;
+}
+
+/* ---- rendering ------------------------------------------------------- */
+
+/* every digit but the last four becomes '*', the shape stays */
+static int keep_last4(rd_buf *out, const char *s, size_t n, int alnum)
+{
+    size_t total = 0, seen = 0;
+    for (size_t i = 0; i < n; i++)
+        total += alnum ? isalnum((unsigned char)s[i]) != 0
+                       : isdigit((unsigned char)s[i]) != 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int is = alnum ? isalnum(c) : isdigit(c);
+        if (is) {
+            seen++;
+            rd_buf_putc(out, seen + 4 > total ? (char)c : '*');
+        } else if (c < 0x80) {
+            rd_buf_putc(out, (char)c);
+        }
+    }
+    return 0;
+}
+
+int rd_render(rd_buf *out, rd_action act, const char *type,
+              const rd_keyed *k, const char *orig, size_t olen,
+              const char *norm, size_t nlen)
+{
+    switch (act) {
+    case RD_ACT_KEEP:
+        return rd_buf_put(out, orig, olen);
+    case RD_ACT_DROP:
+        return 0;
+    case RD_ACT_TOKEN: {
+        unsigned char full[16];
+        digest(k, type, norm, nlen, full);
+        char hex[33];
+        sodium_bin2hex(hex, sizeof hex, full, sizeof full);
+        return rd_buf_printf(out, "<%s:%.*s>", type, k->token_hex, hex);
+    }
+    case RD_ACT_PARTIAL:
+        if (!strcmp(type, "EMAIL") || !strcmp(type, "AGENT_EMAIL")) {
+            const char *at = memchr(norm, '@', nlen);
+            if (at && at > norm)
+                return rd_buf_printf(out, "%c***%.*s", norm[0],
+                                     (int)(nlen - (size_t)(at - norm)), at);
+        }
+        if (!strcmp(type, "PHONE") || !strcmp(type, "CREDIT_CARD") ||
+            !strcmp(type, "US_SSN"))
+            return keep_last4(out, orig, olen, 0);
+        if (!strcmp(type, "IBAN")) {
+            rd_buf_put(out, norm, nlen < 2 ? nlen : 2);
+            return keep_last4(out, norm + 2, nlen > 2 ? nlen - 2 : 0, 1);
+        }
+        if (!strcmp(type, "IP_ADDRESS")) {
+            const char *dot = memchr(norm, '.', nlen);
+            if (dot && !memchr(norm, ':', nlen))
+                return rd_buf_printf(out, "%.*s.*.*.*",
+                                     (int)(dot - norm), norm);
+        }
+        /* nothing of the rest is safe to show */
+        __attribute__((fallthrough));
+    case RD_ACT_MASK:
+    case RD_ACT_DEFAULT:
+    default:
+        return rd_buf_printf(out, "<%s>", type);
+    }
+}

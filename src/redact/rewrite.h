@@ -1,0 +1,48 @@
+/* rewrite.h - what a finding becomes in the output (mask, partial, token,
+ * drop), the keyed hash behind tokens and distinct counts, and the growable
+ * byte buffer the record writers use. */
+#ifndef RD_REWRITE_H
+#define RD_REWRITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "redact/rd.h"
+
+typedef struct rd_buf {
+    char *p;
+    size_t n, cap;
+} rd_buf;
+
+int rd_buf_put(rd_buf *b, const void *p, size_t n);
+int rd_buf_putc(rd_buf *b, char c);
+int rd_buf_printf(rd_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* a JSON string literal with the quotes */
+int rd_buf_json_str(rd_buf *b, const char *s, size_t n);
+void rd_buf_free(rd_buf *b);
+
+#define RD_KEY_BYTES 32
+
+typedef struct rd_keyed {
+    unsigned char key[RD_KEY_BYTES];
+    int token_hex; /* hex digits in <TYPE:...> */
+} rd_keyed;
+
+/* Load a key: the file holds 64+ hex digits or 32+ raw bytes; NULL path
+ * reads the environment variable LEAKGUARD_KEY (hex).  Rejects missing,
+ * short and low-variety keys with a message naming the source. */
+int rd_key_load(rd_keyed *k, const char *path, lg_err *e);
+/* a random key for counting distinct values within one run */
+void rd_key_random(rd_keyed *k);
+
+/* 64-bit keyed hash of (type name, normalised value) */
+uint64_t rd_keyed_hash(const rd_keyed *k, const char *type, const char *v,
+                       size_t n);
+
+/* Append what the value becomes.  orig is the value as written, norm its
+ * normalised form.  RD_ACT_DROP appends nothing. */
+int rd_render(rd_buf *out, rd_action act, const char *type,
+              const rd_keyed *k, const char *orig, size_t olen,
+              const char *norm, size_t nlen);
+
+#endif

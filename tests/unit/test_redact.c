@@ -1,0 +1,306 @@
+/* test_redact.c - validators, the engine's detections on standard and
+ * non-standard forms and on look-alikes, and the record writers. */
+#include <stdlib.h>
+
+#include "redact/rd.h"
+#include "redact/records.h"
+#include "redact/validate.h"
+#include "unit.h"
+
+static rd_engine *E;
+static rd_scratch *S;
+
+/* "TYPE@start-end TYPE@start-end ..." for what the engine finds in s */
+static const char *scan(const char *s)
+{
+    static char buf[2048];
+    const rd_match *m;
+    size_t n = rd_scan(E, S, s, strlen(s), NULL, &m);
+    buf[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(buf);
+        snprintf(buf + l, sizeof buf - l, "%s%s@%zu-%zu", i ? " " : "",
+                 rd_type_name(E, m[i].type), m[i].start, m[i].end);
+    }
+    return buf;
+}
+
+/* the one type found covering the whole of s ("" when none) */
+static const char *whole(const char *s)
+{
+    static char buf[64];
+    const rd_match *m;
+    size_t n = rd_scan(E, S, s, strlen(s), NULL, &m);
+    buf[0] = 0;
+    if (n == 1 && m[0].start == 0 && m[0].end == strlen(s))
+        snprintf(buf, sizeof buf, "%s", rd_type_name(E, m[0].type));
+    else if (n)
+        snprintf(buf, sizeof buf, "partial:%s", scan(s));
+    return buf;
+}
+
+static const char *norm(const char *s)
+{
+    static char buf[256];
+    const rd_match *m;
+    size_t n = rd_scan(E, S, s, strlen(s), NULL, &m);
+    snprintf(buf, sizeof buf, "%.*s", n ? (int)m[0].nlen : 0,
+             n ? m[0].norm : "");
+    return buf;
+}
+
+static void validators(void)
+{
+    CHECK(rd_luhn_ok("4111111111111111", 16));
+    CHECK(!rd_luhn_ok("4111111111111112", 16));
+    CHECK(rd_card_ok("378282246310005", 15));
+    CHECK(rd_card_ok("6011111111111117", 16));
+    CHECK(rd_card_ok("5555555555554444", 16));
+    CHECK(!rd_card_ok("1234567812345670", 16)); /* Luhn ok, no issuer */
+    CHECK(!rd_card_ok("4111111111111", 12));
+    CHECK(rd_iban_ok("DE89370400440532013000", 22));
+    CHECK(rd_iban_ok("GB82WEST12345698765432", 22));
+    CHECK(rd_iban_ok("gb82west12345698765432", 22));
+    CHECK(!rd_iban_ok("GB82WEST12345698765433", 22));
+    CHECK(!rd_iban_ok("DE8937040044053201300", 21)); /* length */
+    CHECK(rd_ssn_ok("123456789"));
+    CHECK(!rd_ssn_ok("000456789"));
+    CHECK(!rd_ssn_ok("666456789"));
+    CHECK(!rd_ssn_ok("912456789"));
+    CHECK(!rd_ssn_ok("123006789"));
+    CHECK(!rd_ssn_ok("123450000"));
+    CHECK(!rd_ssn_ok("078051120"));
+    unsigned char ip[4];
+    CHECK(rd_ipv4_parse("52.1.2.3", 8, ip) && ip[0] == 52 && ip[3] == 3);
+    CHECK(!rd_ipv4_parse("256.1.2.3", 9, ip));
+    CHECK(!rd_ipv4_parse("01.1.2.3", 8, ip));
+    CHECK(!rd_ipv4_parse("1.2.3", 5, ip));
+    char c6[64];
+    CHECK(rd_ipv6_parse("2001:0db8:0000:0000:0000:ff00:0042:8329", 39, c6,
+                        sizeof c6));
+    CHECK_STR(c6, "2001:db8::ff00:42:8329");
+    CHECK(rd_ipv6_parse("::ffff:192.0.2.128", 18, c6, sizeof c6));
+    CHECK(!rd_ipv6_parse("10:30:00", 8, c6, sizeof c6));
+    CHECK(!rd_ipv6_parse("1::2::3", 7, c6, sizeof c6));
+    CHECK(rd_entropy("aaaa", 4) == 0.0);
+    CHECK(rd_tld_ok("com", 3, 1) && rd_tld_ok("COM", 3, 1));
+    CHECK(!rd_tld_ok("menu", 4, 1) && rd_tld_ok("menu", 4, 0));
+    CHECK(!rd_tld_ok("c0m", 3, 0));
+}
+
+static void standard_forms(void)
+{
+    CHECK_STR(whole("jane.doe@contoso.com"), "EMAIL");
+    CHECK_STR(whole("first_last+tag@sub.example.co.uk"), "EMAIL");
+    CHECK_STR(whole("+1 425 555 0100"), "PHONE");
+    CHECK_STR(whole("(425) 555-0100"), "PHONE");
+    CHECK_STR(whole("425-555-0100"), "PHONE");
+    CHECK_STR(whole("+44 20 7946 0958"), "PHONE");
+    CHECK_STR(whole("52.1.2.3"), "IP_ADDRESS");
+    CHECK_STR(whole("2001:db8::1"), "IP_ADDRESS");
+    CHECK_STR(whole("fe80::1ff:fe23:4567:890a"), "IP_ADDRESS");
+    CHECK_STR(whole("::ffff:192.0.2.128"), "IP_ADDRESS");
+    CHECK_STR(whole("4111111111111111"), "CREDIT_CARD");
+    CHECK_STR(whole("4111 1111 1111 1111"), "CREDIT_CARD");
+    CHECK_STR(whole("3782-822463-10005"), "CREDIT_CARD");
+    CHECK_STR(whole("DE89 3704 0044 0532 0130 00"), "IBAN");
+    CHECK_STR(whole("GB82WEST12345698765432"), "IBAN");
+    CHECK_STR(whole("123-45-6789"), "US_SSN");
+    CHECK_STR(whole("00:1A:2B:3C:4D:5E"), "MAC_ADDRESS");
+    CHECK_STR(whole("001a.2b3c.4d5e"), "MAC_ADDRESS");
+    CHECK_STR(whole("https://portal.contoso.com/cases/12345?ref=mail"), "URL");
+    CHECK_STR(whole("AKIAIOSFODNN7EXAMPLE"), "SECRET");
+    CHECK_STR(whole("ghp_abcdefghijklmnopqrstuvwxyz0123456789"), "SECRET");
+    CHECK_STR(whole("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0."
+                    "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
+              "SECRET");
+    CHECK_STR(scan("password=Hunter2!x"), "SECRET@9-18");
+    CHECK_STR(scan("-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n"
+                   "-----END RSA PRIVATE KEY-----"),
+              "SECRET@0-68");
+}
+
+static void nonstandard_forms(void)
+{
+    CHECK_STR(whole("jane.doe @ contoso.com"), "EMAIL");
+    CHECK_STR(whole("jane.doe at contoso dot com"), "EMAIL");
+    CHECK_STR(whole("Jane.Doe AT Contoso DOT Com"), "EMAIL");
+    CHECK_STR(whole("jane[at]contoso[dot]com"), "EMAIL");
+    CHECK_STR(whole("jane(at)contoso(dot)com"), "EMAIL");
+    CHECK_STR(whole("jane{at}contoso{dot}com"), "EMAIL");
+    CHECK_STR(whole("jane%40contoso.com"), "EMAIL");
+    CHECK_STR(whole("jane&#64;contoso.com"), "EMAIL");
+    CHECK_STR(whole("jane\\u0040contoso.com"), "EMAIL");
+    CHECK_STR(whole("jane\xEF\xBC\xA0" "contoso.com"), "EMAIL");
+    CHECK_STR(whole("ja\xE2\x80\x8Bne@contoso.com"), "EMAIL");
+    /* the same person, however written */
+    CHECK_STR(norm("Jane.Doe @ Contoso.com"), "jane.doe@contoso.com");
+    CHECK_STR(norm("jane.doe at contoso dot com"), "jane.doe@contoso.com");
+    CHECK_STR(norm("ja\xE2\x80\x8Bne@contoso.com"), "jane@contoso.com");
+    CHECK_STR(whole("425.555.0100"), "PHONE");
+    CHECK_STR(whole("425 555 01 00"), "PHONE");
+    CHECK_STR(whole("+1-425-555-0100"), "PHONE");
+    CHECK_STR(whole("4 2 5 5 5 5 0 1 0 0"), "PHONE");
+    CHECK_STR(whole("4111.1111.1111.1111"), "CREDIT_CARD");
+    CHECK_STR(whole("4111 11 11 1111 1111"), "CREDIT_CARD");
+    CHECK_STR(whole("123 45 6789"), "US_SSN");
+    CHECK_STR(whole("123.45.6789"), "US_SSN");
+    CHECK_STR(whole("52.1.2[.]3"), "IP_ADDRESS");
+    CHECK_STR(whole("52[.]1[.]2[.]3"), "IP_ADDRESS");
+    CHECK_STR(whole("52(.)1(.)2(.)3"), "IP_ADDRESS");
+    CHECK_STR(norm("52[.]1[.]2[.]3"), "52.1.2.3");
+}
+
+static void lookalikes(void)
+{
+    static const char *keep[] = {
+        "we can talk at 5 pm", "click the dot menu", "order 4748 2674 shipped",
+        "build 10.0.19041.1415", "KB5034441", "error 0x80070005",
+        "3f2504e0-4f89-11d3-9a0c-0305e82c3301", "version 2.14.3", "v1.2.3.4",
+        "$1,299.00", "2024-03-05", "03/05/2024", "10:30:00", "order #88213",
+        "meet at the office.", "Look at the log. Then", "std::map",
+        "log in at portal.contoso.com", "reset your password: click here",
+        "my password is expired", "1234567812345670",
+        NULL};
+    for (const char **k = keep; *k; k++) {
+        const char *r = scan(*k);
+        if (*r)
+            fprintf(stderr, "look-alike redacted: \"%s\" -> %s\n", *k, r);
+        CHECK(*r == 0);
+    }
+    /* weak forms need context */
+    CHECK_STR(scan("ref 4255550100"), "");
+    CHECK_STR(scan("call 4255550100"), "PHONE@5-15");
+    CHECK_STR(scan("id 123456789"), "");
+    CHECK_STR(scan("SSN 123456789"), "US_SSN@4-13");
+}
+
+static void hints(void)
+{
+    rd_hint h = rd_hint_for_key(E, "phone", 5);
+    const rd_match *m;
+    CHECK(rd_scan(E, S, "4255550100", 10, &h, &m) == 1 && m[0].type == RD_PHONE);
+    h = rd_hint_for_key(E, "order_id", 8);
+    CHECK(rd_scan(E, S, "4255550100", 10, &h, &m) == 0);
+    h = rd_hint_for_key(E, "customerName", 12);
+    CHECK(rd_scan(E, S, "Jane Doe", 8, &h, &m) == 1 && m[0].type == RD_PERSON);
+    h = rd_hint_for_key(E, "clientIp", 8);
+    CHECK(h.want == ((uint64_t)1 << RD_IP_ADDRESS));
+    h = rd_hint_for_key(E, "db_password", 11);
+    CHECK(rd_scan(E, S, "sunshine", 8, &h, &m) == 1 && m[0].type == RD_SECRET);
+    CHECK(rd_classify_number(E, "4111111111111111", 16, NULL) ==
+          RD_CREDIT_CARD);
+    CHECK(rd_classify_number(E, "4255550100", 10, NULL) == -1);
+}
+
+/* process one record and return the output */
+static const char *rec(rd_worker *w, rd_role role, const char *r)
+{
+    static char buf[4096];
+    rd_worker_reset(w);
+    CHECK(rd_record(w, role, r, strlen(r), 1) == 0);
+    snprintf(buf, sizeof buf, "%.*s", (int)w->out.n, w->out.p ? w->out.p : "");
+    return buf;
+}
+
+static void records(void)
+{
+    rd_keyed k = {.token_hex = 8};
+    memset(k.key, 1, sizeof k.key);
+    rd_opts o = {.mode = RD_ACT_MASK, .key = &k, .count = &k, .findings = 1};
+    rd_worker w;
+    CHECK(rd_worker_init(&w, E, &o) == 0);
+    CHECK_STR(rec(&w, RD_ROLE_JSON, "{\"a\" : \"mail jane\\u0040contoso.com\" ,\"b\":1}"),
+              "{\"a\" : \"mail <EMAIL>\" ,\"b\":1}");
+    CHECK_STR(w.findings.p ? w.findings.p : "",
+              "{\"record\":1,\"field\":\"/a\",\"start\":5,\"end\":21,"
+              "\"type\":\"EMAIL\"}\n");
+    CHECK_STR(rec(&w, RD_ROLE_JSON, "{\"a~/b\":[\"x\",{\"c\":\"10.0.0.1\"}]}"),
+              "{\"a~/b\":[\"x\",{\"c\":\"<IP_ADDRESS>\"}]}");
+    CHECK(strstr(w.findings.p, "\"/a~0~1b/1/c\"") != NULL);
+    CHECK_STR(rec(&w, RD_ROLE_JSON, " {\"n\":4111111111111111} "),
+              " {\"n\":\"<CREDIT_CARD>\"} ");
+    CHECK_STR(rec(&w, RD_ROLE_JSON, "{\"a\":\"x\\\"y\"}"), "{\"a\":\"x\\\"y\"}");
+    CHECK_STR(rec(&w, RD_ROLE_JSON, "{\"a\":\"jane@contoso.com\"")
+                  , "{\"a\":\"<EMAIL>\"");
+    CHECK(w.st.malformed == 1);
+    CHECK_STR(rec(&w, RD_ROLE_CSV, "1,\"a \"\"b\"\", jane@contoso.com\",x"),
+              "1,\"a \"\"b\"\", <EMAIL>\",x");
+    CHECK_STR(rec(&w, RD_ROLE_TEXT, "no pii here"), "no pii here");
+    o.mode = RD_ACT_DROP;
+    CHECK_STR(rec(&w, RD_ROLE_JSON, "{\"a\":1,\"b\":\"jane@contoso.com\"}"),
+              "{\"a\":1}");
+    CHECK_STR(rec(&w, RD_ROLE_JSON, "{\"b\":\"jane@contoso.com\",\"a\":1}"),
+              "{\"a\":1}");
+    CHECK_STR(rec(&w, RD_ROLE_JSON, "[\"jane@contoso.com\",2]"), "[2]");
+    o.mode = RD_ACT_PARTIAL;
+    CHECK_STR(rec(&w, RD_ROLE_TEXT, "jane.doe@contoso.com 123-45-6789"),
+              "j***@contoso.com ***-**-6789");
+    o.mode = RD_ACT_TOKEN;
+    char a[64], b[64];
+    snprintf(a, sizeof a, "%s", rec(&w, RD_ROLE_TEXT, "Jane.Doe @ Contoso.com"));
+    snprintf(b, sizeof b, "%s", rec(&w, RD_ROLE_TEXT, "jane.doe@contoso.com"));
+    CHECK_STR(a, b);
+    CHECK(strncmp(a, "<EMAIL:", 7) == 0 && strlen(a) == 16);
+    CHECK(rd_bulk_action("{\"index\":{}}", 12) == 1);
+    CHECK(rd_bulk_action("{ \"delete\" : {}}", 16) == 0);
+    CHECK(rd_bulk_action("{\"doc\":{}}", 10) == -1);
+    rd_worker_free(&w);
+}
+
+static void policy_engine(void)
+{
+    const char *y = "own_domains: [contoso.com]\nallow: [help@fabrikam.com]\n"
+                    "detectors: {URL: off}\n"
+                    "custom:\n  - type: CASE_NUMBER\n    pattern: 'CAS-[0-9]{5}'\n";
+    lg_err e;
+    rd_policy *p = rd_policy_parse("p.yml", y, strlen(y), &e);
+    CHECK(p != NULL);
+    rd_engine *g = p ? rd_engine_new(p, &e) : NULL;
+    CHECK(g != NULL);
+    if (!g) {
+        fprintf(stderr, "%s\n", e.msg);
+        rd_policy_free(p);
+        return;
+    }
+    rd_scratch *s = rd_scratch_new(g);
+    const rd_match *m;
+    const char *t = "agent bob@support.contoso.com help@fabrikam.com "
+                    "https://x.example.com CAS-12345";
+    size_t n = rd_scan(g, s, t, strlen(t), NULL, &m);
+    CHECK(n == 2);
+    CHECK(n == 2 && m[0].type == RD_AGENT_EMAIL);
+    CHECK(n == 2 && strcmp(rd_type_name(g, m[1].type), "CASE_NUMBER") == 0);
+    rd_scratch_free(s);
+    rd_engine_free(g);
+    rd_policy_free(p);
+    const char *bad = "detectors:\n  NOPE: off\n";
+    p = rd_policy_parse("bad.yml", bad, strlen(bad), &e);
+    CHECK(p && !rd_engine_new(p, &e) && strstr(e.msg, "bad.yml:2") != NULL);
+    rd_policy_free(p);
+    const char *bre = "custom:\n  - type: X\n    pattern: '(('\n";
+    p = rd_policy_parse("re.yml", bre, strlen(bre), &e);
+    CHECK(p && !rd_engine_new(p, &e) && strstr(e.msg, "re.yml:2") != NULL);
+    rd_policy_free(p);
+}
+
+int main(void)
+{
+    lg_err e;
+    E = rd_engine_new(NULL, &e);
+    if (!E) {
+        fprintf(stderr, "%s\n", e.msg);
+        return 1;
+    }
+    S = rd_scratch_new(E);
+    validators();
+    standard_forms();
+    nonstandard_forms();
+    lookalikes();
+    hints();
+    records();
+    policy_engine();
+    rd_scratch_free(S);
+    rd_engine_free(E);
+    UNIT_DONE();
+}
