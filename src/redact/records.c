@@ -707,30 +707,60 @@ static int emit(rd_worker *w, const char *rec, int k)
 }
 
 /* The whole value under a mask/token/partial field rule. */
+/* A value a field rule masks, tokenises or drops whole: when it is one
+ * detected value (an email under "customer_email") it keeps that type, so
+ * its token joins with the same email found in free text; otherwise it is
+ * REDACTED.  Renders into w->tmp (nothing for drop). */
+static int whole_value(rd_worker *w, const char *v, size_t vl, rd_hint h,
+                       rd_action a, uint64_t recno, const char *field,
+                       size_t flen)
+{
+    const rd_match *m0;
+    size_t nm = rd_scan(w->eng, w->s, v, vl, &h, &m0);
+    size_t a0 = 0, b0 = vl;
+    while (a0 < b0 && (v[a0] == ' ' || v[a0] == '\t'))
+        a0++;
+    while (b0 > a0 && (v[b0 - 1] == ' ' || v[b0 - 1] == '\t'))
+        b0--;
+    w->tmp.n = 0;
+    if (nm == 1 && m0[0].start == a0 && m0[0].end == b0) {
+        if (note(w, recno, field, flen, &m0[0]))
+            return -1;
+        return rd_render(&w->tmp, a, rd_type_name(w->eng, m0[0].type),
+                         w->o->key, v, vl, m0[0].norm, m0[0].nlen);
+    }
+    if (w->o->findings) {
+        rd_buf_printf(&w->findings, "{\"record\":%llu,\"field\":",
+                      (unsigned long long)recno);
+        rd_buf_json_str(&w->findings, field, flen);
+        rd_buf_printf(&w->findings,
+                      ",\"start\":0,\"end\":%zu,\"type\":\"REDACTED\"}\n", vl);
+    }
+    return rd_render(&w->tmp, a, "REDACTED", w->o->key, v, vl, v, vl);
+}
+
 static int whole_field(rd_worker *w, const char *rec, int k, rd_action a,
                        uint64_t recno)
 {
     jnode *nd = &w->nodes[k];
     const char *v = rec + nd->start;
     size_t vl = nd->end - nd->start;
-    const char *type = "REDACTED";
+    if (nd->type == 'l' && vl == 4 && memcmp(v, "null", 4) == 0)
+        return 0; /* nothing there to redact */
     if (nd->type == 's') {
         jdecode(&w->dec, v, vl);
-        v = w->dec.p;
+        v = w->dec.p ? w->dec.p : "";
         vl = w->dec.n;
     }
+    rd_hint h = {.want = 0, .suppress = 0, .whole = -1};
+    size_t ks, ke;
+    if (key_of(w, k, &ks, &ke))
+        h = key_hint(w, rec + ks, ke - ks);
     pointer(w, rec, k);
-    if (w->o->findings) {
-        rd_buf_printf(&w->findings, "{\"record\":%llu,\"field\":",
-                      (unsigned long long)recno);
-        rd_buf_json_str(&w->findings, w->path.p, w->path.n);
-        rd_buf_printf(&w->findings,
-                      ",\"start\":0,\"end\":%zu,\"type\":\"%s\"}\n", vl, type);
-    }
-    w->tmp.n = 0;
-    rd_render(&w->tmp, a, type, w->o->key, v, vl, v, vl);
+    if (whole_value(w, v, vl, h, a, recno, w->path.p, w->path.n))
+        return -1;
     size_t r0 = w->repl.n;
-    rd_buf_json_str(&w->repl, w->tmp.p, w->tmp.n);
+    rd_buf_json_str(&w->repl, w->tmp.p ? w->tmp.p : "", w->tmp.n);
     set_repl(w, k, r0);
     return 0;
 }
@@ -1096,15 +1126,11 @@ static int csv_record(rd_worker *w, const char *rec, size_t len,
             fa == RD_ACT_PARTIAL) {
             if (vl == 0)
                 continue;
-            if (w->o->findings) {
-                rd_buf_printf(&w->findings, "{\"record\":%llu,\"field\":",
-                              (unsigned long long)recno);
-                rd_buf_json_str(&w->findings, name, strlen(name));
-                rd_buf_printf(&w->findings,
-                              ",\"start\":0,\"end\":%zu,\"type\":\"REDACTED\"}\n",
-                              vl);
-            }
-            rd_render(&w->tmp, fa, "REDACTED", w->o->key, v, vl, v, vl);
+            rd_hint h = cols && i < cols->n
+                            ? cols->hint[i]
+                            : (rd_hint){.want = 0, .suppress = 0, .whole = -1};
+            if (whole_value(w, v, vl, h, fa, recno, name, strlen(name)))
+                return -1;
         } else {
             rd_hint h = cols && i < cols->n
                             ? cols->hint[i]
