@@ -60,6 +60,19 @@ for build in build build/asan; do
     LEAKGUARD="$PWD/$build/leakguard" LG_BUILD="$build" count_bats "$build"
 done
 
+# redaction quality on the labeled corpus (tests/redact/): the issue's
+# recall and decoy thresholds, text and NDJSON
+if [ -x build/leakguard ]; then
+    if out=$(python3 tests/redact/eval.py --binary build/leakguard --records 3000 \
+        --min-recall-standard 0.99 --min-recall-nonstandard 0.95 --min-decoys 0.99 2>&1); then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1)); failed+=(redact-eval)
+        printf '%s\n' "$out" | tail -40
+    fi
+    printf '%s\n' "$out" | grep -E '^(text|ndjson): must types'
+fi
+
 if [ -x scripts/fuzz.sh ] && [ "${LG_SKIP_FUZZ:-0}" != 1 ]; then
     if scripts/fuzz.sh "${FUZZ_SECONDS:-10}"; then pass=$((pass + 1)); else fail=$((fail + 1)); failed+=(fuzz); fi
 fi

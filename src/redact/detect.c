@@ -133,7 +133,7 @@ static void email_at(rd_scratch *s, size_t a, size_t b, int word)
         j++, sp++;
     size_t lab_s[16], lab_e[16];
     int nl = 0, wordy = word;
-    int wd[16] = {0};
+    int wd[17] = {0}; /* wd[q]: the dot before label q was spelled out */
     while (nl < 16) {
         size_t k = j;
         while (k < n && islab(CH(k)) && k - j < 63)
@@ -357,9 +357,11 @@ static void numrun(rd_scratch *s, size_t to)
             break;
     }
     s->run_end = j;
-    /* glued to letters: KB5034441, 0x80070005, v1.2.3 */
+    /* glued to letters: KB5034441, 0x80070005, v1.2.3, CAS-05277-406788 */
     if ((i > 0 && (isalpha(CH(i - 1)) || CH(i - 1) == '_' ||
                    CH(i - 1) == '$' || CH(i - 1) == '#')) ||
+        (i > 1 && (CH(i - 1) == '-' || CH(i - 1) == '/') &&
+         isalpha(CH(i - 2))) ||
         (j < n && (isalpha(CH(j)) || CH(j) == '_')))
         return;
     if (prev_word_in(s, i, ver_words))
@@ -718,9 +720,19 @@ static void secret_value(rd_scratch *s, size_t to, int said)
     if (quoted)
         a++;
     size_t e = a;
-    while (e < n && CH(e) > ' ' && !strchr("\"'&;,<>)]}\\", CH(e)) &&
-           e - a < 512)
-        e++;
+    for (; e < n && CH(e) > ' ' && !strchr("\"';,<>)]}\\", CH(e)) &&
+           e - a < 512;
+         e++) {
+        /* '&' ends the value only where the next query parameter starts
+         * (password=x&user=y); Tr0ub4dor&3 is one password */
+        if (CH(e) == '&') {
+            size_t k = e + 1;
+            while (k < n && (isalnum(CH(k)) || CH(k) == '_') && k - e < 32)
+                k++;
+            if (k > e + 1 && k < n && CH(k) == '=')
+                break;
+        }
+    }
     if (said || (to > 0 && CH(to - 1) == ':'))
         while (e > a && strchr(".!?", CH(e - 1)) && e - a > 1)
             e--; /* sentence end, not part of it */
@@ -824,10 +836,14 @@ static int cap_word(const rd_scratch *s, size_t i, size_t *e)
 
 /* up to three capitalised words from i; returns how many */
 static int name_words(const rd_scratch *s, size_t i, size_t ws[3],
-                      size_t we[3])
+                      size_t we[3], int have)
 {
     int k = 0;
     while (k < 3 && cap_word(s, i, &we[k])) {
+        /* a third word only when it is a known surname ("Lucas Silva Look
+         * at the log" ends at Silva); `have` words precede i */
+        if (k + have >= 2 && !rd_gaz_has(s->eng->gaz_last, s->buf + i, we[k] - i))
+            break;
         ws[k] = i;
         i = we[k];
         k++;
@@ -857,10 +873,13 @@ static void add_words(rd_scratch *s, size_t a, size_t b, int type)
     rd_add(s, a, b, type, 0, noff);
 }
 
+/* cues after which any capitalised name is taken */
 static const char *const strong_cues[] = {
-    "my name is", "my name's", "name is", "name:", "customer:", "contact:",
-    "caller:", "client:", "regards,", "sincerely,", "dear", "mr", "mr.",
-    "mrs", "mrs.", "ms", "ms.", "dr", "dr.", NULL};
+    "my name is", "my name's", "name is", "regards,", "sincerely,", "dear",
+    "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", NULL};
+/* labels ("Customer: Could not sign in" is prose): two capitalised words */
+static const char *const label_cues[] = {"name:", "customer:", "contact:",
+                                         "caller:", "client:", NULL};
 
 static void person_cue(rd_scratch *s, size_t from, size_t to)
 {
@@ -869,9 +888,11 @@ static void person_cue(rd_scratch *s, size_t from, size_t to)
         cue_e--;
     int strong = in_list(s->buf + from, cue_e - from, strong_cues);
     size_t ws[3], we[3];
-    int k = name_words(s, to - 1, ws, we);
+    int k = name_words(s, to - 1, ws, we, 0);
     if (k == 0)
         return;
+    if (k >= 2 && in_list(s->buf + from, cue_e - from, label_cues))
+        strong = 1;
     if (!strong && !rd_gaz_has(s->eng->gaz_first, s->buf + ws[0],
                                 we[0] - ws[0]) &&
         !(k > 1 &&
@@ -889,8 +910,17 @@ static void name_pair(rd_scratch *s, size_t to)
         a--;
     if ((a > 0 && isalnum(CH(a - 1))) || !isupper(CH(a)))
         return;
+    /* "Ahmed Hassan Escalated": the pair starting at Ahmed has the name;
+     * the one starting at Hassan would only add the next sentence */
+    if (a > 1 && CH(a - 1) == ' ' && isalpha(CH(a - 2))) {
+        size_t p = a - 1;
+        while (p > 0 && isalpha(CH(p - 1)))
+            p--;
+        if (isupper(CH(p)))
+            return;
+    }
     size_t ws[3], we[3];
-    int k = name_words(s, sp + 1, ws, we);
+    int k = name_words(s, sp + 1, ws, we, 1);
     if (k == 0 || in_list(s->buf + a, sp - a, cap_stop))
         return;
     if (!rd_gaz_has(s->eng->gaz_first, s->buf + a, sp - a) &&
@@ -1077,8 +1107,17 @@ static const char *const cue_phone[] = {
 static const char *const cue_ssn[] = {"ssn", "social security", "ss#",
                                       "social sec", "ss no", NULL};
 
+/* words that make the number after them an identifier, not a phone */
+static const char *const id_words[] = {
+    "order", "ticket", "case", "invoice", "ref", "reference", "tracking",
+    "id", "no", "number", "po", "sku", "account", "acct", "customer",
+    "contract", "serial", "build", "kb", "incident", "request", "item",
+    NULL};
+
 int rd_context_ok(const rd_scratch *s, const cand *c)
 {
+    if (prev_word_in(s, c->s, id_words))
+        return 0;
     const char *const *cues = c->type == RD_PHONE    ? cue_phone
                               : c->type == RD_US_SSN ? cue_ssn
                                                      : NULL;

@@ -428,7 +428,7 @@ def compare_redact_pii(args, corpus, labels, lg_out, lg_seconds):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+    ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--binary", default=os.environ.get("LG", os.path.join(ROOT, "build", "leakguard")))
     ap.add_argument("--format", choices=["text", "ndjson", "both"], default="both")

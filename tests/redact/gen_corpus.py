@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""gen_corpus.py - deterministic, labeled corpus of support-case records for
+r"""gen_corpus.py - deterministic, labeled corpus of support-case records for
 testing and benchmarking `leakguard redact` (python3 stdlib only).
 
 Every record is a support case (subject, customer text, agent reply,
@@ -16,8 +16,12 @@ usage:
 
   --format text    one record per line (byte offsets into the line)
   --format ndjson  one JSON object per line:
-                   {"case_id":..,"created":..,"customer_email":..,"subject":..,
-                    "body":..,"agent":..,"internal_notes":..[,"contact":{"phone":..}]}
+                   {"case_id":..,"created":..,"customer_email":..|null,"subject":..,
+                    "body":..,"agent":..,"agent_reply":..,"internal_notes":..
+                    [,"contact":{"phone":..}]}
+                   (text records carry the same parts on one line:
+                    "CAS-.. 2024-..Z from EMAIL | Subject: .. | Customer: ..
+                     | Agent EMAIL: .. | Notes: ..")
                    (byte offsets into the DECODED string value, field is a
                    JSON pointer such as "/body" or "/contact/phone")
   --records N      N dense records (several planted values and decoys each;
@@ -38,6 +42,32 @@ usage:
   --verify-only    only do the check, on existing files.
 
 Same seed + same arguments = byte-identical output.
+
+Planted forms (type/kind), all with exact labels:
+  EMAIL      standard: plain, plus-tag + subdomain, mixed case; non-standard:
+             "a @ b.com", "a at b dot com" (any case), a[at]b[dot]com,
+             a(at)b(dot)com, a{at}b{dot}com, "a [at] b [dot] com", a%40b.com,
+             a&#64;b.com, a\u0040b.com (literal text in text records, a JSON
+             escape in ndjson), full-width U+FF20, U+200B inside the local part
+  PHONE      +1 425 555 0100, (425) 555-0100, 425-555-0100, +44 20 7946 0958,
+             +49 30 1234567; non-standard 425.555.0100, 425 555 01 00,
+             +1-425-555-0100, 4 2 5 5 5 5 0 1 0 0
+  IP_ADDRESS public IPv4, IPv6 (RFC 5952, full, upper-case, v4-mapped);
+             non-standard 52.1.2[.]3, 52[.]1[.]2[.]3, 52(.)1(.)2(.)3
+  CREDIT_CARD Luhn-valid Visa/MC/Amex/Discover plain or grouped by space/dash;
+             non-standard dots, 4-2-2-4-4 grouping, mixed separators
+  IBAN       mod-97-valid DE/GB/FR/NL/ES, compact or spaced
+  US_SSN     valid area/group/serial 123-45-6789; non-standard spaces, dots
+  MAC_ADDRESS colon upper, dash lower, Cisco dotted
+  URL        https with query / fragment, http path, with user:pass@;
+             in ndjson sometimes written with \/ escapes
+  SECRET     AKIA.., ghp_.., xoxb-.., JWT, AIza.., password=VALUE, pwd: VALUE,
+             AccountKey=VALUE (value only labeled), PEM block (ndjson only)
+  PERSON, LOCATION  "my name is ..", "Regards, ..", "1234 Maple Avenue"
+Decoys: Windows builds, KB numbers, hex error codes, GUIDs, versions,
+prices, dates, times, order numbers, case numbers, ISO timestamps, and
+prose ("we can talk at 5 pm", "click the dot menu", "meet at the office",
+"Look at the log. Then").
 """
 import argparse
 import base64
@@ -655,6 +685,8 @@ def put_planted(rng, f, fmt, typ, form):
         tpl = rng.choice(TEMPLATES["US_SSN-nocontext"])
     else:
         tpl = rng.choice(TEMPLATES[typ])
+    if typ == "PERSON":
+        kind = "person-signoff" if tpl.startswith("Regards") else "person-my-name-is"
     if kind == "pem-private-key" and fmt != "ndjson":
         raise AssertionError("PEM only in ndjson")
     put_sentence(f, tpl, v, typ, form, kind, raw)
@@ -909,7 +941,7 @@ def verify(fmt, corpus_path, labels_path):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+    ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--format", choices=["text", "ndjson"], default="text")
     ap.add_argument("--seed", type=int, default=1)
