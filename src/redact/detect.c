@@ -559,6 +559,28 @@ static void mac(rd_scratch *s, size_t from, size_t to)
     rd_add(s, from, e, RD_MAC_ADDRESS, 0, noff);
 }
 
+static void iban(rd_scratch *s, size_t from);
+
+/* The anchor is "CCdd ?xxxx ?xxxx" ending at to: walk back over eight
+ * letters or digits (single spaces between), two digits, two letters. */
+static void iban_end(rd_scratch *s, size_t to)
+{
+    size_t a = to;
+    int need = 8;
+    while (need > 0 && a > 0) {
+        if (isalnum(CH(a - 1)))
+            need--;
+        else if (CH(a - 1) != ' ')
+            return;
+        a--;
+    }
+    if (a > 0 && CH(a - 1) == ' ')
+        a--;
+    if (need || a < 4)
+        return;
+    iban(s, a - 4);
+}
+
 static void iban(rd_scratch *s, size_t from)
 {
     size_t n = s->len;
@@ -880,24 +902,51 @@ static const char *const strong_cues[] = {
 /* labels ("Customer: Could not sign in" is prose): two capitalised words */
 static const char *const label_cues[] = {"name:", "customer:", "contact:",
                                          "caller:", "client:", NULL};
+/* cues after which only a gazetteer name is taken */
+static const char *const weak_cues[] = {
+    "this is", "i am", "i'm", "thanks,", "thank you,", "cheers,", "best,",
+    "hi", "hello", "hey", "spoke with", "speaking with", "spoke to",
+    "talked to", "agent", NULL};
 
-static void person_cue(rd_scratch *s, size_t from, size_t to)
+/* does the text ending at e end with one of the cues (a word start
+ * before it)? */
+static int ends_with_cue(const rd_scratch *s, size_t e,
+                         const char *const *cues)
+{
+    for (; *cues; cues++) {
+        size_t n = strlen(*cues);
+        if (n <= e && strncasecmp(s->buf + e - n, *cues, n) == 0 &&
+            (e == n || !isalpha(CH(e - n - 1))))
+            return 1;
+    }
+    return 0;
+}
+
+static void person_cue(rd_scratch *s, size_t to)
 {
     size_t cue_e = to - 1;
-    while (cue_e > from && CH(cue_e - 1) == ' ')
+    while (cue_e > 0 && CH(cue_e - 1) == ' ')
         cue_e--;
-    int strong = in_list(s->buf + from, cue_e - from, strong_cues);
+    /* the cue must start a word: "this" is not "hi" */
+    size_t w = cue_e;
+    while (w > 0 && (isalpha(CH(w - 1)) || strchr(",:.'", CH(w - 1))) &&
+           cue_e - w < 16)
+        w--;
+    int strong = ends_with_cue(s, cue_e, strong_cues);
     size_t ws[3], we[3];
     int k = name_words(s, to - 1, ws, we, 0);
     if (k == 0)
         return;
-    if (k >= 2 && in_list(s->buf + from, cue_e - from, label_cues))
+    if (k >= 2 && ends_with_cue(s, cue_e, label_cues))
         strong = 1;
+    if (!strong && !ends_with_cue(s, cue_e, weak_cues))
+        return;
     if (!strong && !rd_gaz_has(s->eng->gaz_first, s->buf + ws[0],
                                 we[0] - ws[0]) &&
         !(k > 1 &&
           rd_gaz_has(s->eng->gaz_last, s->buf + ws[1], we[1] - ws[1])))
         return;
+    (void)w;
     add_words(s, ws[0], we[k - 1], RD_PERSON);
 }
 
@@ -1071,25 +1120,71 @@ static void custom(rd_scratch *s, int arg, size_t from, size_t to)
     rd_add(s, from, to, type, 0, noff);
 }
 
+/* Where the at-sign disguise that ends at `to` starts. */
+static size_t at_start(const rd_scratch *s, size_t to)
+{
+    unsigned char c = CH(to - 1);
+    if (c == '@')
+        return to - 1;
+    if (c == ';' || strchr("])}>", c)) { /* &#64; or [at] */
+        size_t a = to - 1;
+        while (a > 0 && to - a < 12 && !strchr("&[({<", CH(a)))
+            a--;
+        return a;
+    }
+    if (c == '-')
+        return to - 4; /* -at- */
+    if (to >= 6 && CH(to - 5) == 'u')
+        return to - 6; /* \u0040 */
+    if (to >= 4 && CH(to - 3) == 'x')
+        return to - 4; /* \x40 */
+    return to - 3; /* %40 */
+}
+
+/* Where "eyJ...eyJ" starts: back over the token and its first dot. */
+static size_t jwt_start(const rd_scratch *s, size_t to)
+{
+    size_t a = to;
+    int dots = 0;
+    while (a > 0 && (istok(CH(a - 1)) || (CH(a - 1) == '.' && !dots++)))
+        a--;
+    while (a + 3 <= to && !has(s, a, "eyJ"))
+        a++;
+    return a;
+}
+
 void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to)
 {
     switch (kind) {
-    case K_AT: email_at(s, from, to, 0); break;
-    case K_AT_WORD: email_at(s, from + 1, to - 1, 1); break;
+    case K_AT: email_at(s, at_start(s, to), to, 0); break;
+    case K_AT_WORD: email_at(s, to - 5, to - 1, 1); break;
     case K_NUMRUN: numrun(s, to); break;
     case K_IPV4: ipv4_token(s, to, 0); break;
     case K_DEFANG: ipv4_token(s, to, 1); break;
     case K_IPV6: ipv6_token(s, to); break;
-    case K_IBAN: iban(s, from); break;
-    case K_MAC: mac(s, from, to); break;
-    case K_URL: url(s, from, to); break;
-    case K_SECRET_TOKEN: secret_token(s, from, to); break;
-    case K_JWT: jwt(s, from, to); break;
-    case K_PEM: pem(s, from, to); break;
+    case K_IBAN: iban_end(s, to); break;
+    case K_MAC: mac(s, to - (size_t)arg, to); break;
+    case K_URL: {
+        size_t a = to - (size_t)arg;
+        if (!arg) /* scheme:// */
+            for (a = to - 3; a > 0 && isalpha(CH(a - 1)) && to - a < 10;)
+                a--;
+        url(s, a, to);
+        break;
+    }
+    case K_SECRET_TOKEN: secret_token(s, to - (size_t)arg, to); break;
+    case K_JWT: jwt(s, jwt_start(s, to), to); break;
+    case K_PEM: {
+        size_t a = to;
+        while (a > 0 && to - a < 64 && !has(s, a, "-----BEGIN "))
+            a--;
+        pem(s, a, to);
+        break;
+    }
     case K_SECRET_KV: secret_value(s, to, 0); break;
     case K_SECRET_SAID: secret_value(s, to, 1); break;
     case K_ENTROPY: entropy_tok(s, to); break;
-    case K_PERSON_CUE: person_cue(s, from, to); break;
+    case K_PERSON_CUE: person_cue(s, to); break;
     case K_NAME_PAIR: name_pair(s, to); break;
     case K_PLACE_CUE: place_cue(s, to); break;
     case K_STREET: street(s, to); break;

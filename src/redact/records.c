@@ -325,6 +325,21 @@ static int jstring(jp *j, int *esc)
     j->i++;
     *esc = 0;
     while (j->i < j->n) {
+        /* the common case: plain characters, eight at a time */
+        while (j->i + 8 <= j->n) {
+            uint64_t v;
+            memcpy(&v, j->p + j->i, 8);
+            /* bytes equal to '"' or '\\' or below 0x20 end the run */
+            uint64_t q = v ^ 0x2222222222222222ULL, b = v ^ 0x5c5c5c5c5c5c5c5cULL;
+            uint64_t hit = ((q - 0x0101010101010101ULL) & ~q) |
+                           ((b - 0x0101010101010101ULL) & ~b) |
+                           ((v - 0x2020202020202020ULL) & ~v);
+            if (hit & 0x8080808080808080ULL)
+                break;
+            j->i += 8;
+        }
+        if (j->i >= j->n)
+            break;
         unsigned char c = (unsigned char)j->p[j->i];
         if (c == '"') {
             j->i++;
