@@ -69,6 +69,7 @@ fuzz: deps
 
 bench: deps all
 	bench/audit.sh
+	LG=$(B)/leakguard bench/redact.sh
 
 clean:
 	rm -rf build

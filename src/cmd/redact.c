@@ -358,7 +358,7 @@ static int write_all(FILE *f, const char *p, size_t n)
     return n == 0 || fwrite(p, 1, n, f) == n ? 0 : -1;
 }
 
-static int emit(run *r, batch *b, FILE *out, FILE *fnd)
+static int emit(batch *b, FILE *out, FILE *fnd)
 {
     if (b->err)
         return -1;
@@ -374,7 +374,6 @@ static int emit(run *r, batch *b, FILE *out, FILE *fnd)
                 b->file ? b->file : "(stdin)", (int)l, b->msgs.p + i);
         i += l + 1;
     }
-    (void)r;
     return 0;
 }
 
@@ -425,7 +424,7 @@ static int pump(run *r, FILE *out, FILE *fnd)
                 pthread_cond_wait(&r->cv, &r->mu);
             pthread_mutex_unlock(&r->mu);
         }
-        rc = emit(r, b, out, fnd);
+        rc = emit(b, out, fnd);
         if (rc)
             break;
         if (r->threads > 1)
@@ -636,8 +635,17 @@ int cmd_redact(int argc, char **argv)
                 strerror(errno));
         goto out;
     }
+    struct stat ost;
     if (check) {
         out = NULL;
+    } else if (out_file && stat(out_file, &ost) == 0 && !S_ISREG(ost.st_mode)) {
+        /* a device or a pipe (-o /dev/null): renaming a file over it would
+         * replace it, so write to it directly */
+        if (!(out = fopen(out_file, "w"))) {
+            fprintf(stderr, "leakguard redact: %s: %s\n", out_file,
+                    strerror(errno));
+            goto out;
+        }
     } else if (out_file) {
         int n = snprintf(tmp_out, sizeof tmp_out, "%s.tmp.XXXXXX", out_file);
         int fd = n > 0 && (size_t)n < sizeof tmp_out ? mkstemp(tmp_out) : -1;
@@ -724,7 +732,15 @@ int cmd_redact(int argc, char **argv)
         goto out;
     }
     fnd = NULL;
-    if (out && out != stdout) {
+    if (out && out != stdout && !tmp_out[0]) {
+        if (fclose(out)) {
+            out = NULL;
+            fprintf(stderr, "leakguard redact: %s: %s\n", out_file,
+                    strerror(errno));
+            goto out;
+        }
+        out = NULL;
+    } else if (out && out != stdout) {
         if (fsync(fileno(out)) || fclose(out)) {
             out = NULL;
             fprintf(stderr, "leakguard redact: %s: %s\n", out_file,

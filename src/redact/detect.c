@@ -587,13 +587,12 @@ static void iban(rd_scratch *s, size_t from)
     if (from > 0 && isalnum(CH(from - 1)))
         return;
     char v[40];
-    size_t nv = 0, e = from, last = from;
+    size_t nv = 0, e = from;
     /* letters and digits, optionally a space every four */
     while (e < n && nv < 34) {
         if (isalnum(CH(e))) {
             v[nv++] = (char)toupper(CH(e));
             e++;
-            last = e;
         } else if (CH(e) == ' ' && e + 1 < n && isalnum(CH(e + 1)) &&
                    nv % 4 == 0) {
             e++;
@@ -619,7 +618,6 @@ static void iban(rd_scratch *s, size_t from)
         rd_add(s, from, p, RD_IBAN, 0, noff);
         return;
     }
-    (void)last;
 }
 
 static void url(rd_scratch *s, size_t from, size_t to)
@@ -927,11 +925,7 @@ static void person_cue(rd_scratch *s, size_t to)
     size_t cue_e = to - 1;
     while (cue_e > 0 && CH(cue_e - 1) == ' ')
         cue_e--;
-    /* the cue must start a word: "this" is not "hi" */
-    size_t w = cue_e;
-    while (w > 0 && (isalpha(CH(w - 1)) || strchr(",:.'", CH(w - 1))) &&
-           cue_e - w < 16)
-        w--;
+    /* ends_with_cue checks that the cue starts a word: "this" is not "hi" */
     int strong = ends_with_cue(s, cue_e, strong_cues);
     size_t ws[3], we[3];
     int k = name_words(s, to - 1, ws, we, 0);
@@ -946,7 +940,6 @@ static void person_cue(rd_scratch *s, size_t to)
         !(k > 1 &&
           rd_gaz_has(s->eng->gaz_last, s->buf + ws[1], we[1] - ws[1])))
         return;
-    (void)w;
     add_words(s, ws[0], we[k - 1], RD_PERSON);
 }
 

@@ -170,3 +170,16 @@ PY
     ! grep -q 'example.com' "$BATS_TEST_TMPDIR/a"
     grep -q 'build 10.0.19041.2999' "$BATS_TEST_TMPDIR/a"
 }
+
+@test "redact: -o onto a pipe or device writes into it and never replaces it (regression)" {
+    # renaming the temporary file over -o /dev/null once turned /dev/null
+    # into a regular file; a FIFO stands in for the device here
+    mkfifo "$BATS_TEST_TMPDIR/fifo"
+    timeout 20 cat "$BATS_TEST_TMPDIR/fifo" >"$BATS_TEST_TMPDIR/got" &
+    "$LEAKGUARD" redact -o "$BATS_TEST_TMPDIR/fifo" "$D/transcript.txt"
+    wait
+    [ -p "$BATS_TEST_TMPDIR/fifo" ]
+    [ "$(wc -l <"$BATS_TEST_TMPDIR/got")" -eq 5 ]
+    grep -q '<EMAIL>' "$BATS_TEST_TMPDIR/got"
+    [ -z "$(ls "$BATS_TEST_TMPDIR" | grep '\.tmp\.')" ]
+}
