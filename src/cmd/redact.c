@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/arena.h"
 #include "../redact/rd.h"
 #include "../redact/records.h"
 #include "cmds.h"
@@ -88,14 +89,8 @@ typedef struct run {
 
 static int add_rec(batch *b, size_t off, size_t len, size_t term, rd_role r)
 {
-    if (b->nrec == b->caprec) {
-        size_t nc = b->caprec ? b->caprec * 2 : 1024;
-        rec *x = realloc(b->recs, nc * sizeof *x);
-        if (!x)
-            return -1;
-        b->recs = x;
-        b->caprec = nc;
-    }
+    if (lg_grow(&b->recs, &b->caprec, b->nrec + 1, sizeof *b->recs))
+        return -1;
     /* "\r\n" is a line end, not part of the record */
     if (term == 1 && len > 0 && b->data.p[off + len - 1] == '\r')
         len--, term++;

@@ -138,3 +138,19 @@ void lg_arena_free(lg_arena *a)
     free_list(a->spare);
     memset(a, 0, sizeof *a);
 }
+
+int lg_grow(void *arr, size_t *cap, size_t need, size_t elem)
+{
+    void **p = arr;
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 16;
+    while (nc < need)
+        nc *= 2;
+    void *r = realloc(*p, nc * elem);
+    if (!r)
+        return -1;
+    *p = r;
+    *cap = nc;
+    return 0;
+}

@@ -24,6 +24,9 @@ void *lg_arena_alloc_nz(lg_arena *a, size_t n);
  * capacity when n == *cap (the old storage is abandoned to the arena).
  * Use: v = lg_arena_grow(a, v, &cap, n, sizeof *v); v[n++] = x; */
 void *lg_arena_grow(lg_arena *a, void *arr, size_t *cap, size_t n, size_t elem);
+/* Heap arrays: make *arr hold at least `need` elements (doubling); 0 ok,
+ * -1 out of memory with *arr unchanged. */
+int lg_grow(void *arr, size_t *cap, size_t need, size_t elem);
 char *lg_arena_strdup(lg_arena *a, const char *s);
 char *lg_arena_strndup(lg_arena *a, const char *s, size_t n);
 char *lg_arena_printf(lg_arena *a, const char *fmt, ...)

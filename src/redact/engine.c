@@ -18,6 +18,7 @@
  *
  * Overlaps are resolved per cluster of overlapping candidates: longest
  * first, then the type's priority. */
+#include "core/arena.h"
 #include "redact/engine_int.h"
 
 #include <ctype.h>
@@ -104,22 +105,13 @@ static const struct {
 static int add_pattern(rd_engine *g, const char *re, unsigned flags, int kind,
                        int arg)
 {
-    if (g->npat == g->cappat) {
-        size_t nc = g->cappat ? g->cappat * 2 : 64;
-        char **r = realloc(g->pre, nc * sizeof *r);
-        if (!r)
-            return -1;
-        g->pre = r;
-        unsigned *f = realloc(g->pflags, nc * sizeof *f);
-        if (!f)
-            return -1;
-        g->pflags = f;
-        pat_info *pi = realloc(g->pinfo, nc * sizeof *pi);
-        if (!pi)
-            return -1;
-        g->pinfo = pi;
-        g->cappat = nc;
-    }
+    /* three parallel arrays, one capacity: grow each from the same cap */
+    size_t c1 = g->cappat, c2 = g->cappat, c3 = g->cappat;
+    if (lg_grow(&g->pre, &c1, g->npat + 1, sizeof *g->pre) ||
+        lg_grow(&g->pflags, &c2, g->npat + 1, sizeof *g->pflags) ||
+        lg_grow(&g->pinfo, &c3, g->npat + 1, sizeof *g->pinfo))
+        return -1;
+    g->cappat = c1;
     char *d = strdup(re);
     if (!d)
         return -1;
@@ -325,28 +317,13 @@ void rd_scratch_free(rd_scratch *s)
 
 /* ---- candidates ---------------------------------------------------- */
 
-static int grow(void **p, size_t *cap, size_t need, size_t elt)
-{
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 64;
-    while (nc < need)
-        nc *= 2;
-    void *r = realloc(*p, nc * elt);
-    if (!r)
-        return -1;
-    *p = r;
-    *cap = nc;
-    return 0;
-}
-
 /* Normalised text is appended to one buffer per scan; candidates keep
  * offsets (the buffer may move). */
 size_t rd_norm_begin(rd_scratch *s) { return s->nn; }
 
 int rd_norm_putc(rd_scratch *s, char c)
 {
-    if (grow((void **)&s->nbuf, &s->capn, s->nn + 1, 1))
+    if (lg_grow(&s->nbuf, &s->capn, s->nn + 1, 1))
         return -1;
     s->nbuf[s->nn++] = c;
     return 0;
@@ -355,7 +332,7 @@ int rd_norm_putc(rd_scratch *s, char c)
 void rd_add(rd_scratch *s, size_t st, size_t en, int type, int weak,
             size_t noff)
 {
-    if (en <= st || grow((void **)&s->c, &s->capc, s->nc + 1, sizeof *s->c)) {
+    if (en <= st || lg_grow(&s->c, &s->capc, s->nc + 1, sizeof *s->c)) {
         s->nn = noff;
         return;
     }
@@ -366,7 +343,7 @@ void rd_add(rd_scratch *s, size_t st, size_t en, int type, int weak,
 void rd_note_uni(rd_scratch *s, size_t at)
 {
     if (s->folded ||
-        grow((void **)&s->uni, &s->capuni, s->nuni + 1, sizeof *s->uni))
+        lg_grow(&s->uni, &s->capuni, s->nuni + 1, sizeof *s->uni))
         return;
     s->uni[s->nuni++] = at;
 }
@@ -388,8 +365,8 @@ static int on_match(unsigned id, unsigned long long from,
 static int fold(rd_scratch *s, const char *buf, size_t len)
 {
     /* buf is a window of the scanned buffer; umap offsets are relative */
-    if (grow((void **)&s->ubuf, &s->capu, len + 1, 1) ||
-        grow((void **)&s->umap, &s->capum, len + 1, sizeof *s->umap))
+    if (lg_grow(&s->ubuf, &s->capu, len + 1, 1) ||
+        lg_grow(&s->umap, &s->capum, len + 1, sizeof *s->umap))
         return -1;
     size_t o = 0;
     const unsigned char *b = (const unsigned char *)buf;
@@ -567,7 +544,7 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
     }
     s->nc = k;
     qsort(s->c, s->nc, sizeof *s->c, cmp_start);
-    if (grow((void **)&s->m, &s->capm, s->nc + 1, sizeof *s->m))
+    if (lg_grow(&s->m, &s->capm, s->nc + 1, sizeof *s->m))
         return 0;
     size_t nm = 0;
     for (size_t i = 0; i < s->nc;) {

@@ -1,5 +1,6 @@
 /* records.c - text lines, JSON values and CSV rows: parse, scan each value
  * with the hint its key gives, rewrite only what changed. */
+#include "core/arena.h"
 #include "redact/records.h"
 
 #include <ctype.h>
@@ -127,13 +128,8 @@ static int store(rd_mstore *st, const rd_match *m, size_t n, size_t shift)
 {
     st->n = 0;
     st->norm.n = 0;
-    if (n > st->cap) {
-        rd_match *r = realloc(st->m, n * sizeof *r);
-        if (!r)
-            return -1;
-        st->m = r;
-        st->cap = n;
-    }
+    if (lg_grow(&st->m, &st->cap, n, sizeof *st->m))
+        return -1;
     for (size_t i = 0; i < n; i++) {
         st->m[i] = m[i];
         st->m[i].start -= shift;
@@ -164,14 +160,8 @@ static int record_slice(rd_worker *w, size_t off, size_t len)
         w->bi++;
     r->n = 0;
     for (size_t i = w->bi; i < b->n && b->m[i].start < off + len; i++) {
-        if (r->n == r->cap) {
-            size_t nc = r->cap ? r->cap * 2 : 64;
-            rd_match *x = realloc(r->m, nc * sizeof *x);
-            if (!x)
-                return -1;
-            r->m = x;
-            r->cap = nc;
-        }
+        if (lg_grow(&r->m, &r->cap, r->n + 1, sizeof *r->m))
+            return -1;
         rd_match c = b->m[i];
         c.start = c.start > off ? c.start - off : 0;
         c.end = c.end < off + len ? c.end - off : len;
@@ -191,14 +181,8 @@ static size_t within(rd_worker *w, size_t a, size_t b, rd_match **out)
     for (; i < r->n && r->m[i].start < b; i++) {
         if (r->m[i].end > b)
             continue;
-        if (k == w->sub.cap) {
-            size_t nc = w->sub.cap ? w->sub.cap * 2 : 16;
-            rd_match *x = realloc(w->sub.m, nc * sizeof *x);
-            if (!x)
-                return 0;
-            w->sub.m = x;
-            w->sub.cap = nc;
-        }
+        if (lg_grow(&w->sub.m, &w->sub.cap, k + 1, sizeof *w->sub.m))
+            return 0;
         w->sub.m[k] = r->m[i];
         w->sub.m[k].start -= a;
         w->sub.m[k].end -= a;
@@ -296,14 +280,8 @@ static int fail(jp *j, const char *what)
 static int new_node(jp *j, char type, int parent)
 {
     rd_worker *w = j->w;
-    if (w->nnodes == w->capnodes) {
-        size_t nc = w->capnodes ? w->capnodes * 2 : 256;
-        jnode *r = realloc(w->nodes, nc * sizeof *r);
-        if (!r)
-            return fail(j, "(out of memory)");
-        w->nodes = r;
-        w->capnodes = nc;
-    }
+    if (lg_grow(&w->nodes, &w->capnodes, w->nnodes + 1, sizeof *w->nodes))
+        return fail(j, "(out of memory)");
     int k = (int)w->nnodes++;
     w->nodes[k] = (jnode){.type = type, .parent = parent, .first = -1,
                           .last = -1, .next = -1, .start = j->i,
@@ -722,6 +700,23 @@ static int emit(rd_worker *w, const char *rec, int k)
 }
 
 /* The whole value under a mask/token/partial field rule. */
+/* the hint of the key node k sits under */
+static rd_hint node_hint(rd_worker *w, const char *rec, int k)
+{
+    size_t ks, ke;
+    if (key_of(w, k, &ks, &ke))
+        return key_hint(w, rec + ks, ke - ks);
+    return (rd_hint){.want = 0, .suppress = 0, .whole = -1};
+}
+
+/* node k becomes the JSON string of w->tmp */
+static void replace_with_tmp(rd_worker *w, int k)
+{
+    size_t r0 = w->repl.n;
+    rd_buf_json_str(&w->repl, w->tmp.p ? w->tmp.p : "", w->tmp.n);
+    set_repl(w, k, r0);
+}
+
 /* A value a field rule masks, tokenises or drops whole: when it is one
  * detected value (an email under "customer_email") it keeps that type, so
  * its token joins with the same email found in free text; otherwise it is
@@ -767,16 +762,11 @@ static int whole_field(rd_worker *w, const char *rec, int k, rd_action a,
         v = w->dec.p ? w->dec.p : "";
         vl = w->dec.n;
     }
-    rd_hint h = {.want = 0, .suppress = 0, .whole = -1};
-    size_t ks, ke;
-    if (key_of(w, k, &ks, &ke))
-        h = key_hint(w, rec + ks, ke - ks);
     pointer(w, rec, k);
-    if (whole_value(w, v, vl, h, a, recno, w->path.p, w->path.n))
+    if (whole_value(w, v, vl, node_hint(w, rec, k), a, recno, w->path.p,
+                    w->path.n))
         return -1;
-    size_t r0 = w->repl.n;
-    rd_buf_json_str(&w->repl, w->tmp.p ? w->tmp.p : "", w->tmp.n);
-    set_repl(w, k, r0);
+    replace_with_tmp(w, k);
     return 0;
 }
 
@@ -792,10 +782,7 @@ static int scan_string(rd_worker *w, const char *rec, int k, rd_action fa,
         v = w->dec.p;
         vl = w->dec.n;
     }
-    rd_hint h = {.want = 0, .suppress = 0, .whole = -1};
-    size_t ks, ke;
-    if (key_of(w, k, &ks, &ke))
-        h = key_hint(w, rec + ks, ke - ks);
+    rd_hint h = node_hint(w, rec, k);
     rd_match *m;
     size_t nm;
     if (!nd->esc && plain_hint(&h)) {
@@ -824,9 +811,7 @@ static int scan_string(rd_worker *w, const char *rec, int k, rd_action fa,
     w->tmp.n = 0;
     if (rewrite(w, &w->tmp, v, vl, m, nm, fa))
         return -1;
-    size_t r0 = w->repl.n;
-    rd_buf_json_str(&w->repl, w->tmp.p, w->tmp.n);
-    set_repl(w, k, r0);
+    replace_with_tmp(w, k);
     return 0;
 }
 
@@ -834,10 +819,7 @@ static int scan_number(rd_worker *w, const char *rec, int k, rd_action fa,
                        uint64_t recno)
 {
     jnode *nd = &w->nodes[k];
-    rd_hint h = {.want = 0, .suppress = 0, .whole = -1};
-    size_t ks, ke;
-    if (key_of(w, k, &ks, &ke))
-        h = key_hint(w, rec + ks, ke - ks);
+    rd_hint h = node_hint(w, rec, k);
     const char *v = rec + nd->start;
     size_t vl = nd->end - nd->start;
     int t = rd_classify_number(w->eng, v, vl, &h);
@@ -854,9 +836,7 @@ static int scan_number(rd_worker *w, const char *rec, int k, rd_action fa,
     }
     w->tmp.n = 0;
     rd_render(&w->tmp, a, rd_type_name(w->eng, t), w->o->key, v, vl, v, vl);
-    size_t r0 = w->repl.n;
-    rd_buf_json_str(&w->repl, w->tmp.p, w->tmp.n);
-    set_repl(w, k, r0);
+    replace_with_tmp(w, k);
     return 0;
 }
 
@@ -971,14 +951,8 @@ static int csv_split(const char *r, size_t n, cfield **f, size_t *nf,
 {
     size_t i = 0, k = 0;
     for (;;) {
-        if (k == *cap) {
-            size_t nc = *cap ? *cap * 2 : 64;
-            cfield *x = realloc(*f, nc * sizeof *x);
-            if (!x)
-                return -1;
-            *f = x;
-            *cap = nc;
-        }
+        if (lg_grow(f, cap, k + 1, sizeof **f))
+            return -1;
         cfield *c = &(*f)[k++];
         c->s = i;
         c->quoted = i < n && r[i] == '"';
