@@ -16,7 +16,14 @@ UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c
 FUZZ    := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
 
 .PHONY: all test unit cli asan demo deps fuzz bench clean
-all: $(B)/leakguard
+all: $(B)/leakguard $(B)/libleakguard-redact.a
+
+# the redaction engine alone, for an ingest agent that embeds it:
+# #include "redact/rd.h", link with this and -lhs -lyaml -lsodium
+RDLIB   := $(filter $(B)/src/redact/%.o,$(OBJS)) $(B)/src/core/err.o \
+           $(B)/src/core/arena.o $(B)/gen/rd_data.o
+$(B)/libleakguard-redact.a: $(RDLIB)
+	$(AR) rcs $@ $^
 
 $(B)/leakguard: $(B)/src/main.o $(LIBOBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)

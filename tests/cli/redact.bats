@@ -183,3 +183,17 @@ PY
     grep -q '<EMAIL>' "$BATS_TEST_TMPDIR/got"
     [ -z "$(ls "$BATS_TEST_TMPDIR" | grep '\.tmp\.')" ]
 }
+
+@test "redact: the engine library embeds in another C program (examples/embed.c)" {
+    B=$BATS_TEST_DIRNAME/../../${LG_BUILD:-build}
+    [ -f "$B/libleakguard-redact.a" ]
+    cc=cc flags=""
+    case "$B" in *asan*) cc=clang flags="-fsanitize=address,undefined" ;; esac
+    $cc -std=c11 $flags -I"$BATS_TEST_DIRNAME/../../src" -o "$BATS_TEST_TMPDIR/embed" \
+        "$BATS_TEST_DIRNAME/../../examples/embed.c" "$B/libleakguard-redact.a" \
+        -lhs -lyaml -lsodium -lm
+    run "$BATS_TEST_TMPDIR/embed" 'call +1 (425) 555-0100 or jane[at]contoso[dot]com'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "PHONE 5-22" ]
+    [ "${lines[1]}" = "EMAIL 26-49" ]
+}
