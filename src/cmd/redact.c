@@ -479,16 +479,16 @@ static void summary(FILE *f, run *r, double secs, int with_speed)
             continue;
         /* distinct: merge the workers' keyed-hash sets */
         rd_u64set *m = &r->w[0].distinct[t];
-        for (int i = 1; i < r->threads; i++) {
-            rd_u64set *o = &r->w[i].distinct[t];
-            for (size_t k = 0; k < o->cap; k++)
-                if (o->v[k])
-                    rd_u64set_add(m, o->v[k]);
-        }
+        for (int i = 1; i < r->threads; i++)
+            rd_u64set_merge(m, &r->w[i].distinct[t]);
         fprintf(f, "  %-12s %10llu found", rd_type_name(r->eng, t),
                 (unsigned long long)tot.found[t]);
-        if (r->opts.distinct)
-            fprintf(f, ", %llu distinct", (unsigned long long)m->n);
+        if (r->opts.distinct) {
+            int est;
+            uint64_t d = rd_u64set_count(m, &est);
+            fprintf(f, ", %s%llu distinct", est ? "~" : "",
+                    (unsigned long long)d);
+        }
         fputc('\n', f);
     }
 }

@@ -4,6 +4,7 @@
 #include "redact/records.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +22,45 @@ struct jnode {
 
 /* ---- small pieces ------------------------------------------------------- */
 
+#define HLL_BITS 14
+#define HLL_M (1u << HLL_BITS)
+
+static void hll_add(unsigned char *r, uint64_t x)
+{
+    /* the keyed hash is uniform already: top bits pick the register, the
+     * rest give the rank */
+    unsigned idx = (unsigned)(x >> (64 - HLL_BITS));
+    uint64_t w = x << HLL_BITS | ((uint64_t)1 << (HLL_BITS - 1));
+    unsigned char rank = (unsigned char)(__builtin_clzll(w) + 1);
+    if (rank > r[idx])
+        r[idx] = rank;
+}
+
+static int to_sketch(rd_u64set *s)
+{
+    s->hll = calloc(HLL_M, 1);
+    if (!s->hll)
+        return -1;
+    for (size_t i = 0; i < s->cap; i++)
+        if (s->v[i])
+            hll_add(s->hll, s->v[i]);
+    free(s->v);
+    s->v = NULL;
+    s->cap = 0;
+    return 0;
+}
+
 int rd_u64set_add(rd_u64set *s, uint64_t x)
 {
     if (x == 0)
         x = 1; /* 0 marks an empty slot */
+    if (s->hll) {
+        hll_add(s->hll, x);
+        return 0;
+    }
     if ((s->n + 1) * 2 > s->cap) {
+        if (s->n >= RD_DISTINCT_EXACT)
+            return to_sketch(s) ? -1 : rd_u64set_add(s, x);
         size_t nc = s->cap ? s->cap * 2 : 1024;
         uint64_t *v = calloc(nc, sizeof *v);
         if (!v)
@@ -49,12 +84,46 @@ int rd_u64set_add(rd_u64set *s, uint64_t x)
     }
     s->v[j] = x;
     s->n++;
-    return 1;
+    return 0;
+}
+
+int rd_u64set_merge(rd_u64set *s, const rd_u64set *o)
+{
+    if (o->hll) {
+        if (!s->hll && to_sketch(s))
+            return -1;
+        for (unsigned i = 0; i < HLL_M; i++)
+            if (o->hll[i] > s->hll[i])
+                s->hll[i] = o->hll[i];
+        return 0;
+    }
+    for (size_t k = 0; k < o->cap; k++)
+        if (o->v[k] && rd_u64set_add(s, o->v[k]))
+            return -1;
+    return 0;
+}
+
+uint64_t rd_u64set_count(const rd_u64set *s, int *estimated)
+{
+    *estimated = s->hll != NULL;
+    if (!s->hll)
+        return s->n;
+    double sum = 0;
+    unsigned zeros = 0;
+    for (unsigned i = 0; i < HLL_M; i++) {
+        sum += 1.0 / (double)((uint64_t)1 << s->hll[i]);
+        zeros += s->hll[i] == 0;
+    }
+    double m = HLL_M, e = 0.7213 / (1 + 1.079 / m) * m * m / sum;
+    if (e <= 2.5 * m && zeros) /* small range: linear counting */
+        e = m * log(m / zeros);
+    return (uint64_t)(e + 0.5);
 }
 
 void rd_u64set_free(rd_u64set *s)
 {
     free(s->v);
+    free(s->hll);
     *s = (rd_u64set){0};
 }
 

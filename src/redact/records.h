@@ -44,12 +44,21 @@ typedef struct rd_columns {
     rd_action *action;
 } rd_columns;
 
+/* Distinct keyed hashes: exact up to RD_DISTINCT_EXACT values, then a
+ * HyperLogLog sketch (2^14 registers, about 1 % error), so memory stays
+ * bounded whatever the input. */
+#define RD_DISTINCT_EXACT (1u << 20)
 typedef struct rd_u64set {
     uint64_t *v;
     size_t n, cap;
+    unsigned char *hll; /* non-NULL once estimated */
 } rd_u64set;
 
-int rd_u64set_add(rd_u64set *s, uint64_t x); /* 1 new, 0 seen, -1 oom */
+int rd_u64set_add(rd_u64set *s, uint64_t x); /* 0 ok, -1 out of memory */
+/* merge o into s */
+int rd_u64set_merge(rd_u64set *s, const rd_u64set *o);
+/* the count; *estimated set when it comes from the sketch */
+uint64_t rd_u64set_count(const rd_u64set *s, int *estimated);
 void rd_u64set_free(rd_u64set *s);
 
 typedef struct rd_stats {

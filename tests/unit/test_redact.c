@@ -284,6 +284,34 @@ static void policy_engine(void)
     rd_policy_free(p);
 }
 
+/* distinct counts: exact below the threshold, a sketch above it */
+static void distinct(void)
+{
+    rd_u64set a = {0}, b = {0};
+    uint64_t x = 88172645463325252ULL;
+    for (int i = 0; i < 1000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift */
+        rd_u64set_add(&a, x);
+        rd_u64set_add(&a, x); /* twice: still one */
+    }
+    int est;
+    CHECK(rd_u64set_count(&a, &est) == 1000 && !est);
+    for (uint64_t i = 0; i < 3 * (uint64_t)RD_DISTINCT_EXACT; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        rd_u64set_add(i % 2 ? &a : &b, x);
+    }
+    CHECK(rd_u64set_merge(&a, &b) == 0);
+    uint64_t n = rd_u64set_count(&a, &est), want = 3 * RD_DISTINCT_EXACT + 1000;
+    CHECK(est);
+    CHECK(n > want * 0.97 && n < want * 1.03);
+    if (!(n > want * 0.97 && n < want * 1.03))
+        fprintf(stderr, "estimate %llu for %llu\n", (unsigned long long)n,
+                (unsigned long long)want);
+    CHECK(a.v == NULL); /* memory: the sketch only */
+    rd_u64set_free(&a);
+    rd_u64set_free(&b);
+}
+
 int main(void)
 {
     lg_err e;
@@ -300,6 +328,7 @@ int main(void)
     hints();
     records();
     policy_engine();
+    distinct();
     rd_scratch_free(S);
     rd_engine_free(E);
     UNIT_DONE();
