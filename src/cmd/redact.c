@@ -431,7 +431,9 @@ static int pump(run *r, FILE *out, FILE *fnd)
         written++;
     }
     if (rc == -1)
-        fprintf(stderr, "leakguard redact: out of memory\n");
+        fprintf(stderr, "leakguard redact: %s: out of memory (or a record "
+                        "over 4 GB); nothing more written\n",
+                r->file ? r->file : "(stdin)");
     else if (rc < 0)
         fprintf(stderr, "leakguard redact: write error: %s\n", strerror(errno));
     if (rc && r->threads > 1) { /* let the workers finish what they took */

@@ -323,8 +323,10 @@ size_t rd_norm_begin(rd_scratch *s) { return s->nn; }
 
 int rd_norm_putc(rd_scratch *s, char c)
 {
-    if (lg_grow(&s->nbuf, &s->capn, s->nn + 1, 1))
+    if (lg_grow(&s->nbuf, &s->capn, s->nn + 1, 1)) {
+        s->oom = 1;
         return -1;
+    }
     s->nbuf[s->nn++] = c;
     return 0;
 }
@@ -332,8 +334,10 @@ int rd_norm_putc(rd_scratch *s, char c)
 void rd_add(rd_scratch *s, size_t st, size_t en, int type, int weak,
             size_t noff)
 {
-    if (en <= st || lg_grow(&s->c, &s->capc, s->nc + 1, sizeof *s->c)) {
-        s->nn = noff;
+    if (en <= st)
+        return;
+    if (lg_grow(&s->c, &s->capc, s->nc + 1, sizeof *s->c)) {
+        s->oom = 1;
         return;
     }
     s->c[s->nc++] = (cand){.s = st, .e = en, .type = type, .weak = weak,
@@ -479,12 +483,13 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
     s->tok_end = 0;
     s->ip_end = s->v6_end = 0;
     s->folded = 0;
+    s->oom = 0;
     s->hint = hint;
     *out = NULL;
     if (len == 0)
         return 0;
     if (len > UINT32_MAX) /* Vectorscan scans at most 4 GB at once */
-        len = UINT32_MAX;
+        return RD_SCAN_ERROR;
     s->nuni = 0;
     hs_scan(g->db, buf, (unsigned)len, 0, s->hs, on_match, s);
     /* lines with zero-width or full-width characters: fold, scan again,
@@ -498,7 +503,7 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
         while (u < s->nuni && s->uni[u] <= b)
             u++;
         if (fold(s, buf + a, b - a))
-            break;
+            return RD_SCAN_ERROR;
         size_t k = 0;
         for (size_t i = 0; i < s->nc; i++)
             if (!(s->c[i].s >= a && s->c[i].e <= b))
@@ -544,8 +549,8 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
     }
     s->nc = k;
     qsort(s->c, s->nc, sizeof *s->c, cmp_start);
-    if (lg_grow(&s->m, &s->capm, s->nc + 1, sizeof *s->m))
-        return 0;
+    if (s->oom || lg_grow(&s->m, &s->capm, s->nc + 1, sizeof *s->m))
+        return RD_SCAN_ERROR;
     size_t nm = 0;
     for (size_t i = 0; i < s->nc;) {
         /* a cluster: candidates that overlap one another transitively */

@@ -80,6 +80,7 @@ struct rd_scratch {
     size_t len;
     size_t run_end, tok_end, ip_end, v6_end; /* runs already expanded */
     int folded;
+    int oom; /* a candidate could not be kept: the scan fails */
     size_t *uni; /* where zero-width / full-width characters are */
     size_t nuni, capuni;
     cand *c;

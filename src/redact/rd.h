@@ -73,7 +73,11 @@ rd_scratch *rd_scratch_new(const rd_engine *eng);
 void rd_scratch_free(rd_scratch *s);
 
 /* Find what buf[0, len) holds.  hint may be NULL (free text: weak forms
- * need a context word such as "call" or "SSN" before them). */
+ * need a context word such as "call" or "SSN" before them).  Returns the
+ * number of matches, or RD_SCAN_ERROR when memory ran out or buf is over
+ * 4 GB (Vectorscan's limit): the caller must not treat that as "nothing
+ * found". */
+#define RD_SCAN_ERROR ((size_t)-1)
 size_t rd_scan(const rd_engine *eng, rd_scratch *s, const char *buf,
                size_t len, const rd_hint *hint, const rd_match **out);
 

@@ -219,7 +219,7 @@ static int record_scan(rd_worker *w, const char *rec, size_t len)
 {
     const rd_match *m;
     size_t n = rd_scan(w->eng, w->s, rec, len, NULL, &m);
-    return store(&w->rm, m, n, 0);
+    return n == RD_SCAN_ERROR ? -1 : store(&w->rm, m, n, 0);
 }
 
 static int record_slice(rd_worker *w, size_t off, size_t len)
@@ -250,8 +250,10 @@ static size_t within(rd_worker *w, size_t a, size_t b, rd_match **out)
     for (; i < r->n && r->m[i].start < b; i++) {
         if (r->m[i].end > b)
             continue;
-        if (lg_grow(&w->sub.m, &w->sub.cap, k + 1, sizeof *w->sub.m))
+        if (lg_grow(&w->sub.m, &w->sub.cap, k + 1, sizeof *w->sub.m)) {
+            w->sub_oom = 1; /* seen by rd_batch/rd_record: never "none" */
             return 0;
+        }
         w->sub.m[k] = r->m[i];
         w->sub.m[k].start -= a;
         w->sub.m[k].end -= a;
@@ -796,6 +798,8 @@ static int whole_value(rd_worker *w, const char *v, size_t vl, rd_hint h,
 {
     const rd_match *m0;
     size_t nm = rd_scan(w->eng, w->s, v, vl, &h, &m0);
+    if (nm == RD_SCAN_ERROR)
+        return -1;
     size_t a0 = 0, b0 = vl;
     while (a0 < b0 && (v[a0] == ' ' || v[a0] == '\t'))
         a0++;
@@ -860,7 +864,7 @@ static int scan_string(rd_worker *w, const char *rec, int k, rd_action fa,
     } else {
         const rd_match *m0;
         nm = rd_scan(w->eng, w->s, v, vl, &h, &m0);
-        if (store(&w->one, m0, nm, 0))
+        if (nm == RD_SCAN_ERROR || store(&w->one, m0, nm, 0))
             return -1;
         m = w->one.m;
     }
@@ -1203,7 +1207,7 @@ static int csv_record(rd_worker *w, const char *rec, size_t len,
                 m0 = mm;
             } else {
                 nm = rd_scan(w->eng, w->s, v, vl, &h, &m0);
-                if (store(&w->one, m0, nm, 0))
+                if (nm == RD_SCAN_ERROR || store(&w->one, m0, nm, 0))
                     return -1;
                 m0 = w->one.m;
             }
@@ -1258,12 +1262,26 @@ static int dispatch(rd_worker *w, rd_role role, const char *rec, size_t len,
     }
 }
 
+/* any allocation that failed on the way (buffers are sticky) */
+static int worker_failed(rd_worker *w)
+{
+    const rd_buf *b[] = {&w->out, &w->findings, &w->msgs, &w->dec,
+                         &w->repl, &w->path, &w->tmp, &w->bm.norm,
+                         &w->rm.norm, &w->one.norm};
+    for (size_t i = 0; i < sizeof b / sizeof *b; i++)
+        if (b[i]->err)
+            return -1;
+    return w->sub_oom ? -1 : 0;
+}
+
 int rd_record(rd_worker *w, rd_role role, const char *rec, size_t len,
               uint64_t recno)
 {
     if (role != RD_ROLE_VERBATIM && record_scan(w, rec, len))
         return -1;
-    return dispatch(w, role, rec, len, recno);
+    if (dispatch(w, role, rec, len, recno))
+        return -1;
+    return worker_failed(w);
 }
 
 int rd_batch(rd_worker *w, const char *data, size_t n, const rd_rec *recs,
@@ -1273,7 +1291,7 @@ int rd_batch(rd_worker *w, const char *data, size_t n, const rd_rec *recs,
      * more than the scanning of a short record itself */
     const rd_match *m;
     size_t nm = rd_scan(w->eng, w->s, data, n, NULL, &m);
-    if (store(&w->bm, m, nm, 0))
+    if (nm == RD_SCAN_ERROR || store(&w->bm, m, nm, 0))
         return -1;
     w->bi = 0;
     for (size_t i = 0; i < nrec; i++) {
@@ -1284,5 +1302,5 @@ int rd_batch(rd_worker *w, const char *data, size_t n, const rd_rec *recs,
         if (!w->o->check && rd_buf_put(&w->out, data + r->off + r->len, r->term))
             return -1;
     }
-    return 0;
+    return worker_failed(w);
 }

@@ -102,6 +102,7 @@ typedef struct rd_worker {
     rd_buf dec, repl, path, tmp;
     rd_mstore bm, rm, one, sub; /* batch, record, one value, a value's */
     size_t bi, ri;               /* cursors into bm and rm */
+    int sub_oom;
     rd_hcache hc[RD_HCACHE];
     void *cf; /* CSV field spans */
     size_t capcf;

@@ -11,14 +11,18 @@
 
 static int reserve(rd_buf *b, size_t more)
 {
+    if (b->err)
+        return -1;
     if (b->n + more <= b->cap)
         return 0;
     size_t nc = b->cap ? b->cap : 4096;
     while (nc < b->n + more)
         nc *= 2;
     char *r = realloc(b->p, nc);
-    if (!r)
+    if (!r) {
+        b->err = 1;
         return -1;
+    }
     b->p = r;
     b->cap = nc;
     return 0;
@@ -27,7 +31,7 @@ static int reserve(rd_buf *b, size_t more)
 int rd_buf_put(rd_buf *b, const void *p, size_t n)
 {
     if (n == 0)
-        return 0;
+        return b->err ? -1 : 0;
     if (reserve(b, n))
         return -1;
     memcpy(b->p + b->n, p, n);
@@ -80,8 +84,7 @@ int rd_buf_json_str(rd_buf *b, const char *s, size_t n)
 void rd_buf_free(rd_buf *b)
 {
     free(b->p);
-    b->p = NULL;
-    b->n = b->cap = 0;
+    *b = (rd_buf){0};
 }
 
 /* ---- keys ------------------------------------------------------------ */

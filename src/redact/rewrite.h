@@ -8,9 +8,12 @@
 #include <stdint.h>
 #include "redact/rd.h"
 
+/* A growable byte buffer.  A failed allocation is sticky: every later
+ * call fails too, so one check of `err` at the end covers a sequence. */
 typedef struct rd_buf {
     char *p;
     size_t n, cap;
+    int err;
 } rd_buf;
 
 int rd_buf_put(rd_buf *b, const void *p, size_t n);
