@@ -458,7 +458,7 @@ static void summary(FILE *f, run *r, double secs, int with_speed)
         const rd_stats *s = &r->w[i].st;
         tot.records += s->records;
         tot.malformed += s->malformed;
-        tot.changed += s->changed;
+        tot.found_in += s->found_in;
         for (int t = 0; t < nt; t++)
             tot.found[t] += s->found[t];
     }
@@ -467,7 +467,7 @@ static void summary(FILE *f, run *r, double secs, int with_speed)
         all += tot.found[t];
     fprintf(f, "leakguard redact: %llu records, %llu with findings, %llu "
                "malformed, %llu findings",
-            (unsigned long long)tot.records, (unsigned long long)tot.changed,
+            (unsigned long long)tot.records, (unsigned long long)tot.found_in,
             (unsigned long long)tot.malformed, (unsigned long long)all);
     if (with_speed) {
         double mb = (double)r->bytes_in / 1e6;
@@ -760,7 +760,7 @@ int cmd_redact(int argc, char **argv)
     if (check) {
         summary(stdout, &r, secs, 0);
         for (int i = 0; i < r.threads; i++)
-            if (r.w[i].st.changed)
+            if (r.w[i].st.found_in)
                 status = 1;
     }
     goto out;

@@ -166,6 +166,7 @@ static int note(rd_worker *w, uint64_t recno, const char *field,
 {
     const char *tn = rd_type_name(w->eng, m->type);
     w->st.found[m->type]++;
+    w->rec_found = 1;
     if (w->o->distinct &&
         rd_u64set_add(&w->distinct[m->type],
                       rd_keyed_hash(w->o->count, tn, m->norm, m->nlen)) < 0)
@@ -303,6 +304,25 @@ static int rewrite(rd_worker *w, rd_buf *out, const char *v, size_t n,
     return rd_buf_put(out, v + pos, n - pos);
 }
 
+enum { RD_KEEP_ALL, RD_REWRITE, RD_DROP_VALUE };
+
+/* Note the matches of one value and say what becomes of it: kept as it is
+ * (every action is keep), rewritten, or dropped whole (an action is drop).
+ * -1 when out of memory. */
+static int decide(rd_worker *w, uint64_t recno, const char *field,
+                  size_t flen, const rd_match *m, size_t nm, rd_action fa)
+{
+    int keep = 1, drop = 0;
+    for (size_t i = 0; i < nm; i++) {
+        if (note(w, recno, field, flen, &m[i]))
+            return -1;
+        rd_action a = action_for(w, m[i].type, fa);
+        keep &= a == RD_ACT_KEEP;
+        drop |= a == RD_ACT_DROP;
+    }
+    return drop ? RD_DROP_VALUE : keep ? RD_KEEP_ALL : RD_REWRITE;
+}
+
 /* ---- text ------------------------------------------------------------- */
 
 static int text_record(rd_worker *w, const char *rec, size_t len,
@@ -310,11 +330,11 @@ static int text_record(rd_worker *w, const char *rec, size_t len,
 {
     const rd_match *m = w->rm.m;
     size_t nm = w->rm.n;
-    for (size_t i = 0; i < nm; i++)
-        if (note(w, recno, NULL, 0, &m[i]))
-            return -1;
-    if (nm == 0)
-        return rd_buf_put(&w->out, rec, len);
+    int what = decide(w, recno, NULL, 0, m, nm, RD_ACT_DEFAULT);
+    if (what < 0)
+        return -1;
+    if (nm == 0 || what == RD_KEEP_ALL)
+        return w->o->check ? 0 : rd_buf_put(&w->out, rec, len);
     w->st.changed++;
     if (w->o->check)
         return 0;
@@ -871,13 +891,12 @@ static int scan_string(rd_worker *w, const char *rec, int k, rd_action fa,
     if (nm == 0)
         return 0;
     pointer(w, rec, k);
-    int dropped = 0;
-    for (size_t i = 0; i < nm; i++) {
-        if (note(w, recno, w->path.p, w->path.n, &m[i]))
-            return -1;
-        dropped |= action_for(w, m[i].type, fa) == RD_ACT_DROP;
-    }
-    if (dropped) {
+    int what = decide(w, recno, w->path.p, w->path.n, m, nm, fa);
+    if (what < 0)
+        return -1;
+    if (what == RD_KEEP_ALL) /* found, but the policy keeps it: same bytes */
+        return 0;
+    if (what == RD_DROP_VALUE) {
         mark_drop(w, k);
         return 0;
     }
@@ -1213,13 +1232,12 @@ static int csv_record(rd_worker *w, const char *rec, size_t len,
             }
             if (nm == 0)
                 continue;
-            int dropped = 0;
-            for (size_t q = 0; q < nm; q++) {
-                if (note(w, recno, name, strlen(name), &m0[q]))
-                    return -1;
-                dropped |= action_for(w, m0[q].type, fa) == RD_ACT_DROP;
-            }
-            if (!dropped && rewrite(w, &w->tmp, v, vl, m0, nm, fa))
+            int what = decide(w, recno, name, strlen(name), m0, nm, fa);
+            if (what < 0)
+                return -1;
+            if (what == RD_KEEP_ALL)
+                continue;
+            if (what == RD_REWRITE && rewrite(w, &w->tmp, v, vl, m0, nm, fa))
                 return -1;
         }
         changed = 1;
@@ -1239,8 +1257,20 @@ static int csv_record(rd_worker *w, const char *rec, size_t len,
     return rd_buf_put(&w->out, rec + pos, len - pos);
 }
 
+static int dispatch1(rd_worker *w, rd_role role, const char *rec,
+                     size_t len, uint64_t recno);
+
 static int dispatch(rd_worker *w, rd_role role, const char *rec, size_t len,
                     uint64_t recno)
+{
+    w->rec_found = 0;
+    int rc = dispatch1(w, role, rec, len, recno);
+    w->st.found_in += (uint64_t)w->rec_found;
+    return rc;
+}
+
+static int dispatch1(rd_worker *w, rd_role role, const char *rec,
+                     size_t len, uint64_t recno)
 {
     w->st.records++;
     switch (role) {

@@ -62,7 +62,9 @@ uint64_t rd_u64set_count(const rd_u64set *s, int *estimated);
 void rd_u64set_free(rd_u64set *s);
 
 typedef struct rd_stats {
-    uint64_t records, malformed, changed;
+    uint64_t records, malformed;
+    uint64_t found_in;  /* records with at least one finding */
+    uint64_t changed;   /* records whose bytes changed */
     uint64_t found[RD_MAXTYPES];
 } rd_stats;
 
@@ -103,6 +105,7 @@ typedef struct rd_worker {
     rd_mstore bm, rm, one, sub; /* batch, record, one value, a value's */
     size_t bi, ri;               /* cursors into bm and rm */
     int sub_oom;
+    int rec_found; /* the current record has a finding */
     rd_hcache hc[RD_HCACHE];
     void *cf; /* CSV field spans */
     size_t capcf;

@@ -197,3 +197,15 @@ PY
     [ "${lines[0]}" = "PHONE 5-22" ]
     [ "${lines[1]}" = "EMAIL 26-49" ]
 }
+
+@test "redact: values the policy keeps stay byte for byte, yet --check still sees them (regression)" {
+    printf 'actions:\n  AGENT_EMAIL: keep\nown_domains: [contoso.com]\n' >"$BATS_TEST_TMPDIR/keep.yml"
+    printf '{"a":"see http:\\/\\/x agent@contoso.com \\u00e9"}\nagent@contoso.com wrote\n' >"$BATS_TEST_TMPDIR/in"
+    "$LEAKGUARD" redact --format ndjson --policy "$BATS_TEST_TMPDIR/keep.yml" "$BATS_TEST_TMPDIR/in" \
+        >"$BATS_TEST_TMPDIR/out" 2>/dev/null
+    cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
+    red --check --policy "$BATS_TEST_TMPDIR/keep.yml" "$BATS_TEST_TMPDIR/in"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"2 records, 2 with findings"* ]]
+    [[ "$output" == *"AGENT_EMAIL           2 found"* ]]
+}
