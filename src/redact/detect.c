@@ -1212,6 +1212,12 @@ int rd_context_ok(const rd_scratch *s, const cand *c)
     if (!cues)
         return 0;
     size_t lo = c->s > 48 ? c->s - 48 : 0;
+    /* the cue must be in the same record (a batch holds many lines) */
+    for (size_t i = c->s; i > lo; i--)
+        if (CH(i - 1) == '\n') {
+            lo = i;
+            break;
+        }
     for (size_t i = lo; i < c->s; i++) {
         if (i > 0 && isalpha(CH(i - 1)))
             continue;

@@ -209,3 +209,8 @@ PY
     [[ "$output" == *"2 records, 2 with findings"* ]]
     [[ "$output" == *"AGENT_EMAIL           2 found"* ]]
 }
+
+@test "redact: a context word in the previous record does not make bare digits a phone (regression)" {
+    out=$(printf 'please call me\n4255550100\ncall 4255550100\n' | "$LEAKGUARD" redact)
+    [ "$out" = $'please call me\n4255550100\ncall <PHONE>' ]
+}
