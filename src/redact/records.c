@@ -240,25 +240,25 @@ static int record_slice(rd_worker *w, size_t off, size_t len)
     return 0;
 }
 
-/* matches of the record inside [a, b), shifted to start at a */
+/* matches of the record overlapping [a, b), clipped to it and shifted to
+ * start at a: a match that runs past a string's end (a private key whose
+ * END line is missing) still covers the string's part */
 static size_t within(rd_worker *w, size_t a, size_t b, rd_match **out)
 {
     rd_mstore *r = &w->rm;
-    while (w->ri < r->n && r->m[w->ri].start < a)
+    while (w->ri < r->n && r->m[w->ri].end <= a)
         w->ri++;
-    size_t i = w->ri, k = 0;
+    size_t k = 0;
     w->sub.n = 0;
-    for (; i < r->n && r->m[i].start < b; i++) {
-        if (r->m[i].end > b)
-            continue;
+    for (size_t i = w->ri; i < r->n && r->m[i].start < b; i++) {
         if (lg_grow(&w->sub.m, &w->sub.cap, k + 1, sizeof *w->sub.m)) {
             w->sub_oom = 1; /* seen by rd_batch/rd_record: never "none" */
             return 0;
         }
-        w->sub.m[k] = r->m[i];
-        w->sub.m[k].start -= a;
-        w->sub.m[k].end -= a;
-        k++;
+        rd_match c = r->m[i];
+        c.start = (c.start > a ? c.start : a) - a;
+        c.end = (c.end < b ? c.end : b) - a;
+        w->sub.m[k++] = c;
     }
     *out = w->sub.m;
     return k;
