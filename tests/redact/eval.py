@@ -57,6 +57,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 GEN = os.path.join(HERE, "gen_corpus.py")
+sys.path.insert(0, HERE)
+from gen_corpus import json_pointer  # noqa: E402  (one definition)
 
 MUST = ["EMAIL", "PHONE", "IP_ADDRESS", "CREDIT_CARD", "IBAN", "US_SSN", "MAC_ADDRESS", "URL", "SECRET"]
 ORDER = MUST + ["PERSON", "LOCATION"]
@@ -64,15 +66,6 @@ ORDER = MUST + ["PERSON", "LOCATION"]
 
 def norm_type(t):
     return "EMAIL" if t == "AGENT_EMAIL" else t
-
-
-def json_pointer(obj, ptr):
-    if ptr is None:
-        return obj
-    for tok in ptr.split("/")[1:]:
-        tok = tok.replace("~1", "/").replace("~0", "~")
-        obj = obj[int(tok)] if isinstance(obj, list) else obj[tok]
-    return obj
 
 
 def read_lines(path):
