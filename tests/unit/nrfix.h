@@ -46,6 +46,13 @@ static inline void fx_load_text(fx *f, const char *name, const char *text, nr_fo
     f->rc = nr_load_mem(&f->s, &f->ins, name, text, strlen(text), fmt, o ? o : &d, &f->e);
 }
 
+/* One file; text under the name "mem.json". */
+static inline void fx_load_file(fx *f, const char *path) { fx_load(f, &path, 1, NULL); }
+static inline void fx_load_str(fx *f, const char *text, nr_format fmt)
+{
+    fx_load_text(f, "mem.json", text, fmt, NULL);
+}
+
 static inline void fx_done(fx *f)
 {
     nr_snapshot_free(&f->s);

@@ -33,12 +33,6 @@ static void load_text(fx *f, const char *name, const char *text, nr_format fmt)
     fx_load_text(f, name, text, fmt, NULL);
 }
 
-static void done(fx *f) { fx_done(f); }
-
-static const nr_resource *res(const fx *f, const char *name, nr_direction d)
-{
-    return fx_res(f, name, d);
-}
 
 static size_t count_kind(const fx *f, const char *kind)
 {
@@ -121,7 +115,7 @@ static void test_detect(void)
         load_files(&f, files[i], NULL);
         CHECK(f.rc == 0);
         CHECK(f.ins.n == 1 && f.ins.fmt[0] == NR_FMT_AWS);
-        done(&f);
+        fx_done(&f);
     }
     /* not ours: the top-level keys decide */
     nr_input in = {.path = "x"};
@@ -146,7 +140,7 @@ static void test_sgs(void)
     CHECK(f.s.n == 18); /* 9 groups (with moto's "default"), both directions */
     CHECK(count_kind(&f, "aws-sg") == 18);
 
-    const nr_resource *es = res(&f, "sg-00000000000009200 (es-open)", NR_INBOUND);
+    const nr_resource *es = fx_res(&f, "sg-00000000000009200 (es-open)", NR_INBOUND);
     CHECK(es != NULL);
     if (es) {
         CHECK_STR(es->kind, "aws-sg");
@@ -169,7 +163,7 @@ static void test_sgs(void)
         CHECK(verdict(es, 6, "52.1.2.3", 40000, "10.0.1.10", 9201) == 'd');
         CHECK(verdict(es, 17, "52.1.2.3", 40000, "10.0.1.10", 9200) == 'd');
     }
-    const nr_resource *eo = res(&f, "sg-00000000000009200 (es-open)", NR_OUTBOUND);
+    const nr_resource *eo = fx_res(&f, "sg-00000000000009200 (es-open)", NR_OUTBOUND);
     CHECK(eo && nrules(eo, 0) == 1);
     if (eo && nrules(eo, 0)) {
         const nr_rule *r = rule(eo, 0, 0);
@@ -179,13 +173,13 @@ static void test_sgs(void)
         CHECK(lg_ivset_equal(r->m[NR_SRC], lg_ip_all()));
         CHECK(lg_ivset_equal(r->m[NR_PROTO], one(&f, 0, 255)));
     }
-    const nr_resource *rg = res(&f, "sg-00000000000009300 (range)", NR_INBOUND);
+    const nr_resource *rg = fx_res(&f, "sg-00000000000009300 (range)", NR_INBOUND);
     CHECK(rg && nrules(rg, 0) == 1);
     if (rg && nrules(rg, 0)) {
         CHECK(lg_ivset_equal(rule(rg, 0, 0)->m[NR_DPORT], one(&f, 9000, 9300)));
         CHECK_STR(rule(rg, 0, 0)->name, "sg-00000000000009300:tcp/9000-9300:0.0.0.0/0");
     }
-    const nr_resource *all = res(&f, "sg-000000000000000a1 (allproto)", NR_INBOUND);
+    const nr_resource *all = fx_res(&f, "sg-000000000000000a1 (allproto)", NR_INBOUND);
     if (all && nrules(all, 0)) {
         CHECK(lg_ivset_equal(rule(all, 0, 0)->m[NR_PROTO], one(&f, 0, 255)));
         CHECK(lg_ivset_equal(rule(all, 0, 0)->m[NR_DPORT], one(&f, 0, 65535)));
@@ -194,11 +188,11 @@ static void test_sgs(void)
     } else {
         CHECK(!"allproto");
     }
-    const nr_resource *full = res(&f, "sg-00000000000065535 (fullrange)", NR_INBOUND);
+    const nr_resource *full = fx_res(&f, "sg-00000000000065535 (fullrange)", NR_INBOUND);
     CHECK(full && lg_ivset_equal(rule(full, 0, 0)->m[NR_DPORT], one(&f, 0, 65535)));
     CHECK(full && verdict(full, 6, "52.1.2.3", 1, "10.0.1.10", 0) == 'a');
 
-    const nr_resource *v6 = res(&f, "sg-00000000000027017 (v6only)", NR_INBOUND);
+    const nr_resource *v6 = fx_res(&f, "sg-00000000000027017 (v6only)", NR_INBOUND);
     if (v6 && nrules(v6, 0)) {
         const nr_rule *r = rule(v6, 0, 0);
         CHECK_STR(r->name, "sg-00000000000027017:tcp/27017:::/0");
@@ -209,7 +203,7 @@ static void test_sgs(void)
     } else {
         CHECK(!"v6only");
     }
-    const nr_resource *ref = res(&f, "sg-00000000000005432 (sgref)", NR_INBOUND);
+    const nr_resource *ref = fx_res(&f, "sg-00000000000005432 (sgref)", NR_INBOUND);
     if (ref && nrules(ref, 0)) {
         const nr_rule *r = rule(ref, 0, 0);
         CHECK(r->uncertain && strstr(r->uncertain, "members of sg-00000000000009200"));
@@ -220,7 +214,7 @@ static void test_sgs(void)
     } else {
         CHECK(!"sgref");
     }
-    const nr_resource *pl = res(&f, "sg-00000000000006379 (plist)", NR_INBOUND);
+    const nr_resource *pl = fx_res(&f, "sg-00000000000006379 (plist)", NR_INBOUND);
     if (pl && nrules(pl, 0) == 1) {
         const nr_rule *r = rule(pl, 0, 0);
         CHECK(r->uncertain && strstr(r->uncertain, "prefix list pl-00000000000000001"));
@@ -229,14 +223,14 @@ static void test_sgs(void)
     } else {
         CHECK(!"plist");
     }
-    const nr_resource *mc = res(&f, "sg-00000000000011211 (memcached)", NR_INBOUND);
+    const nr_resource *mc = fx_res(&f, "sg-00000000000011211 (memcached)", NR_INBOUND);
     CHECK(mc && lg_ivset_equal(rule(mc, 0, 0)->m[NR_PROTO], one(&f, 17, 17)));
     CHECK(mc && verdict(mc, 17, "52.1.2.3", 40000, "10.0.1.10", 11211) == 'a');
     CHECK(mc && verdict(mc, 6, "52.1.2.3", 40000, "10.0.1.10", 11211) == 'd');
     /* moto's default group: no inbound rule at all */
-    const nr_resource *def = res(&f, "sg-00000000000000f01 (default)", NR_INBOUND);
+    const nr_resource *def = fx_res(&f, "sg-00000000000000f01 (default)", NR_INBOUND);
     CHECK(def && nrules(def, 0) == 0);
-    done(&f);
+    fx_done(&f);
 }
 
 static void test_prefix_list_entries(void)
@@ -246,7 +240,7 @@ static void test_prefix_list_entries(void)
     load_files(&f, DATA "moto-sgs.json", DATA "moto-prefix-lists.json",
                DATA "moto-pl-00000000000000001-entries.json", NULL);
     CHECK(f.rc == 0);
-    const nr_resource *pl = res(&f, "sg-00000000000006379 (plist)", NR_INBOUND);
+    const nr_resource *pl = fx_res(&f, "sg-00000000000006379 (plist)", NR_INBOUND);
     if (pl && nrules(pl, 0) == 1) {
         const nr_rule *r = rule(pl, 0, 0);
         CHECK(!r->uncertain);
@@ -257,12 +251,12 @@ static void test_prefix_list_entries(void)
     } else {
         CHECK(!"plist exact");
     }
-    done(&f);
+    fx_done(&f);
 
     /* only describe-managed-prefix-lists: the name joins the reason */
     load_files(&f, DATA "real-sgs.json", DATA "real-prefix-lists.json", NULL);
     CHECK(f.rc == 0);
-    const nr_resource *s = res(&f, "sg-0a1b2c3d4e5f60718 (search)", NR_INBOUND);
+    const nr_resource *s = fx_res(&f, "sg-0a1b2c3d4e5f60718 (search)", NR_INBOUND);
     CHECK(s && nrules(s, 0) == 7);
     bool seen = false;
     for (size_t i = 0; s && i < nrules(s, 0); i++)
@@ -270,23 +264,23 @@ static void test_prefix_list_entries(void)
             strstr(rule(s, 0, i)->uncertain, "pl-63a5400a (com.amazonaws.us-east-1.s3)"))
             seen = true;
     CHECK(seen);
-    done(&f);
+    fx_done(&f);
 
     /* list and entries joined in one document (jq) */
     load_files(&f, DATA "real-sgs.json", DATA "pl-joined.json", NULL);
     CHECK(f.rc == 0);
-    s = res(&f, "sg-0a1b2c3d4e5f60718 (search)", NR_INBOUND);
+    s = fx_res(&f, "sg-0a1b2c3d4e5f60718 (search)", NR_INBOUND);
     CHECK(s && nrules(s, 0) == 6); /* the prefix list joined the exact rule */
     CHECK(s && verdict(s, 6, "52.216.1.1", 40000, "10.20.1.5", 6379) == 'a');
     CHECK(s && verdict(s, 6, "192.168.1.7", 40000, "10.20.1.5", 6379) == 'a');
     CHECK(s && verdict(s, 6, "52.1.2.3", 40000, "10.20.1.5", 6379) == 'd');
-    done(&f);
+    fx_done(&f);
 
     /* entries that cannot be tied to a list are an error, not a guess */
     load_text(&f, "entries.json", "{\"Entries\":[{\"Cidr\":\"1.2.3.0/24\"}]}",
               NR_FMT_AUTO);
     CHECK(f.rc == -1 && strstr(f.e.msg, "without a list id"));
-    done(&f);
+    fx_done(&f);
     load_text(&f, "x.json",
               "{\"PrefixListId\":\"pl-0abc\",\"Entries\":[{\"Cidr\":\"1.2.3.0/24\"}],"
               "\"SecurityGroups\":[{\"GroupId\":\"sg-1\",\"IpPermissions\":[{"
@@ -294,10 +288,10 @@ static void test_prefix_list_entries(void)
               "\"PrefixListIds\":[{\"PrefixListId\":\"pl-0abc\"}]}]}]}",
               NR_FMT_AUTO);
     CHECK(f.rc == 0);
-    const nr_resource *g = res(&f, "sg-1", NR_INBOUND);
+    const nr_resource *g = fx_res(&f, "sg-1", NR_INBOUND);
     CHECK(g && nrules(g, 0) == 1 && !rule(g, 0, 0)->uncertain);
     CHECK(g && lg_ivset_equal(rule(g, 0, 0)->m[NR_SRC], cidr(&f, "1.2.3.0/24")));
-    done(&f);
+    fx_done(&f);
 }
 
 static void test_real_sg(void)
@@ -305,11 +299,11 @@ static void test_real_sg(void)
     fx f;
     load_files(&f, DATA "real-sgs.json", NULL);
     CHECK(f.rc == 0);
-    const nr_resource *s = res(&f, "sg-0a1b2c3d4e5f60718 (search)", NR_INBOUND);
-    CHECK(res(&f, "sg-0ffffffffffffffff", NR_INBOUND) != NULL); /* no name */
+    const nr_resource *s = fx_res(&f, "sg-0a1b2c3d4e5f60718 (search)", NR_INBOUND);
+    CHECK(fx_res(&f, "sg-0ffffffffffffffff", NR_INBOUND) != NULL); /* no name */
     if (!s || nrules(s, 0) != 7) {
         CHECK(!"search group");
-        done(&f);
+        fx_done(&f);
         return;
     }
     /* one permission, several ranges of both families: one rule, union */
@@ -347,10 +341,10 @@ static void test_real_sg(void)
     CHECK(verdict(s, 6, "52.1.2.9", 40000, "10.20.1.5", 9200) == 'a');
     CHECK(verdict(s, 6, "52.1.3.9", 40000, "10.20.1.5", 9200) == 'd');
     CHECK(verdict(s, 6, "10.1.1.1", 40000, "10.20.1.5", 6379) == 'u');
-    const nr_resource *o = res(&f, "sg-0a1b2c3d4e5f60718 (search)", NR_OUTBOUND);
+    const nr_resource *o = fx_res(&f, "sg-0a1b2c3d4e5f60718 (search)", NR_OUTBOUND);
     CHECK(o && nrules(o, 0) == 1 &&
           lg_ivset_equal(rule(o, 0, 0)->m[NR_DPORT], one(&f, 443, 443)));
-    done(&f);
+    fx_done(&f);
 }
 
 static void test_nacls(void)
@@ -359,7 +353,7 @@ static void test_nacls(void)
     load_files(&f, DATA "moto-nacls.json", NULL);
     CHECK(f.rc == 0);
     CHECK(count_kind(&f, "aws-nacl") == 10); /* 5 NACLs, both directions */
-    const nr_resource *a = res(&f, "acl-0000000000000000a", NR_INBOUND);
+    const nr_resource *a = fx_res(&f, "acl-0000000000000000a", NR_INBOUND);
     if (a && a->nlayers == 2) {
         CHECK_STR(a->kind, "aws-nacl");
         CHECK_STR(a->layers[0].name, "NACL inbound");
@@ -382,37 +376,37 @@ static void test_nacls(void)
     } else {
         CHECK(!"acl a");
     }
-    const nr_resource *ao = res(&f, "acl-0000000000000000a", NR_OUTBOUND);
+    const nr_resource *ao = fx_res(&f, "acl-0000000000000000a", NR_OUTBOUND);
     CHECK(ao && ao->nlayers == 2 && !ao->layers[0].reverse && ao->layers[1].reverse);
     CHECK(ao && strcmp(ao->layers[0].name, "NACL outbound") == 0);
     CHECK(ao && strcmp(ao->layers[1].name, "NACL inbound (reply)") == 0);
     CHECK(ao && nrules(ao, 1) == 3 && rule(ao, 1, 0)->priority == 90);
 
     /* no return path: reply only into the VPC */
-    const nr_resource *b = res(&f, "acl-0000000000000000b", NR_INBOUND);
+    const nr_resource *b = fx_res(&f, "acl-0000000000000000b", NR_INBOUND);
     CHECK(b && verdict(b, 6, "52.1.2.3", 40000, "10.0.2.10", 9200) == 'd');
     CHECK(b && verdict(b, 6, "10.0.9.9", 40000, "10.0.2.10", 9200) == 'a');
     /* return path to ephemeral ports */
-    const nr_resource *c = res(&f, "acl-0000000000000000c", NR_INBOUND);
+    const nr_resource *c = fx_res(&f, "acl-0000000000000000c", NR_INBOUND);
     CHECK(c && verdict(c, 6, "52.1.2.3", 40000, "10.0.3.10", 9200) == 'a');
     CHECK(c && verdict(c, 6, "52.1.2.3", 80, "10.0.3.10", 9200) == 'd');
     CHECK(c && verdict(c, 17, "52.1.2.3", 40000, "10.0.3.10", 11211) == 'd');
     /* replies only to port 443: a client with source port 443 gets in */
-    const nr_resource *e = res(&f, "acl-0000000000000000e", NR_INBOUND);
+    const nr_resource *e = fx_res(&f, "acl-0000000000000000e", NR_INBOUND);
     CHECK(e && verdict(e, 6, "52.1.2.3", 40000, "10.0.5.10", 9200) == 'd');
     CHECK(e && verdict(e, 6, "52.1.2.3", 443, "10.0.5.10", 9200) == 'a');
     /* the default NACL keeps its explicit `*` */
-    const nr_resource *d = res(&f, "acl-0000000000000000d", NR_INBOUND);
+    const nr_resource *d = fx_res(&f, "acl-0000000000000000d", NR_INBOUND);
     CHECK(d && nrules(d, 0) == 2 && rule(d, 0, 1)->is_default &&
           strcmp(rule(d, 0, 1)->name, "*") == 0);
     CHECK(d && d->layers[0].chains[0].rules[1].ptr &&
           strcmp(rule(d, 0, 1)->ptr, "/NetworkAcls/0/Entries/3") == 0);
-    done(&f);
+    fx_done(&f);
 
     /* real shape: egress entries listed first, two `*` (v4 and v6), icmp */
     load_files(&f, DATA "real-nacl.json", NULL);
     CHECK(f.rc == 0);
-    const nr_resource *r = res(&f, "acl-0123456789abcdef0", NR_INBOUND);
+    const nr_resource *r = fx_res(&f, "acl-0123456789abcdef0", NR_INBOUND);
     if (r && nrules(r, 0) == 6 && nrules(r, 1) == 4) {
         static const char *const order[] = {"50", "200", "210", "300", "*", "*"};
         for (size_t i = 0; i < 6; i++)
@@ -427,7 +421,7 @@ static void test_nacls(void)
     } else {
         CHECK(!"real nacl");
     }
-    done(&f);
+    fx_done(&f);
 }
 
 static void test_enis(void)
@@ -439,11 +433,11 @@ static void test_enis(void)
     CHECK(count_kind(&f, "aws-eni") == 12); /* 6 ENIs: the instance's once */
     CHECK(count_kind(&f, "aws-nacl") == 0); /* every NACL has an ENI */
     /* groups used by an ENI are not reported alone, the rest are */
-    CHECK(res(&f, "sg-00000000000009200 (es-open)", NR_INBOUND) == NULL);
-    CHECK(res(&f, "sg-00000000000011211 (memcached)", NR_INBOUND) == NULL);
-    CHECK(res(&f, "sg-00000000000009300 (range)", NR_INBOUND) != NULL);
+    CHECK(fx_res(&f, "sg-00000000000009200 (es-open)", NR_INBOUND) == NULL);
+    CHECK(fx_res(&f, "sg-00000000000011211 (memcached)", NR_INBOUND) == NULL);
+    CHECK(fx_res(&f, "sg-00000000000009300 (range)", NR_INBOUND) != NULL);
 
-    const nr_resource *c = res(&f, "eni-0000000000000000c", NR_INBOUND);
+    const nr_resource *c = fx_res(&f, "eni-0000000000000000c", NR_INBOUND);
     if (c && c->nlayers == 3) {
         CHECK_STR(c->kind, "aws-eni");
         CHECK_STR(c->layers[0].name, "security groups");
@@ -459,15 +453,15 @@ static void test_enis(void)
     } else {
         CHECK(!"eni c");
     }
-    CHECK(verdict(res(&f, "eni-0000000000000000a", NR_INBOUND), 6, "52.1.2.3", 40000,
+    CHECK(verdict(fx_res(&f, "eni-0000000000000000a", NR_INBOUND), 6, "52.1.2.3", 40000,
                   "10.0.1.10", 9200) == 'd');
-    CHECK(verdict(res(&f, "eni-0000000000000000b", NR_INBOUND), 6, "52.1.2.3", 40000,
+    CHECK(verdict(fx_res(&f, "eni-0000000000000000b", NR_INBOUND), 6, "52.1.2.3", 40000,
                   "10.0.2.10", 9200) == 'd');
-    CHECK(verdict(res(&f, "eni-0000000000000000d", NR_INBOUND), 6, "2600::1", 40000,
+    CHECK(verdict(fx_res(&f, "eni-0000000000000000d", NR_INBOUND), 6, "2600::1", 40000,
                   "fd00::5", 27017) == 'd');
-    CHECK(verdict(res(&f, "eni-0000000000000000e", NR_INBOUND), 6, "52.1.2.3", 443,
+    CHECK(verdict(fx_res(&f, "eni-0000000000000000e", NR_INBOUND), 6, "52.1.2.3", 443,
                   "10.0.5.10", 9200) == 'a');
-    const nr_resource *d = res(&f, "eni-0000000000000000d", NR_INBOUND);
+    const nr_resource *d = fx_res(&f, "eni-0000000000000000d", NR_INBOUND);
     CHECK(d && d->nlayers == 3 &&
           strcmp(d->layers[1].name, "NACL acl-0000000000000000d inbound") == 0);
     /* the instance's ENI: named with the instance, public IP known */
@@ -477,10 +471,10 @@ static void test_enis(void)
             i = &f.s.res[k];
     CHECK(i && i->nlayers == 3 && i->note == NULL);
     CHECK(i && verdict(i, 6, "52.1.2.3", 40000, "10.0.3.20", 9200) == 'a');
-    const nr_resource *co = res(&f, "eni-0000000000000000c", NR_OUTBOUND);
+    const nr_resource *co = fx_res(&f, "eni-0000000000000000c", NR_OUTBOUND);
     CHECK(co && co->nlayers == 3 && co->layers[2].reverse &&
           strcmp(co->layers[1].name, "NACL acl-0000000000000000c outbound") == 0);
-    done(&f);
+    fx_done(&f);
 
     /* instances alone: the ENI comes from the instance */
     load_files(&f, DATA "moto-instances.json", DATA "moto-sgs.json", NULL);
@@ -491,12 +485,12 @@ static void test_enis(void)
             CHECK(f.s.res[k].nlayers == 1);
             CHECK(f.s.res[k].note && strstr(f.s.res[k].note, "no network ACL data"));
         }
-    done(&f);
+    fx_done(&f);
 
     /* a group missing from the inputs, a subnet without a known NACL */
     load_files(&f, DATA "real-enis.json", DATA "real-sgs.json", DATA "real-nacl.json", NULL);
     CHECK(f.rc == 0);
-    const nr_resource *x = res(&f, "eni-0123456789abcdef0 (i-0123456789abcdef0)", NR_INBOUND);
+    const nr_resource *x = fx_res(&f, "eni-0123456789abcdef0 (i-0123456789abcdef0)", NR_INBOUND);
     if (x && x->nlayers == 3) {
         CHECK(x->note && strstr(x->note, "sg-0deadbeefdeadbeef is not in the inputs"));
         const nr_rule *u = rule(x, 0, nrules(x, 0) - 1);
@@ -508,11 +502,11 @@ static void test_enis(void)
     } else {
         CHECK(!"eni with missing group");
     }
-    const nr_resource *y = res(&f, "eni-0bbbbbbbbbbbbbbbb", NR_INBOUND);
+    const nr_resource *y = fx_res(&f, "eni-0bbbbbbbbbbbbbbbb", NR_INBOUND);
     CHECK(y && y->nlayers == 1 && y->note &&
           strstr(y->note, "network ACL of subnet-0bbbbbbbbbbbbbbbb not in the inputs"));
-    CHECK(res(&f, "acl-0123456789abcdef0", NR_INBOUND) == NULL);
-    done(&f);
+    CHECK(fx_res(&f, "acl-0123456789abcdef0", NR_INBOUND) == NULL);
+    fx_done(&f);
 }
 
 static void test_errors(void)
@@ -542,7 +536,7 @@ static void test_errors(void)
         } else {
             CHECK(1);
         }
-        done(&f);
+        fx_done(&f);
     }
     static const struct {
         const char *text, *what;
@@ -585,7 +579,7 @@ static void test_errors(void)
         } else {
             CHECK(strncmp(f.e.msg, "mem.json:", 9) == 0);
         }
-        done(&f);
+        fx_done(&f);
     }
 }
 
@@ -602,11 +596,11 @@ static void test_lenient(void)
               NR_FMT_AUTO);
     CHECK(f.rc == 0);
     CHECK(f.s.n == 2);
-    const nr_resource *g = res(&f, "sg-1", NR_INBOUND);
+    const nr_resource *g = fx_res(&f, "sg-1", NR_INBOUND);
     CHECK(g && nrules(g, 0) == 1); /* a permission without ranges adds nothing */
     CHECK(g && lg_ivset_equal(rule(g, 0, 0)->m[NR_DPORT], one(&f, 0, 65535)));
     CHECK(g && strcmp(rule(g, 0, 0)->name, "sg-1:tcp/0-65535:0.0.0.0/0") == 0);
-    done(&f);
+    fx_done(&f);
     /* NACL entry without PortRange on tcp: every port; rules kept in
      * number order whatever the input order */
     load_text(&f, "mem.json",
@@ -618,11 +612,11 @@ static void test_lenient(void)
               "]}]}",
               NR_FMT_AUTO);
     CHECK(f.rc == 0);
-    const nr_resource *n = res(&f, "acl-1", NR_INBOUND);
+    const nr_resource *n = fx_res(&f, "acl-1", NR_INBOUND);
     CHECK(n && nrules(n, 0) == 3 && strcmp(rule(n, 0, 0)->name, "100") == 0);
     CHECK(n && lg_ivset_equal(rule(n, 0, 1)->m[NR_DPORT], one(&f, 0, 65535)));
     CHECK(n && nrules(n, 1) == 1 && rule(n, 1, 0)->is_default); /* only `*` */
-    done(&f);
+    fx_done(&f);
 }
 
 int main(void)

@@ -13,16 +13,6 @@
 
 #define DATA "tests/data/gcp/"
 
-static void load_file(fx *f, const char *path) { fx_load(f, &path, 1, NULL); }
-static void load_text(fx *f, const char *text, nr_format fmt)
-{
-    fx_load_text(f, "mem.json", text, fmt, NULL);
-}
-static void done(fx *f) { fx_done(f); }
-static const nr_resource *res(const fx *f, const char *name, nr_direction d)
-{
-    return fx_res(f, name, d);
-}
 
 static lg_u128 ip(const char *t)
 {
@@ -75,12 +65,12 @@ static const char *verdict(const nr_resource *r, int proto, const char *src,
 static void test_incident(void)
 {
     fx f;
-    load_file(&f, DATA "incident.json");
+    fx_load_file(&f, DATA "incident.json");
     CHECK(f.rc == 0);
     CHECK(f.ins.n == 1 && f.ins.fmt[0] == NR_FMT_GCP);
     CHECK(f.s.n == 2); /* default/all-instances, both directions */
-    const nr_resource *in = res(&f, "default/all-instances", NR_INBOUND);
-    const nr_resource *out = res(&f, "default/all-instances", NR_OUTBOUND);
+    const nr_resource *in = fx_res(&f, "default/all-instances", NR_INBOUND);
+    const nr_resource *out = fx_res(&f, "default/all-instances", NR_OUTBOUND);
     CHECK(in && out);
     if (!in || !out)
         goto out;
@@ -113,61 +103,61 @@ static void test_incident(void)
     /* 0.0.0.0/0 says nothing about IPv6 */
     EXPECT(in, 6, "2600:1f18::1", 9200, false, "implied");
 out:
-    done(&f);
+    fx_done(&f);
 }
 
 static void test_deny_order(void)
 {
     fx f;
-    load_file(&f, DATA "deny-same-priority.json");
+    fx_load_file(&f, DATA "deny-same-priority.json");
     CHECK(f.rc == 0);
-    const nr_resource *in = res(&f, "default/all-instances", NR_INBOUND);
+    const nr_resource *in = fx_res(&f, "default/all-instances", NR_INBOUND);
     EXPECT(in, 6, "52.1.2.3", 9200, false, "deny-es-public");
     if (in)
         CHECK_STR(in->layers[0].chains[0].rules[0].name, "deny-es-public");
-    done(&f);
+    fx_done(&f);
 
-    load_file(&f, DATA "deny-too-late.json");
+    fx_load_file(&f, DATA "deny-too-late.json");
     CHECK(f.rc == 0);
-    in = res(&f, "default/all-instances", NR_INBOUND);
+    in = fx_res(&f, "default/all-instances", NR_INBOUND);
     EXPECT(in, 6, "52.1.2.3", 9200, true, "allow-es");
-    done(&f);
+    fx_done(&f);
 }
 
 static void test_ports_protocols(void)
 {
     fx f;
-    load_file(&f, DATA "port-range.json");
+    fx_load_file(&f, DATA "port-range.json");
     CHECK(f.rc == 0);
-    const nr_resource *in = res(&f, "default/all-instances", NR_INBOUND);
+    const nr_resource *in = fx_res(&f, "default/all-instances", NR_INBOUND);
     EXPECT(in, 6, "52.1.2.3", 9200, true, "allow-search-range");
     EXPECT(in, 6, "52.1.2.3", 443, true, "allow-search-range");
     EXPECT(in, 6, "52.1.2.3", 9301, false, "implied");
     if (in && in->layers[0].chains[0].n == 1)
         CHECK(in->layers[0].chains[0].rules[0].priority == 1000); /* default */
-    done(&f);
+    fx_done(&f);
 
-    load_file(&f, DATA "all-protocols.json"); /* {"kind":..., "items": [...]} */
+    fx_load_file(&f, DATA "all-protocols.json"); /* {"kind":..., "items": [...]} */
     CHECK(f.rc == 0 && f.ins.fmt[0] == NR_FMT_GCP);
-    in = res(&f, "default/all-instances", NR_INBOUND);
+    in = fx_res(&f, "default/all-instances", NR_INBOUND);
     EXPECT(in, 6, "52.1.2.3", 9200, true, "allow-everything");
     EXPECT(in, 17, "198.51.100.7", 6379, true, "allow-all-from-office");
     EXPECT(in, 132, "52.1.2.3", 1, true, "allow-everything");
     if (in && in->layers[0].chains[0].n == 2)
         CHECK_STR(in->layers[0].chains[0].rules[1].ptr, "/items/1");
-    done(&f);
+    fx_done(&f);
 
-    load_file(&f, DATA "udp-only.json");
+    fx_load_file(&f, DATA "udp-only.json");
     CHECK(f.rc == 0);
-    in = res(&f, "default/all-instances", NR_INBOUND);
+    in = fx_res(&f, "default/all-instances", NR_INBOUND);
     EXPECT(in, 6, "52.1.2.3", 9200, false, "implied");
     EXPECT(in, 17, "52.1.2.3", 9200, true, "allow-udp-stuff");
-    done(&f);
+    fx_done(&f);
 
     /* tcp:9200 OR udp:any - one box per entry, not a product */
-    load_file(&f, DATA "mixed-entries.json");
+    fx_load_file(&f, DATA "mixed-entries.json");
     CHECK(f.rc == 0);
-    in = res(&f, "default/all-instances", NR_INBOUND);
+    in = fx_res(&f, "default/all-instances", NR_INBOUND);
     EXPECT(in, 6, "52.1.2.3", 9200, true, "allow-es-and-udp");
     EXPECT(in, 17, "52.1.2.3", 53, true, "allow-es-and-udp");
     EXPECT(in, 6, "52.1.2.3", 53, false, "implied");
@@ -179,7 +169,7 @@ static void test_ports_protocols(void)
     CHECK_STR(verdict(in, 6, "52.1.2.3", 27017, "10.128.0.5", &a, &u), "implied");
     CHECK(!a);
     /* egress: deny tcp:25 to 0.0.0.0/0, implied allow otherwise */
-    const nr_resource *out = res(&f, "default/all-instances", NR_OUTBOUND);
+    const nr_resource *out = fx_res(&f, "default/all-instances", NR_OUTBOUND);
     CHECK(out && out->layers[0].chains[0].n == 1);
     if (out && out->layers[0].chains[0].n == 1) {
         const nr_rule *r = &out->layers[0].chains[0].rules[0];
@@ -188,19 +178,19 @@ static void test_ports_protocols(void)
         CHECK(lg_ivset_contains(r->m[NR_DPORT], 25));
         CHECK(!lg_ivset_contains(r->m[NR_DPORT], 26));
     }
-    done(&f);
+    fx_done(&f);
 }
 
 static void test_targets(void)
 {
     fx f;
-    load_file(&f, DATA "target-tags.json");
+    fx_load_file(&f, DATA "target-tags.json");
     CHECK(f.rc == 0);
     CHECK(f.s.n == 6); /* all-instances, tag:elasticsearch, sa:cache..., x2 */
-    const nr_resource *all = res(&f, "prod-vpc/all-instances", NR_INBOUND);
-    const nr_resource *es = res(&f, "prod-vpc/tag:elasticsearch", NR_INBOUND);
+    const nr_resource *all = fx_res(&f, "prod-vpc/all-instances", NR_INBOUND);
+    const nr_resource *es = fx_res(&f, "prod-vpc/tag:elasticsearch", NR_INBOUND);
     const nr_resource *sa =
-        res(&f, "prod-vpc/sa:cache@acme-prod.iam.gserviceaccount.com", NR_INBOUND);
+        fx_res(&f, "prod-vpc/sa:cache@acme-prod.iam.gserviceaccount.com", NR_INBOUND);
     CHECK(all && es && sa);
     EXPECT(all, 6, "52.1.2.3", 9200, false, "implied");
     EXPECT(all, 6, "52.1.2.3", 443, true, "allow-https");
@@ -210,17 +200,17 @@ static void test_targets(void)
     EXPECT(es, 6, "52.1.2.3", 6379, false, "implied");
     EXPECT(sa, 6, "52.1.2.3", 6379, true, "allow-redis-sa");
     EXPECT(sa, 6, "52.1.2.3", 9200, false, "implied");
-    CHECK(res(&f, "prod-vpc/tag:elasticsearch", NR_OUTBOUND) != NULL);
-    done(&f);
+    CHECK(fx_res(&f, "prod-vpc/tag:elasticsearch", NR_OUTBOUND) != NULL);
+    fx_done(&f);
 }
 
 static void test_source_tags(void)
 {
     fx f;
-    load_file(&f, DATA "source-tags.json");
+    fx_load_file(&f, DATA "source-tags.json");
     CHECK(f.rc == 0);
-    const nr_resource *es = res(&f, "default/tag:elasticsearch", NR_INBOUND);
-    const nr_resource *all = res(&f, "default/all-instances", NR_INBOUND);
+    const nr_resource *es = fx_res(&f, "default/tag:elasticsearch", NR_INBOUND);
+    const nr_resource *all = fx_res(&f, "default/all-instances", NR_INBOUND);
     CHECK(es && all);
     bool a, u;
     /* not from the Internet */
@@ -249,26 +239,26 @@ static void test_source_tags(void)
             }
         CHECK(found);
     }
-    done(&f);
+    fx_done(&f);
 }
 
 static void test_disabled_ipv6(void)
 {
     fx f;
-    load_file(&f, DATA "disabled.json");
+    fx_load_file(&f, DATA "disabled.json");
     CHECK(f.rc == 0);
-    const nr_resource *in = res(&f, "default/all-instances", NR_INBOUND);
+    const nr_resource *in = fx_res(&f, "default/all-instances", NR_INBOUND);
     EXPECT(in, 6, "52.1.2.3", 9200, false, "implied");
     EXPECT(in, 6, "52.1.2.3", 443, true, "allow-https");
     CHECK(in && in->note && strstr(in->note, "1 disabled rule"));
-    done(&f);
+    fx_done(&f);
 
-    load_file(&f, DATA "ipv6.json");
+    fx_load_file(&f, DATA "ipv6.json");
     CHECK(f.rc == 0);
-    in = res(&f, "default/all-instances", NR_INBOUND);
+    in = fx_res(&f, "default/all-instances", NR_INBOUND);
     EXPECT(in, 6, "2600:1f18::1", 9200, true, "allow-es-v6");
     EXPECT(in, 6, "52.1.2.3", 9200, false, "implied");
-    done(&f);
+    fx_done(&f);
 }
 
 /* Malformed input: exit path with file:line:col naming the value. */
@@ -277,7 +267,7 @@ static void bad(const char *file, const char *want_loc, const char *want_msg)
     fx f;
     char path[256];
     snprintf(path, sizeof path, DATA "%s", file);
-    load_file(&f, path);
+    fx_load_file(&f, path);
     CHECK(f.rc < 0);
     if (!strstr(f.e.msg, want_loc) || !strstr(f.e.msg, want_msg)) {
         fprintf(stderr, "%s: unexpected error: %s\n", file, f.e.msg);
@@ -285,7 +275,7 @@ static void bad(const char *file, const char *want_loc, const char *want_msg)
     } else {
         CHECK(1);
     }
-    done(&f);
+    fx_done(&f);
 }
 
 static void test_errors(void)
@@ -328,13 +318,13 @@ static void test_errors(void)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fx f;
-        load_text(&f, cases[i].text, NR_FMT_GCP);
+        fx_load_str(&f, cases[i].text, NR_FMT_GCP);
         CHECK(f.rc < 0);
         if (!strstr(f.e.msg, "mem.json") || !strstr(f.e.msg, cases[i].msg)) {
             fprintf(stderr, "case %zu: unexpected error: %s\n", i, f.e.msg);
             CHECK(!"error message");
         }
-        done(&f);
+        fx_done(&f);
     }
 }
 
@@ -342,26 +332,26 @@ static void test_detect_and_shapes(void)
 {
     fx f;
     /* minimal rule: defaults priority 1000, INGRESS, 0.0.0.0/0, network */
-    load_text(&f, "[{\"name\":\"r\",\"direction\":\"INGRESS\",\"allowed\":"
+    fx_load_str(&f, "[{\"name\":\"r\",\"direction\":\"INGRESS\",\"allowed\":"
                   "[{\"IPProtocol\":\"tcp\",\"ports\":[9200]}]}]", NR_FMT_AUTO);
     CHECK(f.rc == 0 && f.ins.fmt[0] == NR_FMT_GCP);
-    const nr_resource *in = res(&f, "default/all-instances", NR_INBOUND);
+    const nr_resource *in = fx_res(&f, "default/all-instances", NR_INBOUND);
     EXPECT(in, 6, "52.1.2.3", 9200, true, "r");
-    done(&f);
+    fx_done(&f);
 
     /* a single rule as `firewall-rules describe` prints it */
-    load_text(&f, "{\"kind\":\"compute#firewall\",\"name\":\"one\",\"network\":"
+    fx_load_str(&f, "{\"kind\":\"compute#firewall\",\"name\":\"one\",\"network\":"
                   "\"global/networks/vpc1\",\"priority\":0,\"allowed\":"
                   "[{\"IPProtocol\":\"all\"}]}", NR_FMT_AUTO);
     CHECK(f.rc == 0);
-    in = res(&f, "vpc1/all-instances", NR_INBOUND);
+    in = fx_res(&f, "vpc1/all-instances", NR_INBOUND);
     EXPECT(in, 47, "52.1.2.3", 0, true, "one");
-    done(&f);
+    fx_done(&f);
 
     /* an empty REST page */
-    load_text(&f, "{\"kind\":\"compute#firewallList\",\"id\":\"x\"}", NR_FMT_AUTO);
+    fx_load_str(&f, "{\"kind\":\"compute#firewallList\",\"id\":\"x\"}", NR_FMT_AUTO);
     CHECK(f.rc == 0 && f.s.n == 0);
-    done(&f);
+    fx_done(&f);
 
     /* other platforms' documents are not ours */
     static const char *const other[] = {
@@ -395,12 +385,12 @@ static void test_detect_and_shapes(void)
     g.rc = nr_load(&g.s, &g.ins, paths, 3, NR_FMT_AUTO, &o, &g.e);
     CHECK(g.rc == 0);
     CHECK(g.s.n == 8);
-    in = res(&g, "default/all-instances", NR_INBOUND);
+    in = fx_res(&g, "default/all-instances", NR_INBOUND);
     /* deny-es-public (900, from the third file) is before allow-es (1000) */
     EXPECT(in, 6, "52.1.2.3", 9200, false, "deny-es-public");
     if (in && in->layers[0].chains[0].n > 0)
         CHECK(in->layers[0].chains[0].rules[0].in == &g.ins.in[2]);
-    done(&g);
+    fx_done(&g);
 
     /* two projects, each with its own "default" network: kept apart */
     memset(&g, 0, sizeof g);
@@ -409,14 +399,14 @@ static void test_detect_and_shapes(void)
     g.rc = nr_load(&g.s, &g.ins, two, 2, NR_FMT_AUTO, &o, &g.e);
     CHECK(g.rc == 0);
     CHECK(g.s.n == 4);
-    const nr_resource *prod = res(&g, "acme-prod/default/all-instances", NR_INBOUND);
-    const nr_resource *stg = res(&g, "acme-staging/default/all-instances", NR_INBOUND);
+    const nr_resource *prod = fx_res(&g, "acme-prod/default/all-instances", NR_INBOUND);
+    const nr_resource *stg = fx_res(&g, "acme-staging/default/all-instances", NR_INBOUND);
     CHECK(prod && stg);
     EXPECT(prod, 6, "52.1.2.3", 9200, true, "allow-es-vendor");
     EXPECT(prod, 6, "52.1.2.3", 5432, false, "implied");
     EXPECT(stg, 6, "52.1.2.3", 5432, true, "allow-pg-anywhere");
     EXPECT(stg, 6, "52.1.2.3", 9200, false, "implied");
-    done(&g);
+    fx_done(&g);
 }
 
 int main(void)

@@ -14,16 +14,6 @@
 
 #define DATA "tests/data/terraform/"
 
-static void load_file(fx *f, const char *path) { fx_load(f, &path, 1, NULL); }
-static void load_text(fx *f, const char *text, nr_format fmt)
-{
-    fx_load_text(f, "mem.json", text, fmt, NULL);
-}
-static void done(fx *f) { fx_done(f); }
-static const nr_resource *res(const fx *f, const char *name, nr_direction d)
-{
-    return fx_res(f, name, d);
-}
 
 /* The first rule named `name` in the resource's entry chains. */
 static const nr_rule *rule(const nr_resource *r, const char *name)
@@ -44,16 +34,16 @@ static bool has(const lg_ivset *s, unsigned long v)
 static void test_detect(void)
 {
     fx f;
-    load_text(&f, "{\"format_version\":\"1.2\",\"planned_values\":{\"root_module\":{}}}",
+    fx_load_str(&f, "{\"format_version\":\"1.2\",\"planned_values\":{\"root_module\":{}}}",
               NR_FMT_AUTO);
     CHECK(f.rc == 0);
     CHECK(f.ins.n == 1 && f.ins.fmt[0] == NR_FMT_TERRAFORM);
     CHECK(f.s.n == 0);
-    done(&f);
+    fx_done(&f);
     /* state output with nothing in it */
-    load_text(&f, "{\"format_version\":\"1.0\",\"values\":{}}", NR_FMT_AUTO);
+    fx_load_str(&f, "{\"format_version\":\"1.0\",\"values\":{}}", NR_FMT_AUTO);
     CHECK(f.rc == 0 && f.ins.fmt[0] == NR_FMT_TERRAFORM);
-    done(&f);
+    fx_done(&f);
     CHECK(nr_format_parse("terraform") == NR_FMT_TERRAFORM);
     CHECK_STR(nr_format_name(NR_FMT_TERRAFORM), "terraform");
 }
@@ -61,9 +51,9 @@ static void test_detect(void)
 static void test_azure(void)
 {
     fx f;
-    load_file(&f, DATA "azure-nsg-exposed.json");
+    fx_load_file(&f, DATA "azure-nsg-exposed.json");
     CHECK(f.rc == 0);
-    const nr_resource *r = res(&f, "azurerm_network_security_group.es", NR_INBOUND);
+    const nr_resource *r = fx_res(&f, "azurerm_network_security_group.es", NR_INBOUND);
     CHECK(r != NULL);
     const nr_rule *es = rule(r, "allow-es");
     CHECK(es != NULL);
@@ -75,89 +65,89 @@ static void test_azure(void)
         CHECK_STR(es->in ? es->in->path : NULL, DATA "azure-nsg-exposed.json");
         CHECK(nr_rule_line(es) == 0);
     }
-    done(&f);
+    fx_done(&f);
 
-    load_file(&f, DATA "azure-unknown-source.json");
+    fx_load_file(&f, DATA "azure-unknown-source.json");
     CHECK(f.rc == 0);
-    r = res(&f, "azurerm_network_security_group.es", NR_INBOUND);
+    r = fx_res(&f, "azurerm_network_security_group.es", NR_INBOUND);
     es = rule(r, "allow-es");
     CHECK(es && es->uncertain && strstr(es->uncertain, "known after apply"));
     const nr_rule *ssh = rule(r, "allow-ssh-vpn");
     CHECK(ssh && !ssh->uncertain);
-    done(&f);
+    fx_done(&f);
 
     /* state: standalone rule joined to its NSG by name */
-    load_file(&f, DATA "state-azure.json");
+    fx_load_file(&f, DATA "state-azure.json");
     CHECK(f.rc == 0);
-    r = res(&f, "azurerm_network_security_group.es", NR_INBOUND);
+    r = fx_res(&f, "azurerm_network_security_group.es", NR_INBOUND);
     CHECK(rule(r, "allow-es") != NULL);
-    done(&f);
+    fx_done(&f);
 
     /* plan deleting that rule: planned_values no longer has it */
-    load_file(&f, DATA "delete-only.json");
+    fx_load_file(&f, DATA "delete-only.json");
     CHECK(f.rc == 0);
-    r = res(&f, "azurerm_network_security_group.es", NR_INBOUND);
+    r = fx_res(&f, "azurerm_network_security_group.es", NR_INBOUND);
     CHECK(r != NULL && rule(r, "allow-es") == NULL);
-    done(&f);
+    fx_done(&f);
 }
 
 static void test_aws(void)
 {
     fx f;
-    load_file(&f, DATA "aws-sg-exposed.json");
+    fx_load_file(&f, DATA "aws-sg-exposed.json");
     CHECK(f.rc == 0);
-    const nr_resource *r = res(&f, "aws_security_group.es (es-cluster)", NR_INBOUND);
+    const nr_resource *r = fx_res(&f, "aws_security_group.es (es-cluster)", NR_INBOUND);
     CHECK(r != NULL);
     const nr_rule *es = rule(r, "aws_security_group.es:tcp/9200:0.0.0.0/0");
     CHECK(es && !es->uncertain && has(&es->m[NR_DPORT], 9200));
-    CHECK(res(&f, "aws_security_group.es (es-cluster)", NR_OUTBOUND) != NULL);
-    done(&f);
+    CHECK(fx_res(&f, "aws_security_group.es (es-cluster)", NR_OUTBOUND) != NULL);
+    fx_done(&f);
 
     /* rule resources join the group through the configuration reference */
-    load_file(&f, DATA "aws-sg-rule.json");
+    fx_load_file(&f, DATA "aws-sg-rule.json");
     CHECK(f.rc == 0);
     CHECK(f.s.n == 2); /* one group, two directions: no stray groups */
-    r = res(&f, "aws_security_group.es (es-cluster)", NR_INBOUND);
+    r = fx_res(&f, "aws_security_group.es (es-cluster)", NR_INBOUND);
     CHECK(rule(r, "aws_security_group.es:tcp/9200:0.0.0.0/0") != NULL);
     CHECK(rule(r, "aws_security_group.es:tcp/5432:::/0") != NULL);
-    done(&f);
+    fx_done(&f);
 
-    load_file(&f, DATA "state-aws.json");
+    fx_load_file(&f, DATA "state-aws.json");
     CHECK(f.rc == 0 && f.s.n == 2);
-    r = res(&f, "aws_security_group.es (es-cluster)", NR_INBOUND);
+    r = fx_res(&f, "aws_security_group.es (es-cluster)", NR_INBOUND);
     CHECK(rule(r, "aws_security_group.es:tcp/9200:0.0.0.0/0") != NULL);
-    done(&f);
+    fx_done(&f);
 
-    load_file(&f, DATA "aws-unknown-cidr.json");
+    fx_load_file(&f, DATA "aws-unknown-cidr.json");
     CHECK(f.rc == 0);
-    r = res(&f, "aws_security_group.es (es-cluster)", NR_INBOUND);
+    r = fx_res(&f, "aws_security_group.es (es-cluster)", NR_INBOUND);
     es = rule(r, "aws_security_group.es:tcp/9200:pl-unknown-after-apply");
     CHECK(es && es->uncertain && strstr(es->uncertain, "cidr_blocks"));
     CHECK(es && has(&es->m[NR_DPORT], 9200) && !has(&es->m[NR_DPORT], 9201));
     /* the known ssh rule stays exact */
     const nr_rule *ssh = rule(r, "aws_security_group.es:tcp/22:10.0.0.0/8");
     CHECK(ssh && !ssh->uncertain);
-    done(&f);
+    fx_done(&f);
 }
 
 static void test_gcp(void)
 {
     fx f;
-    load_file(&f, DATA "gcp-firewall.json");
+    fx_load_file(&f, DATA "gcp-firewall.json");
     CHECK(f.rc == 0);
-    const nr_resource *r = res(&f, "default/tag:elasticsearch", NR_INBOUND);
+    const nr_resource *r = fx_res(&f, "default/tag:elasticsearch", NR_INBOUND);
     const nr_rule *es = rule(r, "allow-es-vendor");
     CHECK(es && !es->uncertain && has(&es->m[NR_DPORT], 9200));
-    CHECK(!rule(res(&f, "default/all-instances", NR_INBOUND), "allow-es-vendor"));
-    done(&f);
+    CHECK(!rule(fx_res(&f, "default/all-instances", NR_INBOUND), "allow-es-vendor"));
+    fx_done(&f);
 
-    load_file(&f, DATA "gcp-unknown-ports.json");
+    fx_load_file(&f, DATA "gcp-unknown-ports.json");
     CHECK(f.rc == 0);
-    r = res(&f, "default/tag:elasticsearch", NR_INBOUND);
+    r = fx_res(&f, "default/tag:elasticsearch", NR_INBOUND);
     es = rule(r, "allow-es-vendor");
     CHECK(es && es->uncertain && strstr(es->uncertain, "ports"));
     CHECK(es && has(&es->m[NR_DPORT], 5432));
-    done(&f);
+    fx_done(&f);
 }
 
 static void test_errors(void)
@@ -172,12 +162,12 @@ static void test_errors(void)
         fx f;
         char path[256];
         snprintf(path, sizeof path, DATA "%s", cases[i].file);
-        load_file(&f, path);
+        fx_load_file(&f, path);
         CHECK(f.rc < 0);
         if (!strstr(f.e.msg, cases[i].want))
             fprintf(stderr, "got: %s\n", f.e.msg);
         CHECK(strstr(f.e.msg, cases[i].want) != NULL);
-        done(&f);
+        fx_done(&f);
     }
     /* wrong shapes in memory: errors, never crashes */
     static const char *const bad[] = {
@@ -193,14 +183,14 @@ static void test_errors(void)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         fx f;
-        load_text(&f, bad[i], NR_FMT_TERRAFORM);
+        fx_load_str(&f, bad[i], NR_FMT_TERRAFORM);
         CHECK(f.rc < 0);
         CHECK(strncmp(f.e.msg, "mem.json", 8) == 0);
-        done(&f);
+        fx_done(&f);
     }
     /* resource_changes only: the after of creates, deletes skipped */
     fx f;
-    load_text(&f, "{\"format_version\":\"1\",\"resource_changes\":[{\"address\":"
+    fx_load_str(&f, "{\"format_version\":\"1\",\"resource_changes\":[{\"address\":"
                   "\"google_compute_firewall.a\",\"type\":\"google_compute_firewall\","
                   "\"change\":{\"actions\":[\"create\"],\"after\":{\"name\":\"a\",\"network\":"
                   "\"n\",\"allow\":[{\"protocol\":\"tcp\",\"ports\":[\"6379\"]}]},"
@@ -209,8 +199,8 @@ static void test_errors(void)
                   "\"after\":null}}]}",
               NR_FMT_AUTO);
     CHECK(f.rc == 0);
-    CHECK(rule(res(&f, "n/all-instances", NR_INBOUND), "a") != NULL);
-    done(&f);
+    CHECK(rule(fx_res(&f, "n/all-instances", NR_INBOUND), "a") != NULL);
+    fx_done(&f);
 }
 
 int main(void)
