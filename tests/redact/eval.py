@@ -34,7 +34,7 @@ them in any format, so it can serve as a test.  Exit 2: the tool failed.
 
 --compare-redact-pii installs the npm package redact-pii@3 into a temporary
 folder (deleted afterwards; never into the repository), runs the text corpus
-through it line by line with a small node runner written there at run time
+through it line by line with tests/redact/redact_pii_runner.js copied there
 (new SyncRedactor(); redactor.redact(line)), and prints both tools'
 output-based scores and MB/s side by side.  Without npm it says so and skips.
 
@@ -324,21 +324,6 @@ def run_leakguard(args, fmt, corpus, tmp):
     return findings, out, dt
 
 
-REDACT_PII_RUNNER = r"""
-// written by leakguard tests/redact/eval.py or bench/redact.sh; deleted afterwards
-const { SyncRedactor } = require('redact-pii');
-const fs = require('fs');
-const redactor = new SyncRedactor();
-const data = fs.readFileSync(0, 'utf8');
-const lines = data.split('\n');
-if (lines.length && lines[lines.length - 1] === '') lines.pop();
-const t0 = process.hrtime.bigint();
-const out = new Array(lines.length);
-for (let i = 0; i < lines.length; i++) out[i] = redactor.redact(lines[i]);
-const t1 = process.hrtime.bigint();
-fs.writeFileSync(1, out.join('\n') + '\n');
-process.stderr.write('redact-pii-seconds ' + (Number(t1 - t0) / 1e9) + '\n');
-"""
 
 
 def install_redact_pii(tmp):
@@ -360,8 +345,7 @@ def install_redact_pii(tmp):
               p.stdout.decode("utf-8", "replace")[-1500:])
         return None
     runner = os.path.join(tmp, "runner.js")
-    with open(runner, "w") as fh:
-        fh.write(REDACT_PII_RUNNER)
+    shutil.copy(os.path.join(HERE, "redact_pii_runner.js"), runner)
     return runner
 
 
