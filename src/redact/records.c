@@ -919,15 +919,18 @@ static int scan_number(rd_worker *w, const char *rec, int k, rd_action fa,
         return 0;
     rd_match m = {.start = 0, .end = vl, .type = t, .norm = v, .nlen = vl};
     pointer(w, rec, k);
-    if (note(w, recno, w->path.p, w->path.n, &m))
+    int what = decide(w, recno, w->path.p, w->path.n, &m, 1, fa);
+    if (what < 0)
         return -1;
-    rd_action a = action_for(w, t, fa);
-    if (a == RD_ACT_DROP) {
+    if (what == RD_KEEP_ALL) /* a kept number stays a number */
+        return 0;
+    if (what == RD_DROP_VALUE) {
         mark_drop(w, k);
         return 0;
     }
     w->tmp.n = 0;
-    rd_render(&w->tmp, a, rd_type_name(w->eng, t), w->o->key, v, vl, v, vl);
+    rd_render(&w->tmp, action_for(w, t, fa), rd_type_name(w->eng, t),
+              w->o->key, v, vl, v, vl);
     replace_with_tmp(w, k);
     return 0;
 }

@@ -199,8 +199,8 @@ PY
 }
 
 @test "redact: values the policy keeps stay byte for byte, yet --check still sees them (regression)" {
-    printf 'actions:\n  AGENT_EMAIL: keep\nown_domains: [contoso.com]\n' >"$BATS_TEST_TMPDIR/keep.yml"
-    printf '{"a":"see http:\\/\\/x agent@contoso.com \\u00e9"}\nagent@contoso.com wrote\n' >"$BATS_TEST_TMPDIR/in"
+    printf 'actions:\n  AGENT_EMAIL: keep\n  CREDIT_CARD: keep\nown_domains: [contoso.com]\n' >"$BATS_TEST_TMPDIR/keep.yml"
+    printf '{"a":"see http:\\/\\/x agent@contoso.com \\u00e9","n":4111111111111111}\nagent@contoso.com wrote\n' >"$BATS_TEST_TMPDIR/in"
     "$LEAKGUARD" redact --format ndjson --policy "$BATS_TEST_TMPDIR/keep.yml" "$BATS_TEST_TMPDIR/in" \
         >"$BATS_TEST_TMPDIR/out" 2>/dev/null
     cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
@@ -208,6 +208,7 @@ PY
     [ "$status" -eq 1 ]
     [[ "$output" == *"2 records, 2 with findings"* ]]
     [[ "$output" == *"AGENT_EMAIL           2 found"* ]]
+    [[ "$output" == *"CREDIT_CARD           1 found"* ]]
 }
 
 @test "redact: a context word in the previous record does not make bare digits a phone (regression)" {
