@@ -1,6 +1,6 @@
 # leakguard - plain make over pkg-config (see docs/ARCHITECTURE.md)
 CC      ?= cc
-PKGS    := jansson libhs yaml-0.1 libsodium
+PKGS    := jansson yajl libhs yaml-0.1 libsodium
 CFLAGS  ?= -O2 -g
 # `override`: the sanitizer build passes CFLAGS on the command line, and the
 # language level, warnings and library flags must survive that.

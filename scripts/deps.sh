@@ -3,7 +3,7 @@
 # (idempotent: quick when everything is there).
 set -e
 PKGS="build-essential clang pkg-config libjansson-dev libclang-rt-14-dev
-      libvectorscan-dev libyaml-dev libsodium-dev
+      libvectorscan-dev libyaml-dev libsodium-dev libyajl-dev
       bats jq iptables nftables iproute2 python3"
 missing=""
 for p in $PKGS; do

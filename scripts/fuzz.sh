@@ -41,8 +41,8 @@ fi
 CFLAGS="-std=c11 -D_GNU_SOURCE -g -O1 -Wall -Isrc -fno-omit-frame-pointer"
 # without this UBSan only prints and the run would count as passing
 CFLAGS="$CFLAGS -fno-sanitize-recover=all"
-PKG_CFLAGS=$(pkg-config --cflags jansson libhs yaml-0.1 libsodium 2>/dev/null)
-PKG_LIBS="$(pkg-config --libs jansson libhs yaml-0.1 libsodium 2>/dev/null || echo -ljansson -lhs -lyaml -lsodium) -pthread"
+PKG_CFLAGS=$(pkg-config --cflags jansson yajl libhs yaml-0.1 libsodium 2>/dev/null)
+PKG_LIBS="$(pkg-config --libs jansson yajl libhs yaml-0.1 libsodium 2>/dev/null || echo -ljansson -lyajl -lhs -lyaml -lsodium) -pthread"
 
 mkdir -p "$B/obj" "$B/artifacts"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lg-fuzz.XXXXXX") || exit 2

@@ -58,6 +58,7 @@ typedef struct az_raw {      /* a rule's JSON, parsed once ASGs are known */
     const nr_input *in;
     const char *name;        /* overrides the JSON name (ARM children) */
     const char *cond;        /* ARM condition expression, or NULL */
+    long line;               /* where the rule begins, if the input knows */
     bool is_default, effective;
 } az_raw;
 
@@ -72,6 +73,7 @@ typedef struct az_nsg {
     const char *name, *id;   /* id may be NULL (templates) */
     const nr_input *in;
     const char *ptr;
+    long line;               /* where the NSG begins, if the input knows */
     az_raw *raw;
     size_t nraw, capraw;
     const char *unknown;     /* whole rule list undecidable: why */
@@ -330,6 +332,7 @@ static void raw_add(az_ctx *c, az_nsg *g, json_t *obj, const char *ptr,
     r->in = in;
     r->is_default = is_default;
     r->effective = effective;
+    r->line = in->line_of ? in->line_of(in->line_ctx, obj) : 0;
 }
 
 /* Rules of a list field ("securityRules", "defaultSecurityRules"). */
@@ -368,6 +371,7 @@ static int add_nsg(az_ctx *c, json_t *o, const char *ptr, const nr_input *in)
     const char *pptr;
     json_t *p = props(o, ptr, &pptr, c->a);
     az_nsg *g = nsg_new(c, name, id, in, ptr);
+    g->line = in->line_of ? in->line_of(in->line_ctx, o) : 0;
     if (rule_list(c, g, p, pptr, "securityRules", in, false) < 0 ||
         rule_list(c, g, p, pptr, "defaultSecurityRules", in, true) < 0)
         return -1;
@@ -945,6 +949,7 @@ static int parse_rule(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
         ar->r.m[d] = nr_dim_all(c->s, (nr_dim)d);
     ar->r.in = in;
     ar->r.ptr = raw->ptr;
+    ar->r.line = raw->line;
     ar->r.is_default = raw->is_default;
 
     const char *name = raw->name ? raw->name : jstr(o, "name");
@@ -1076,6 +1081,7 @@ static void synth_defaults(az_ctx *c, az_nsg *g, int dir)
         ar->r.is_default = true;
         ar->r.in = g->in;
         ar->r.ptr = g->ptr;
+        ar->r.line = g->line;
         const lg_ivset sets[] = {lg_ip_all(), c->vnet, c->lb, c->internet};
         ar->r.m[NR_SRC] = sets[defs[i].src];
         ar->r.m[NR_DST] = sets[defs[i].dst];

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../core/jsonloc.h"
+#include "../core/jstream.h"
 #include "platforms.h"
 
 static const char *const fmt_names[] = {"auto", "azure", "aws", "gcp",
@@ -172,68 +173,71 @@ static int parse_whole(nr_input *in, lg_err *e)
     return in->json ? 0 : json_error(e, in, k, &je);
 }
 
-/* 1: streamed; 0: not a plain NSG list after all (nothing added to s);
- * -1: error. */
+typedef struct stream_ctx {
+    nr_snapshot *s;
+    nr_input *in;
+    bool mapped;
+    const nr_opts *o;
+    lg_err *e;
+} stream_ctx;
+
+enum { ST_NOT_PLAIN = 2, ST_FAILED = 3 };
+
+static long stream_line(const void *js, const json_t *obj)
+{
+    return lg_jstream_line(js, obj);
+}
+
+static int on_batch(void *vx, const lg_jstream *js, json_t *batch, size_t first,
+                    size_t upto)
+{
+    stream_ctx *x = vx;
+    nr_input *in = x->in;
+    size_t i;
+    json_t *el;
+    json_array_foreach(batch, i, el)
+        if (!plain_nsg(el))
+            return ST_NOT_PLAIN;
+    in->json = batch;
+    in->array_base = first;
+    in->line_of = stream_line;
+    in->line_ctx = js;
+    const nr_input *one = in;
+    int rc = nr_azure_load(x->s, &one, 1, x->o, x->e);
+    in->json = NULL;
+    in->array_base = 0;
+    in->line_of = NULL;
+    in->line_ctx = NULL;
+    if (rc < 0)
+        return ST_FAILED;
+    if (x->mapped) { /* the text read so far is not needed in memory now */
+        uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+        uintptr_t from = (uintptr_t)in->text; /* page aligned: a mapping */
+        uintptr_t to = ((uintptr_t)in->text + upto) / pg * pg;
+        if (to > from)
+            madvise((void *)from, (size_t)(to - from), MADV_DONTNEED);
+    }
+    return 0;
+}
+
+/* A large array of plain NSGs, read batch by batch (core/jstream.h).
+ * 1: streamed; 0: not a plain NSG list after all, or JSON that jansson
+ * reads although the stream stopped (the caller starts over with the
+ * whole document; s may hold part of it); -1: error. */
 static int stream_azure(nr_snapshot *s, nr_input *in, bool mapped, const nr_opts *o,
                         lg_err *e)
 {
-    const char *t = in->text;
-    size_t len = in->len, pos = lg_json_skip_ws(t, len, 0) + 1, index = 0;
-    pos = lg_json_skip_ws(t, len, pos);
-    bool done = pos < len && t[pos] == ']';
-    while (!done) {
-        json_t *batch = json_array();
-        size_t base = index, bytes = 0;
-        while (!done && bytes < STREAM_BATCH_BYTES) {
-            size_t st = lg_json_skip_ws(t, len, pos);
-            size_t en = lg_json_value_end(t, len, st);
-            json_error_t je;
-            json_t *el = en ? json_loadb(t + st, en - st, JSON_REJECT_DUPLICATES, &je) : NULL;
-            if (!el) {
-                json_decref(batch);
-                if (parse_whole(in, e) < 0) /* the whole-document error */
-                    return -1;
-                json_decref(in->json);
-                in->json = NULL;
-                return lg_err_at(e, in->path, 0, 0, "invalid JSON in element %zu", index);
-            }
-            if (!plain_nsg(el)) {
-                json_decref(el);
-                json_decref(batch);
-                return 0;
-            }
-            json_array_append_new(batch, el);
-            index++;
-            bytes += en - st;
-            pos = lg_json_skip_ws(t, len, en);
-            if (pos < len && t[pos] == ',') {
-                pos++;
-            } else if (pos < len && t[pos] == ']') {
-                done = true;
-            } else {
-                json_decref(batch);
-                return parse_whole(in, e) < 0 ? -1
-                       : lg_err_at(e, in->path, 0, 0, "expected ',' or ']' after element %zu", index);
-            }
-        }
-        in->json = batch;
-        in->array_base = base;
-        const nr_input *one = in;
-        int rc = nr_azure_load(s, &one, 1, o, e);
-        in->json = NULL;
-        in->array_base = 0;
-        json_decref(batch);
-        if (rc < 0)
-            return -1;
-        if (mapped) { /* the text read so far is not needed in memory now */
-            uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-            uintptr_t from = (uintptr_t)t; /* page aligned: a mapping */
-            uintptr_t upto = ((uintptr_t)t + pos) / pg * pg;
-            if (upto > from)
-                madvise((void *)t, (size_t)(upto - from), MADV_DONTNEED);
-        }
-    }
-    return 1;
+    stream_ctx x = {s, in, mapped, o, e};
+    size_t at = 0;
+    int rc = lg_jstream_array(in->text, in->len, lg_json_skip_ws(in->text, in->len, 0),
+                              STREAM_BATCH_BYTES, on_batch, &x, &at);
+    if (rc == 0)
+        return 1;
+    if (rc == ST_FAILED)
+        return -1;
+    if (rc == -1 && parse_whole(in, e) < 0) /* jansson's message */
+        return -1;
+    return 0;
 }
 
 static int add_input(nr_inputs *ins, const char *name, char *text, size_t len,

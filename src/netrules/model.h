@@ -145,6 +145,10 @@ struct nr_input {
                               their JSON pointers */
     struct lg_json_index *locidx; /* lazily built by nr_rule_line (a cache:
                                      filled even through const pointers) */
+    /* Streamed input: the line where an object of json begins (0 if not
+     * known), recorded while parsing; NULL for inputs parsed whole. */
+    long (*line_of)(const void *ctx, const json_t *obj);
+    const void *line_ctx;
 };
 
 void nr_snapshot_init(nr_snapshot *s);
