@@ -325,7 +325,7 @@ static az_nsg *nsg_new(az_ctx *c, const char *name, const char *id,
 static void raw_add(az_ctx *c, az_nsg *g, json_t *obj, const char *ptr,
                     const nr_input *in, bool is_default, bool effective)
 {
-    az_raw *r = PUSH(c->a, g->raw, g->nraw, g->capraw);
+    az_raw *r = PUSH(&c->tmp, g->raw, g->nraw, g->capraw);
     memset(r, 0, sizeof *r);
     r->obj = obj;
     r->ptr = ptr;
@@ -340,7 +340,7 @@ static int rule_list(az_ctx *c, az_nsg *g, json_t *p, const char *pptr,
                      const char *key, const nr_input *in, bool is_default)
 {
     json_t *arr = json_object_get(p, key);
-    const char *lptr = lg_arena_printf(c->a, "%s/%s", pptr, key);
+    const char *lptr = lg_arena_printf(&c->tmp, "%s/%s", pptr, key);
     if (!arr || json_is_null(arr))
         return 0;
     if (json_is_string(arr) && is_expr(json_string_value(arr))) {
@@ -354,7 +354,7 @@ static int rule_list(az_ctx *c, az_nsg *g, json_t *p, const char *pptr,
     size_t i;
     json_t *r;
     json_array_foreach(arr, i, r) {
-        const char *rp = lg_arena_printf(c->a, "%s/%zu", lptr, i);
+        const char *rp = lg_arena_printf(&c->tmp, "%s/%zu", lptr, i);
         if (!json_is_object(r))
             return nr_json_err(c->e, in, rp, "expected a security rule object");
         raw_add(c, g, r, rp, in, is_default, false);
@@ -753,7 +753,7 @@ static int port_value(az_ctx *c, az_rule *ar, const az_fld *f, json_t *jv,
     }
     if (is_expr(v)) {
         nr_rule_uncertain(c->s, &ar->r, "%s in %s: %s", expr_kind(v), f->field, v);
-        *set = lg_ivset_all(c->a, 65535);
+        *set = nr_dim_all(c->s, NR_DPORT);
         return 0;
     }
     const char *p = v;
@@ -803,7 +803,7 @@ static int pair_values(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
         if (json_is_string(v) && is_expr(json_string_value(v))) {
             nr_rule_uncertain(c->s, &ar->r, "%s in %s: %s",
                               expr_kind(json_string_value(v)), many, json_string_value(v));
-            *set = ports ? lg_ivset_all(c->a, 65535) : lg_ip_all();
+            *set = ports ? nr_dim_all(c->s, NR_DPORT) : lg_ip_all();
             return 1;
         }
         if (!json_is_array(v))
@@ -919,9 +919,9 @@ static int parse_protocol(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
     lg_ivset *m = &ar->r.m[NR_PROTO];
     if (is_expr(s)) {
         nr_rule_uncertain(c->s, &ar->r, "%s in protocol: %s", expr_kind(s), s);
-        *m = lg_ivset_all(c->a, 255);
+        *m = nr_dim_all(c->s, NR_PROTO);
     } else if (strcmp(s, "*") == 0 || strcasecmp(s, "All") == 0 || strcasecmp(s, "Any") == 0) {
-        *m = lg_ivset_all(c->a, 255);
+        *m = nr_dim_all(c->s, NR_PROTO);
     } else if (strcasecmp(s, "Icmp") == 0) {
         lg_iv iv[2] = {{1, 1}, {58, 58}};
         *m = lg_ivset_from(c->a, iv, 2);
@@ -936,7 +936,7 @@ static int parse_protocol(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
     return 0;
 }
 
-static int parse_rule(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
+static int parse_fields(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
 {
     const nr_input *in = raw->in;
     json_t *o = raw->obj;
@@ -964,7 +964,7 @@ static int parse_rule(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
         else if (strncasecmp(name, "defaultSecurityRules/", 21) == 0)
             name += 21;
     }
-    ar->r.name = lg_arena_strdup(c->a, name);
+    ar->r.name = name;
     if (raw->cond && strcasecmp(raw->cond, "true") != 0)
         nr_rule_uncertain(c->s, &ar->r, "deployed only if %s", raw->cond);
 
@@ -1036,16 +1036,46 @@ static int parse_rule(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
     int rc = pair_values(c, ar, p, pptr, in, "sourcePortRange", "sourcePortRanges", true, &ps);
     if (rc < 0)
         return -1;
-    ar->r.m[NR_SPORT] = rc ? ps : lg_ivset_all(c->a, 65535);
+    ar->r.m[NR_SPORT] = rc ? ps : nr_dim_all(c->s, NR_SPORT);
     ps = lg_ivset_empty;
     rc = pair_values(c, ar, p, pptr, in, "destinationPortRange", "destinationPortRanges", true, &ps);
     if (rc < 0)
         return -1;
-    ar->r.m[NR_DPORT] = rc ? ps : lg_ivset_all(c->a, 65535);
+    ar->r.m[NR_DPORT] = rc ? ps : nr_dim_all(c->s, NR_DPORT);
     if (side(c, ar, p, pptr, in, raw->effective, true, &ar->r.m[NR_SRC]) < 0 ||
         side(c, ar, p, pptr, in, raw->effective, false, &ar->r.m[NR_DST]) < 0)
         return -1;
     g->n++;
+    return 0;
+}
+
+/* A set of a finished rule, in the snapshot: the shared ones as they are,
+ * the rest copied out of the scratch arena. */
+static lg_ivset keep_set(const az_ctx *c, lg_ivset x, nr_dim d)
+{
+    const lg_ivset shared[] = {nr_dim_all(c->s, d), lg_ip_all(), c->vnet, c->internet, c->lb};
+    for (size_t i = 0; i < sizeof shared / sizeof *shared; i++)
+        if (x.iv == shared[i].iv)
+            return x;
+    return x.n ? lg_ivset_copy(&c->s->arena, x) : lg_ivset_empty;
+}
+
+/* One rule: everything in between (tokens, partial unions, pointers)
+ * goes to the scratch arena; only the rule's sets and names are kept. */
+static int parse_rule(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
+{
+    lg_arena *keep = c->a;
+    c->a = &c->tmp;
+    int rc = parse_fields(c, g, raw, seq);
+    c->a = keep;
+    if (rc < 0)
+        return -1;
+    az_rule *ar = &g->rules[g->n - 1];
+    ar->r.name = lg_arena_strdup(keep, ar->r.name);
+    /* with a line known, the pointer is not needed to find it later */
+    ar->r.ptr = raw->line > 0 ? NULL : lg_arena_strdup(keep, raw->ptr);
+    for (int d = 0; d < NR_NDIM; d++)
+        ar->r.m[d] = keep_set(c, ar->r.m[d], (nr_dim)d);
     return 0;
 }
 
@@ -1098,7 +1128,7 @@ static int cmp_rule(const void *x, const void *y)
 
 static int parse_nsg(az_ctx *c, az_nsg *g)
 {
-    g->rules = lg_arena_alloc(c->a, (g->nraw * 2 + 8) * sizeof *g->rules);
+    g->rules = lg_arena_alloc_nz(&c->tmp, (g->nraw * 2 + 8) * sizeof *g->rules);
     if (g->unknown) {
         /* the rule list itself is undecidable: allow-or-deny everything */
         az_rule *ar = &g->rules[g->n++];
@@ -1150,6 +1180,11 @@ static void emit_layer(az_ctx *c, nr_resource *res, const az_nsg *g, int dir)
     nr_layer *l = nr_layer_add(c->s, res, g->name, g->in);
     l->entry = nr_chain_add(c->s, l, dir == AZ_IN ? "Inbound" : "Outbound", NR_DROP,
                             dir == AZ_IN ? "DenyAllInBound" : "DenyAllOutBound");
+    size_t n = 0;
+    for (size_t i = 0; i < g->n; i++)
+        if (g->rules[i].dir == dir || g->rules[i].dir == AZ_BOTH)
+            n += g->rules[i].access_unknown ? 2 : 1;
+    nr_chain_reserve(c->s, l, l->entry, n);
     for (size_t i = 0; i < g->n; i++) {
         const az_rule *ar = &g->rules[i];
         if (ar->dir != dir && ar->dir != AZ_BOTH)

@@ -90,7 +90,28 @@ const char *nr_dim_name(nr_dim d)
 
 lg_ivset nr_dim_all(nr_snapshot *s, nr_dim d)
 {
-    return lg_ivset_all(&s->arena, nr_dim_max(d));
+    /* sets are immutable, so every rule shares one copy per dimension */
+    static const lg_iv all[NR_NDIM] = {
+        [NR_PROTO] = {0, 255},
+        [NR_DPORT] = {0, 65535},
+        [NR_SPORT] = {0, 65535},
+        [NR_DST] = {0, LG_U128_MAX},
+        [NR_SRC] = {0, LG_U128_MAX},
+    };
+    (void)s;
+    return (lg_ivset){1, &all[d]};
+}
+
+void nr_chain_reserve(nr_snapshot *s, nr_layer *l, int chain, size_t n)
+{
+    nr_chain *c = &l->chains[chain];
+    if (c->cap - c->n >= n)
+        return;
+    nr_rule *r = lg_arena_alloc_nz(&s->arena, (c->n + n) * sizeof *r);
+    if (c->n)
+        memcpy(r, c->rules, c->n * sizeof *r);
+    c->rules = r;
+    c->cap = c->n + n;
 }
 
 nr_rule *nr_rule_add(nr_snapshot *s, nr_layer *l, int chain)

@@ -165,6 +165,9 @@ nr_layer *nr_layer_add(nr_snapshot *s, nr_resource *r, const char *name,
 int nr_chain_add(nr_snapshot *s, nr_layer *l, const char *name,
                  nr_action policy, const char *policy_name);
 int nr_chain_find(const nr_layer *l, const char *name); /* -1 if absent */
+/* Room for n more rules in a chain, exactly (adding one at a time grows
+ * by doubling and leaves the old copies in the arena). */
+void nr_chain_reserve(nr_snapshot *s, nr_layer *l, int chain, size_t n);
 /* A rule matching everything (every m[] is the full dimension). */
 nr_rule *nr_rule_add(nr_snapshot *s, nr_layer *l, int chain);
 /* Mark a rule uncertain (keeps the first reason). */
