@@ -20,7 +20,7 @@ typedef struct objline {
 } objline;
 
 typedef struct level {
-    json_t *v;
+    json_t *v;             /* NULL for st[0], the document's array */
     char *key;             /* pending key (objects) */
     size_t klen, kcap;
 } level;
@@ -29,21 +29,31 @@ struct lg_jstream {
     const char *text;
     size_t base;           /* offset of the chunk yajl is reading */
     yajl_handle h;
-    level *st;             /* st[0]: the document's array, whose elements
-                              wait there until they are handed over */
+    lg_jstream_cb cb;
+    void *ctx;
+    int rc;                /* the callback's verdict */
+    size_t batch_bytes, last; /* hand a batch over after this much text */
+    level *st;
     size_t depth, cap, ninit; /* st[0, ninit) initialised (key buffers
                                  are kept for reuse) */
     bool closed;           /* the document's array ended ... */
     size_t close_end;      /* ... just before this offset */
     size_t lined;          /* text counted for newlines up to here */
     long line;             /* line at `lined` */
-    objline *ol;           /* objects: [0, nsorted) the batch being handed
-                              over (sorted by address), [open, nol) the
-                              element still being read */
-    size_t nol, capol, nsorted, open;
-    size_t first;          /* document index of the next batch */
-    size_t elem_start;     /* offset where the open element begins */
+    json_t **el;           /* complete elements waiting for the callback */
+    size_t nel, capel;
+    objline *ol;           /* their objects (sorted by address when the
+                              callback runs) */
+    size_t nol, capol;
+    size_t first;          /* document index of el[0] */
 };
+
+/* jansson's allocator while a stream runs: a bump arena emptied after each
+ * batch (jansson has no per-value allocator; its global hooks are swapped
+ * in and back, so a stream must not run beside other jansson use). */
+static lg_arena *g_values;
+static void *values_alloc(size_t n) { return lg_arena_alloc_nz(g_values, n); }
+static void values_free(void *p) { (void)p; }
 
 /* Offset just past the token yajl is reporting. */
 static size_t here(const lg_jstream *js)
@@ -62,20 +72,24 @@ static long line_at(lg_jstream *js, size_t off)
     return js->line;
 }
 
+static int flush(lg_jstream *js);
+
 /* Attach v (a new reference) to the container on top of the stack. */
 static int add(lg_jstream *js, json_t *v)
 {
-    if (!v || js->depth == 0) { /* out of memory, or a scalar document */
-        json_decref(v);
+    if (!v || js->depth == 0) /* out of memory, or a scalar document */
         return 0;
-    }
     level *top = &js->st[js->depth - 1];
+    if (js->depth == 1) { /* an element of the document's array */
+        if (lg_grow(&js->el, &js->capel, js->nel + 1, sizeof *js->el) < 0)
+            return 0;
+        js->el[js->nel++] = v;
+        return here(js) - js->last < js->batch_bytes || flush(js) == 0;
+    }
     if (!json_is_object(top->v))
         return json_array_append_new(top->v, v) == 0;
-    if (json_object_getn(top->v, top->key, top->klen)) { /* duplicate key */
-        json_decref(v);
-        return 0;
-    }
+    if (json_object_getn(top->v, top->key, top->klen))
+        return 0; /* duplicate key */
     return json_object_setn_new(top->v, top->key, top->klen, v) == 0;
 }
 
@@ -127,15 +141,9 @@ static int on_key(void *c, const unsigned char *s, size_t len)
 
 static int open_level(lg_jstream *js, json_t *v)
 {
-    if (!v || js->depth >= MAX_DEPTH ||
-        lg_grow(&js->st, &js->cap, js->depth + 1, sizeof *js->st) < 0) {
-        json_decref(v);
+    if (js->depth >= MAX_DEPTH ||
+        lg_grow(&js->st, &js->cap, js->depth + 1, sizeof *js->st) < 0)
         return 0;
-    }
-    if (js->depth == 1) { /* an element begins */
-        js->elem_start = here(js) - 1;
-        js->open = js->nol;
-    }
     if (js->depth == js->ninit)
         js->st[js->ninit++] = (level){0};
     level *l = &js->st[js->depth++];
@@ -150,7 +158,7 @@ static int on_start_map(void *c)
     if (js->depth == 0 || lg_grow(&js->ol, &js->capol, js->nol + 1, sizeof *js->ol) < 0)
         return 0; /* the document is not an array, or out of memory */
     json_t *o = json_object();
-    if (!open_level(js, o))
+    if (!o || !open_level(js, o))
         return 0;
     js->ol[js->nol].obj = o;
     js->ol[js->nol++].line = line_at(js, here(js) - 1);
@@ -162,23 +170,21 @@ static int on_start_array(void *c)
     lg_jstream *js = c;
     if (js->closed)
         return 0;
-    return open_level(js, json_array());
+    if (js->depth == 0) /* the document's array */
+        return open_level(js, NULL);
+    json_t *a = json_array();
+    return a && open_level(js, a);
 }
 
 static int on_end(void *c)
 {
     lg_jstream *js = c;
-    if (js->depth == 1) { /* the document's array: its elements stay */
-        js->depth = 0;
-        js->closed = true;
-        js->close_end = here(js);
-        js->open = js->nol;
-        return 1;
-    }
     json_t *v = js->st[--js->depth].v;
-    if (js->depth == 1)
-        js->open = js->nol; /* the element is complete */
-    return add(js, v);
+    if (js->depth > 0)
+        return add(js, v);
+    js->closed = true; /* the document's array: hand the rest over */
+    js->close_end = here(js);
+    return flush(js) == 0;
 }
 
 /* 1: q (at a backslash) starts a high surrogate escape, 2: a low one. */
@@ -221,31 +227,34 @@ static int cmp_obj(const void *x, const void *y)
 
 long lg_jstream_line(const lg_jstream *js, const json_t *obj)
 {
-    if (!js->nsorted)
+    if (!js->nol)
         return 0;
     objline key = {obj, 0};
-    const objline *hit = bsearch(&key, js->ol, js->nsorted, sizeof *js->ol, cmp_obj);
+    const objline *hit = bsearch(&key, js->ol, js->nol, sizeof *js->ol, cmp_obj);
     return hit ? hit->line : 0;
 }
 
-/* Hand the complete elements waiting in the document array over. */
-static int flush(lg_jstream *js, lg_jstream_cb cb, void *ctx, size_t upto)
+/* Hand the complete elements over and forget them.  Runs inside a yajl
+ * callback, right after an element ends: no value is half built, so the
+ * whole arena can be emptied. */
+static int flush(lg_jstream *js)
 {
-    json_t *arr = js->st[0].v;
-    size_t n = json_array_size(arr);
-    if (!n)
-        return 0;
-    js->nsorted = js->open;
-    if (js->nsorted > 1)
-        qsort(js->ol, js->nsorted, sizeof *js->ol, cmp_obj);
-    int rc = cb(ctx, js, arr, js->first, upto);
-    js->first += n;
-    json_array_clear(arr);
-    if (js->nol > js->open)
-        memmove(js->ol, js->ol + js->open, (js->nol - js->open) * sizeof *js->ol);
-    js->nol -= js->open;
-    js->open = js->nsorted = 0;
-    return rc;
+    if (js->nel) {
+        json_t *batch = json_array();
+        for (size_t i = 0; i < js->nel && batch; i++)
+            if (json_array_append_new(batch, js->el[i]) < 0)
+                batch = NULL;
+        if (!batch)
+            return js->rc = -1;
+        if (js->nol > 1)
+            qsort(js->ol, js->nol, sizeof *js->ol, cmp_obj);
+        js->rc = js->cb(js->ctx, js, batch, js->first, here(js));
+        js->first += js->nel;
+    }
+    js->nel = js->nol = 0;
+    js->last = here(js);
+    lg_arena_reset(g_values);
+    return js->rc;
 }
 
 static bool only_ws(const char *p, size_t n)
@@ -259,53 +268,52 @@ static bool only_ws(const char *p, size_t n)
 int lg_jstream_array(const char *text, size_t len, size_t off, size_t batch_bytes,
                      lg_jstream_cb cb, void *ctx, size_t *err_off)
 {
-    lg_jstream js = {.text = text, .line = 1};
+    *err_off = off;
+    if (yajl_laxer(text + off, len - off))
+        return -1;
+    lg_jstream js = {.text = text, .line = 1, .cb = cb, .ctx = ctx,
+                     .batch_bytes = batch_bytes, .last = off};
     js.h = yajl_alloc(&callbacks, NULL, &js);
-    if (!js.h) {
-        *err_off = off;
+    if (!js.h)
         return -1;
-    }
-    int rc = 0;
-    if (yajl_laxer(text + off, len - off)) {
-        yajl_free(js.h);
-        *err_off = off;
-        return -1;
-    }
     yajl_config(js.h, yajl_dont_validate_strings, 1); /* on_string checks */
-    size_t pos = off, last = off;
-    size_t chunk = batch_bytes < CHUNK ? (batch_bytes ? batch_bytes : 1) : CHUNK;
-    for (;;) {
-        size_t n = len - pos < chunk ? len - pos : chunk;
+    json_malloc_t old_alloc;
+    json_free_t old_free;
+    json_get_alloc_funcs(&old_alloc, &old_free);
+    lg_arena values;
+    lg_arena_init(&values);
+    g_values = &values;
+    json_set_alloc_funcs(values_alloc, values_free);
+
+    int rc = 0;
+    for (size_t pos = off;;) {
+        size_t n = len - pos < CHUNK ? len - pos : CHUNK;
         js.base = pos;
         yajl_status st = n ? yajl_parse(js.h, (const unsigned char *)text + pos, n)
                            : yajl_complete_parse(js.h);
-        if (st != yajl_status_ok || (!n && !js.closed)) {
+        if (js.rc) { /* the callback said stop (or out of memory) */
+            rc = js.rc;
+            break;
+        }
+        if (st != yajl_status_ok || (!n && !js.closed) ||
+            (!n && !only_ws(text + js.close_end, len - js.close_end))) {
+            /* (yajl ignores a token cut short by the end after the value) */
             *err_off = st != yajl_status_ok && n ? here(&js) : len;
             rc = -1;
             break;
         }
-        if (!n && !only_ws(text + js.close_end, len - js.close_end)) {
-            *err_off = js.close_end; /* yajl ignores a token cut short by
-                                        the end after the value */
-            rc = -1;
-            break;
-        }
-        pos += n;
-        size_t upto = js.depth > 1 ? js.elem_start : pos;
-        if (js.ninit && (!n || upto - last >= batch_bytes)) {
-            if ((rc = flush(&js, cb, ctx, upto)) != 0)
-                break;
-            last = upto;
-        }
         if (!n)
             break;
+        pos += n;
     }
     yajl_free(js.h);
-    for (size_t d = js.closed ? 1 : js.depth; d > 0; d--)
-        json_decref(js.st[d - 1].v); /* open containers are not linked yet */
+    json_set_alloc_funcs(old_alloc, old_free);
+    lg_arena_free(&values); /* every value, whatever was left open */
+    g_values = NULL;
     for (size_t d = 0; d < js.ninit; d++)
         free(js.st[d].key);
     free(js.st);
+    free(js.el);
     free(js.ol);
     return rc;
 }
