@@ -88,9 +88,9 @@ static int add(lg_jstream *js, json_t *v)
     }
     if (!json_is_object(top->v))
         return json_array_append_new(top->v, v) == 0;
-    if (json_object_getn(top->v, top->key, top->klen))
-        return 0; /* duplicate key */
-    return json_object_setn_new(top->v, top->key, top->klen, v) == 0;
+    size_t n = json_object_size(top->v);
+    return json_object_setn_new(top->v, top->key, top->klen, v) == 0 &&
+           json_object_size(top->v) == n + 1; /* else a duplicate key */
 }
 
 static int on_null(void *c) { return add(c, json_null()); }
@@ -205,6 +205,7 @@ static bool yajl_laxer(const char *p, size_t n)
     if (memchr(p, '\v', n) || memchr(p, '\f', n))
         return true;
     const char *end = p + n;
+    /* from the start, so every backslash seen begins an escape */
     for (const char *q = p; q < end && (q = memchr(q, '\\', (size_t)(end - q))) != NULL;) {
         int k = surrogate(q, end);
         if (k == 2 || (k == 1 && surrogate(q + 6, end) != 2))

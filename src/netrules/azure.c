@@ -665,9 +665,24 @@ static void attach_children(az_ctx *c)
 
 typedef struct az_fld {      /* where a field's errors point */
     const nr_input *in;
-    const char *ptr;         /* the field's pointer */
-    const char *field;       /* its name, for messages */
+    const char *base;        /* pointer of the object holding the field */
+    const char *field;       /* its key, also named in messages */
+    long idx;                /* index in the field's array, or -1 */
 } az_fld;
+
+/* A field's JSON pointer, made only when an error needs it. */
+static const char *fld_ptr(az_ctx *c, const az_fld *f)
+{
+    if (f->idx < 0)
+        return lg_arena_printf(&c->tmp, "%s/%s", f->base, f->field);
+    return lg_arena_printf(&c->tmp, "%s/%s/%ld", f->base, f->field, f->idx);
+}
+
+/* The pointer of a key of an object, for errors. */
+static const char *key_ptr(az_ctx *c, const char *base, const char *key)
+{
+    return lg_arena_printf(&c->tmp, "%s/%s", base, key);
+}
 
 static bool looks_like_tag(const char *v, size_t len)
 {
@@ -711,7 +726,7 @@ static int addr_value(az_ctx *c, az_rule *ar, const az_fld *f, const char *v,
         lg_ivset x;
         char *tok = lg_arena_strndup(c->a, p, len);
         if (!len)
-            return nr_json_err(c->e, f->in, f->ptr, "expected an address prefix in %s, got an empty string", f->field);
+            return nr_json_err(c->e, f->in, fld_ptr(c, f), "expected an address prefix in %s, got an empty string", f->field);
         if (strcmp(tok, "*") == 0 || strcasecmp(tok, "any") == 0 ||
             (c->effective_side && strcmp(tok, "0.0.0.0/0") == 0))
             x = lg_ip_all();
@@ -727,7 +742,7 @@ static int addr_value(az_ctx *c, az_rule *ar, const az_fld *f, const char *v,
             nr_rule_uncertain(c->s, &ar->r, "unknown service tag '%s'", tok);
             x = lg_ip_all();
         } else
-            return nr_json_err(c->e, f->in, f->ptr,
+            return nr_json_err(c->e, f->in, fld_ptr(c, f),
                                "expected a CIDR prefix, IP address or service tag in %s, got \"%s\"",
                                f->field, tok);
         *set = lg_ivset_union(c->a, *set, x);
@@ -749,7 +764,7 @@ static int port_value(az_ctx *c, az_rule *ar, const az_fld *f, json_t *jv,
     } else if (json_is_string(jv)) {
         v = json_string_value(jv);
     } else {
-        return nr_json_err(c->e, f->in, f->ptr, "expected %s to be a port or port range string", f->field);
+        return nr_json_err(c->e, f->in, fld_ptr(c, f), "expected %s to be a port or port range string", f->field);
     }
     if (is_expr(v)) {
         nr_rule_uncertain(c->s, &ar->r, "%s in %s: %s", expr_kind(v), f->field, v);
@@ -763,7 +778,7 @@ static int port_value(az_ctx *c, az_rule *ar, const az_fld *f, json_t *jv,
         lg_u128 lo, hi;
         bool colon = memchr(p, ':', len) != NULL;
         if (colon || !nr_port_range(p, len, &lo, &hi))
-            return nr_json_err(c->e, f->in, f->ptr,
+            return nr_json_err(c->e, f->in, fld_ptr(c, f),
                                "expected a port, port range (\"9000-9300\") or \"*\" in %s, got \"%s\"",
                                f->field, v);
         *set = lg_ivset_union(c->a, *set, lg_ivset_range(c->a, lo, hi));
@@ -781,7 +796,7 @@ static int pair_values(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
 {
     int found = 0;
     json_t *v = json_object_get(p, one);
-    az_fld f = {in, lg_arena_printf(&c->tmp, "%s/%s", pptr, one), one};
+    az_fld f = {in, pptr, one, -1};
     if (json_is_string(v) && json_string_length(v) == 0)
         v = NULL; /* az writes "" when the plural form is used */
     if (v && !json_is_null(v)) {
@@ -790,7 +805,7 @@ static int pair_values(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
                 return -1;
         } else {
             if (!json_is_string(v))
-                return nr_json_err(c->e, in, f.ptr, "expected %s to be a string", one);
+                return nr_json_err(c->e, in, fld_ptr(c, &f), "expected %s to be a string", one);
             if (addr_value(c, ar, &f, json_string_value(v), set) < 0)
                 return -1;
         }
@@ -798,7 +813,6 @@ static int pair_values(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
     }
     v = json_object_get(p, many);
     if (v && !json_is_null(v)) {
-        f.ptr = lg_arena_printf(&c->tmp, "%s/%s", pptr, many);
         f.field = many;
         if (json_is_string(v) && is_expr(json_string_value(v))) {
             nr_rule_uncertain(c->s, &ar->r, "%s in %s: %s",
@@ -807,17 +821,17 @@ static int pair_values(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
             return 1;
         }
         if (!json_is_array(v))
-            return nr_json_err(c->e, in, f.ptr, "expected %s to be an array", many);
+            return nr_json_err(c->e, in, fld_ptr(c, &f), "expected %s to be an array", many);
         size_t i;
         json_t *x;
         json_array_foreach(v, i, x) {
-            az_fld fi = {in, lg_arena_printf(&c->tmp, "%s/%zu", f.ptr, i), many};
+            az_fld fi = {in, pptr, many, (long)i};
             if (ports) {
                 if (port_value(c, ar, &fi, x, set) < 0)
                     return -1;
             } else {
                 if (!json_is_string(x))
-                    return nr_json_err(c->e, in, fi.ptr, "expected %s entries to be strings", many);
+                    return nr_json_err(c->e, in, fld_ptr(c, &fi), "expected %s entries to be strings", many);
                 if (addr_value(c, ar, &fi, json_string_value(x), set) < 0)
                     return -1;
             }
@@ -875,7 +889,6 @@ static int side(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
 {
     *set = lg_ivset_empty;
     c->effective_side = effective;
-    const char *S = src ? "source" : "destination";
     const char *exp = src ? "expandedSourceAddressPrefix" : "expandedDestinationAddressPrefix";
     json_t *x = json_object_get(p, exp);
     if (effective && json_is_array(x) && json_array_size(x) > 0) {
@@ -883,18 +896,18 @@ static int side(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
         size_t i;
         json_t *v;
         json_array_foreach(x, i, v) {
-            az_fld f = {in, lg_arena_printf(&c->tmp, "%s/%s/%zu", pptr, exp, i), exp};
+            az_fld f = {in, pptr, exp, (long)i};
             if (!json_is_string(v))
-                return nr_json_err(c->e, in, f.ptr, "expected %s entries to be strings", exp);
+                return nr_json_err(c->e, in, fld_ptr(c, &f), "expected %s entries to be strings", exp);
             if (addr_value(c, ar, &f, json_string_value(v), set) < 0)
                 return -1;
         }
         return 0;
     }
-    char one[64], many[64], asg[64];
-    snprintf(one, sizeof one, "%sAddressPrefix", S);
-    snprintf(many, sizeof many, "%sAddressPrefixes", S);
-    snprintf(asg, sizeof asg, "%sApplicationSecurityGroups", S);
+    const char *one = src ? "sourceAddressPrefix" : "destinationAddressPrefix";
+    const char *many = src ? "sourceAddressPrefixes" : "destinationAddressPrefixes";
+    const char *asg = src ? "sourceApplicationSecurityGroups"
+                          : "destinationApplicationSecurityGroups";
     int a = pair_values(c, ar, p, pptr, in, one, many, false, set);
     if (a < 0)
         return -1;
@@ -909,12 +922,12 @@ static int side(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
 static int parse_protocol(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
                           const nr_input *in)
 {
-    const char *fp = lg_arena_printf(&c->tmp, "%s/protocol", pptr);
     json_t *v = json_object_get(p, "protocol");
     if (!v || json_is_null(v))
         return nr_json_err(c->e, in, pptr, "expected a \"protocol\" (Tcp, Udp, Icmp, Esp, Ah or *)");
     if (!json_is_string(v))
-        return nr_json_err(c->e, in, fp, "expected protocol to be a string (Tcp, Udp, Icmp, Esp, Ah or *)");
+        return nr_json_err(c->e, in, key_ptr(c, pptr, "protocol"),
+                           "expected protocol to be a string (Tcp, Udp, Icmp, Esp, Ah or *)");
     const char *s = json_string_value(v);
     lg_ivset *m = &ar->r.m[NR_PROTO];
     if (is_expr(s)) {
@@ -930,7 +943,7 @@ static int parse_protocol(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
         int n = nr_proto_number(s);
         *m = lg_ivset_range(c->a, (lg_u128)n, (lg_u128)n);
     } else {
-        return nr_json_err(c->e, in, fp,
+        return nr_json_err(c->e, in, key_ptr(c, pptr, "protocol"),
                            "expected protocol Tcp, Udp, Icmp, Esp, Ah or *, got \"%s\"", s);
     }
     return 0;
@@ -970,13 +983,12 @@ static int parse_fields(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
 
     /* priority */
     json_t *v = json_object_get(p, "priority");
-    const char *fp = lg_arena_printf(&c->tmp, "%s/priority", pptr);
     if (!v || json_is_null(v))
         return nr_json_err(c->e, in, raw->ptr, "rule '%s': expected a \"priority\" (an integer 100-4096)", name);
     if (json_is_integer(v)) {
         json_int_t pr = json_integer_value(v);
         if (pr < 0 || pr > 65535)
-            return nr_json_err(c->e, in, fp, "expected priority between 100 and 4096, got %lld", (long long)pr);
+            return nr_json_err(c->e, in, key_ptr(c, pptr, "priority"), "expected priority between 100 and 4096, got %lld", (long long)pr);
         ar->r.priority = (long)pr;
     } else if (json_is_string(v) && is_expr(json_string_value(v))) {
         nr_rule_uncertain(c->s, &ar->r, "%s in priority: %s",
@@ -987,15 +999,14 @@ static int parse_fields(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
         char *end;
         long pr = strtol(s, &end, 10);
         if (!*s || *end || pr < 0 || pr > 65535)
-            return nr_json_err(c->e, in, fp, "expected priority to be an integer 100-4096, got \"%s\"", s);
+            return nr_json_err(c->e, in, key_ptr(c, pptr, "priority"), "expected priority to be an integer 100-4096, got \"%s\"", s);
         ar->r.priority = pr;
     } else {
-        return nr_json_err(c->e, in, fp, "expected priority to be an integer 100-4096");
+        return nr_json_err(c->e, in, key_ptr(c, pptr, "priority"), "expected priority to be an integer 100-4096");
     }
 
     /* access */
     v = json_object_get(p, "access");
-    fp = lg_arena_printf(&c->tmp, "%s/access", pptr);
     const char *s = json_is_string(v) ? json_string_value(v) : NULL;
     if (!v || json_is_null(v))
         return nr_json_err(c->e, in, raw->ptr, "rule '%s': expected \"access\": \"Allow\" or \"Deny\"", name);
@@ -1008,13 +1019,12 @@ static int parse_fields(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
         ar->r.action = NR_ACCEPT;
         ar->access_unknown = true;
     } else if (s)
-        return nr_json_err(c->e, in, fp, "expected access \"Allow\" or \"Deny\", got \"%s\"", s);
+        return nr_json_err(c->e, in, key_ptr(c, pptr, "access"), "expected access \"Allow\" or \"Deny\", got \"%s\"", s);
     else
-        return nr_json_err(c->e, in, fp, "expected access to be the string \"Allow\" or \"Deny\"");
+        return nr_json_err(c->e, in, key_ptr(c, pptr, "access"), "expected access to be the string \"Allow\" or \"Deny\"");
 
     /* direction */
     v = json_object_get(p, "direction");
-    fp = lg_arena_printf(&c->tmp, "%s/direction", pptr);
     s = json_is_string(v) ? json_string_value(v) : NULL;
     if (!v || json_is_null(v))
         return nr_json_err(c->e, in, raw->ptr, "rule '%s': expected \"direction\": \"Inbound\" or \"Outbound\"", name);
@@ -1026,9 +1036,9 @@ static int parse_fields(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
         nr_rule_uncertain(c->s, &ar->r, "%s in direction: %s", expr_kind(s), s);
         ar->dir = AZ_BOTH;
     } else if (s)
-        return nr_json_err(c->e, in, fp, "expected direction \"Inbound\" or \"Outbound\", got \"%s\"", s);
+        return nr_json_err(c->e, in, key_ptr(c, pptr, "direction"), "expected direction \"Inbound\" or \"Outbound\", got \"%s\"", s);
     else
-        return nr_json_err(c->e, in, fp, "expected direction to be the string \"Inbound\" or \"Outbound\"");
+        return nr_json_err(c->e, in, key_ptr(c, pptr, "direction"), "expected direction to be the string \"Inbound\" or \"Outbound\"");
 
     if (parse_protocol(c, ar, p, pptr, in) < 0)
         return -1;
