@@ -132,24 +132,40 @@ static json_t *hyg_json(const nr_hyg *h)
     return o;
 }
 
+/* Writes o compactly after sep and frees it.  Rendered into a buffer kept
+ * between calls: json_dumpf writes token by token, each a locked stdio
+ * call, which cost more than building the objects. */
+static void put_json(const char *sep, json_t *o)
+{
+    static char *buf;
+    static size_t cap;
+    size_t n = json_dumpb(o, buf, cap, JSON_COMPACT);
+    if (n > cap) {
+        char *nb = realloc(buf, n * 2);
+        if (nb) {
+            buf = nb;
+            cap = n * 2;
+            n = json_dumpb(o, buf, cap, JSON_COMPACT);
+        }
+    }
+    fputs(sep, stdout);
+    if (n <= cap)
+        fwrite(buf, 1, n, stdout);
+    else
+        json_dumpf(o, stdout, JSON_COMPACT); /* no memory for the buffer */
+    json_decref(o);
+}
+
 /* One object per line, written as it is made: memory stays flat for a
  * million findings, and `grep`/`jq -c` work line by line. */
 static void print_json(const nr_report *r, size_t nres)
 {
     fputs("{\"findings\": [", stdout);
-    for (size_t i = 0; i < r->n; i++) {
-        json_t *o = finding_json(&r->f[i]);
-        fputs(i ? ",\n  " : "\n  ", stdout);
-        json_dumpf(o, stdout, JSON_COMPACT);
-        json_decref(o);
-    }
+    for (size_t i = 0; i < r->n; i++)
+        put_json(i ? ",\n  " : "\n  ", finding_json(&r->f[i]));
     fputs(r->n ? "\n ],\n \"hygiene\": [" : "],\n \"hygiene\": [", stdout);
-    for (size_t i = 0; i < r->nh; i++) {
-        json_t *o = hyg_json(&r->h[i]);
-        fputs(i ? ",\n  " : "\n  ", stdout);
-        json_dumpf(o, stdout, JSON_COMPACT);
-        json_decref(o);
-    }
+    for (size_t i = 0; i < r->nh; i++)
+        put_json(i ? ",\n  " : "\n  ", hyg_json(&r->h[i]));
     printf("%s\n \"resources\": %zu}\n", r->nh ? "\n ]," : "],", nres);
 }
 

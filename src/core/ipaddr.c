@@ -199,7 +199,6 @@ void lg_ip_format(lg_u128 v, char *buf, size_t len)
 typedef struct {
     lg_arena *a;        /* the result strings */
     lg_arena *tmp;      /* intermediate sets, freed on return */
-    lg_ivset set, care;
     char **out;
     size_t n, cap;
 } cover_ctx;
@@ -221,39 +220,39 @@ static void emit(cover_ctx *c, lg_u128 base, int bits)
     c->out[c->n] = NULL;
 }
 
-static void cover(cover_ctx *c, lg_u128 base, int bits)
+/* set and care are already cut down to the enclosing block, so the work
+ * per node is proportional to what lies inside it, not to the whole set. */
+static void cover(cover_ctx *c, lg_u128 base, int bits, lg_ivset set, lg_ivset care)
 {
     lg_u128 hi = base | ~mask_hi(bits);
     lg_ivset blk = lg_ivset_range(c->tmp, base, hi);
-    lg_ivset cared = lg_ivset_inter(c->tmp, blk, c->care);
-    lg_ivset want = lg_ivset_inter(c->tmp, cared, c->set);
+    lg_ivset cared = lg_ivset_inter(c->tmp, blk, care);
+    lg_ivset want = lg_ivset_inter(c->tmp, cared, set);
     if (want.n == 0)
         return;                         /* nothing wanted in this block */
-    if (lg_ivset_subset(cared, c->set)) {
+    if (lg_ivset_subset(cared, want)) {
         emit(c, base, bits);            /* every cared address is wanted */
         return;
     }
     if (bits >= 128)
         return; /* unreachable: a single cared address is wanted or not */
-    cover(c, base, bits + 1);
-    cover(c, base | ((lg_u128)1 << (127 - bits)), bits + 1);
+    cover(c, base, bits + 1, want, cared);
+    cover(c, base | ((lg_u128)1 << (127 - bits)), bits + 1, want, cared);
 }
 
 char **lg_ip_cidrs(lg_arena *a, lg_ivset set, lg_ivset care, size_t *count)
 {
     lg_arena tmp;
     lg_arena_init(&tmp);
-    cover_ctx c = {a, &tmp, set, care, NULL, 0, 0};
+    cover_ctx c = {a, &tmp, NULL, 0, 0};
     /* IPv4 from ::ffff:0.0.0.0/96 so blocks print as IPv4 prefixes; IPv6
      * from ::/0 (its blocks never cover the mapped range: cared excludes it) */
     lg_ivset v4 = lg_ip_v4();
     lg_ivset care4 = lg_ivset_inter(&tmp, care, v4);
     lg_ivset care6 = lg_ivset_minus(&tmp, care, v4);
-    c.care = care4;
-    cover(&c, LG_V4(0), 96);
-    c.care = care6;
+    cover(&c, LG_V4(0), 96, set, care4);
     if (care6.n)
-        cover(&c, 0, 0);
+        cover(&c, 0, 0, set, care6);
     lg_arena_free(&tmp);
     if (count)
         *count = c.n;
