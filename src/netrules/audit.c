@@ -172,8 +172,9 @@ static void on_hygiene(void *vctx, const nr_layer *l, const nr_chain *c,
 void nr_audit(const nr_snapshot *s, const nr_catalog *c, bool hygiene,
               nr_report *out)
 {
-    lg_arena ev;
+    lg_arena ev, hyg;
     lg_arena_init(&ev);
+    lg_arena_init(&hyg);
     /* catalog ports per protocol */
     lg_iv *tcp = malloc((c->n + 1) * sizeof *tcp), *udp = malloc((c->n + 1) * sizeof *udp);
     size_t nt = 0, nu = 0;
@@ -300,10 +301,11 @@ void nr_audit(const nr_snapshot *s, const nr_catalog *c, bool hygiene,
         if (hygiene) {
             hyg_ctx hx = {out, r};
             for (size_t li = 0; li < r->nlayers; li++)
-                nr_hygiene(&r->layers[li], on_hygiene, &hx);
+                nr_hygiene(&hyg, &r->layers[li], on_hygiene, &hx);
         }
     }
     free(tcp);
     free(udp);
     lg_arena_free(&ev);
+    lg_arena_free(&hyg);
 }

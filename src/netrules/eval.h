@@ -79,6 +79,8 @@ const char *nr_why_name(lg_arena *a, const nr_resource *r, int li, nr_why w);
 typedef void (*nr_hygiene_cb)(void *ctx, const nr_layer *l, const nr_chain *c,
                               const nr_rule *rule, const char *kind,
                               const nr_rule *const *by);
-void nr_hygiene(const nr_layer *l, nr_hygiene_cb cb, void *ctx);
+/* scratch: working memory, reset here (pass the same arena for every
+ * layer so its pages are reused rather than faulted in again). */
+void nr_hygiene(lg_arena *scratch, const nr_layer *l, nr_hygiene_cb cb, void *ctx);
 
 #endif
