@@ -104,32 +104,91 @@ static json_t *finding_json(const nr_finding *f)
     return o;
 }
 
-static json_t *hyg_json(const nr_hyg *h)
+/* A JSON line built in a buffer: keys are our own literals; values go
+ * through jansson's encoder one string at a time.  Dumping a built object
+ * costs jansson a table of visited containers per object, the most
+ * expensive part of printing 700 000 hygiene notes. */
+typedef struct jline {
+    char *p;
+    size_t n, cap;
+    json_t *str; /* reused for every string value */
+} jline;
+
+static void jl_reserve(jline *l, size_t more)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "resource", json_string(h->res->name));
-    const char *rule = h->rule->name ? h->rule->name : "?";
-    if (h->res->nlayers > 1) {
-        char buf[512];
-        snprintf(buf, sizeof buf, "%s/%s", h->layer->name, rule);
-        json_object_set_new(o, "rule", json_string(buf));
-    } else {
-        json_object_set_new(o, "rule", json_string(rule));
+    if (l->n + more <= l->cap)
+        return;
+    size_t nc = (l->n + more) * 2;
+    char *np = realloc(l->p, nc);
+    if (!np) { /* as the arenas do: nothing sensible is left to print */
+        fputs("leakguard: out of memory\n", stderr);
+        abort();
     }
-    json_object_set_new(o, "chain", json_string(h->chain->name));
-    json_object_set_new(o, "kind", json_string(h->kind));
-    json_t *by = json_array();
-    for (size_t i = 0; i < h->nby; i++)
-        json_array_append_new(by, json_string(h->by[i] ? h->by[i] : "?"));
-    json_object_set_new(o, "by", by);
-    if (h->nby_total > h->nby)
-        json_object_set_new(o, "by_count", json_integer((json_int_t)h->nby_total));
-    if (h->rule->in)
-        json_object_set_new(o, "file", json_string(h->rule->in->path));
+    l->p = np;
+    l->cap = nc;
+}
+
+static void jl_put(jline *l, const char *s, size_t n)
+{
+    jl_reserve(l, n);
+    memcpy(l->p + l->n, s, n);
+    l->n += n;
+}
+
+/* `"key":` then the string; like json_object_set_new with json_string,
+ * a value that is not UTF-8 leaves the key out. */
+static void jl_str(jline *l, const char *key, const char *v)
+{
+    if (json_string_set(l->str, v) < 0)
+        return;
+    if (key) {
+        jl_put(l, "\"", 1);
+        jl_put(l, key, strlen(key));
+        jl_put(l, "\":", 2);
+    }
+    jl_reserve(l, strlen(v) * 6 + 2); /* every byte as \u00XX, quotes */
+    l->n += json_dumpb(l->str, l->p + l->n, l->cap - l->n, JSON_ENCODE_ANY);
+}
+
+static void jl_lit(jline *l, const char *s) { jl_put(l, s, strlen(s)); }
+
+static void hyg_line(jline *l, const nr_hyg *h)
+{
+    const char *rule = h->rule->name ? h->rule->name : "?";
+    char buf[512];
+    if (h->res->nlayers > 1) {
+        snprintf(buf, sizeof buf, "%s/%s", h->layer->name, rule);
+        rule = buf;
+    }
+    jl_lit(l, "{");
+    jl_str(l, "resource", h->res->name);
+    jl_lit(l, ",");
+    jl_str(l, "rule", rule);
+    jl_lit(l, ",");
+    jl_str(l, "chain", h->chain->name);
+    jl_lit(l, ",");
+    jl_str(l, "kind", h->kind);
+    jl_lit(l, ",\"by\":[");
+    for (size_t i = 0; i < h->nby; i++) {
+        if (i)
+            jl_lit(l, ",");
+        jl_str(l, NULL, h->by[i] ? h->by[i] : "?");
+    }
+    jl_lit(l, "]");
+    if (h->nby_total > h->nby) {
+        snprintf(buf, sizeof buf, ",\"by_count\":%zu", h->nby_total);
+        jl_lit(l, buf);
+    }
+    if (h->rule->in) {
+        jl_lit(l, ",");
+        jl_str(l, "file", h->rule->in->path);
+    }
     long line = nr_rule_line(h->rule);
-    if (line > 0)
-        json_object_set_new(o, "line", json_integer(line));
-    return o;
+    if (line > 0) {
+        snprintf(buf, sizeof buf, ",\"line\":%ld", line);
+        jl_lit(l, buf);
+    }
+    jl_lit(l, "}");
 }
 
 /* Writes o compactly after sep and frees it.  Rendered into a buffer kept
@@ -164,8 +223,15 @@ static void print_json(const nr_report *r, size_t nres)
     for (size_t i = 0; i < r->n; i++)
         put_json(i ? ",\n  " : "\n  ", finding_json(&r->f[i]));
     fputs(r->n ? "\n ],\n \"hygiene\": [" : "],\n \"hygiene\": [", stdout);
-    for (size_t i = 0; i < r->nh; i++)
-        put_json(i ? ",\n  " : "\n  ", hyg_json(&r->h[i]));
+    jline l = {.str = json_string("")};
+    for (size_t i = 0; i < r->nh; i++) {
+        l.n = 0;
+        jl_lit(&l, i ? ",\n  " : "\n  ");
+        hyg_line(&l, &r->h[i]);
+        fwrite(l.p, 1, l.n, stdout);
+    }
+    free(l.p);
+    json_decref(l.str);
     printf("%s\n \"resources\": %zu}\n", r->nh ? "\n ]," : "],", nres);
 }
 

@@ -72,6 +72,15 @@ static long line_at(lg_jstream *js, size_t off)
     return js->line;
 }
 
+/* Plain ASCII needs no UTF-8 check (most of an export: names, prefixes). */
+static bool ascii(const unsigned char *s, size_t len)
+{
+    unsigned char any = 0;
+    for (size_t i = 0; i < len; i++)
+        any |= s[i];
+    return any < 0x80;
+}
+
 static int flush(lg_jstream *js);
 
 /* Attach v (a new reference) to the container on top of the stack. */
@@ -89,7 +98,10 @@ static int add(lg_jstream *js, json_t *v)
     if (!json_is_object(top->v))
         return json_array_append_new(top->v, v) == 0;
     size_t n = json_object_size(top->v);
-    return json_object_setn_new(top->v, top->key, top->klen, v) == 0 &&
+    int rc = ascii((const unsigned char *)top->key, top->klen)
+                 ? json_object_setn_new_nocheck(top->v, top->key, top->klen, v)
+                 : json_object_setn_new(top->v, top->key, top->klen, v);
+    return rc == 0 &&
            json_object_size(top->v) == n + 1; /* else a duplicate key */
 }
 
@@ -123,7 +135,8 @@ static int on_string(void *c, const unsigned char *s, size_t len)
 {
     if (memchr(s, 0, len))
         return 0; /* jansson refuses \u0000 unless asked */
-    json_t *v = json_stringn((const char *)s, len);
+    json_t *v = ascii(s, len) ? json_stringn_nocheck((const char *)s, len)
+                              : json_stringn((const char *)s, len);
     return v ? add(c, v) : 0;
 }
 
