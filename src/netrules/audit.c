@@ -7,6 +7,7 @@
  * both bounds (eval.h). */
 #include "audit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -44,18 +45,16 @@ void nr_report_init(nr_report *r)
 void nr_report_free(nr_report *r)
 {
     lg_arena_free(&r->arena);
+    free(r->f);
+    free(r->h);
     memset(r, 0, sizeof *r);
 }
 
-static nr_finding *add_finding(nr_report *r)
+nr_finding *nr_report_add(nr_report *r)
 {
-    if (r->n == r->cap) {
-        size_t nc = r->cap ? r->cap * 2 : 16;
-        nr_finding *f = lg_arena_alloc(&r->arena, nc * sizeof *f);
-        if (r->n)
-            memcpy(f, r->f, r->n * sizeof *f);
-        r->f = f;
-        r->cap = nc;
+    if (lg_grow(&r->f, &r->cap, r->n + 1, sizeof *r->f) < 0) {
+        fputs("leakguard: out of memory\n", stderr); /* as the arenas do */
+        abort();
     }
     nr_finding *f = &r->f[r->n++];
     memset(f, 0, sizeof *f);
@@ -142,13 +141,11 @@ static void on_hygiene(void *vctx, const nr_layer *l, const nr_chain *c,
 {
     hyg_ctx *x = vctx;
     nr_report *r = x->out;
-    if (r->nh == r->caph) {
-        size_t nc = r->caph ? r->caph * 2 : 16;
-        nr_hyg *h = lg_arena_alloc(&r->arena, nc * sizeof *h);
-        if (r->nh)
-            memcpy(h, r->h, r->nh * sizeof *h);
-        r->h = h;
-        r->caph = nc;
+    /* heap arrays: realloc moves big ones by remapping pages, where an
+     * arena copy would fault in and zero fresh memory at every doubling */
+    if (lg_grow(&r->h, &r->caph, r->nh + 1, sizeof *r->h) < 0) {
+        fputs("leakguard: out of memory\n", stderr);
+        abort();
     }
     nr_hyg *h = &r->h[r->nh++];
     memset(h, 0, sizeof *h);
@@ -221,7 +218,7 @@ void nr_audit(const nr_snapshot *s, const nr_catalog *c, bool hygiene,
         for (size_t k = 0; k < c->n; k++) {
             const nr_service *sv = &c->s[k];
             if (lo.overflow || hi.overflow) {
-                nr_finding *f = add_finding(out);
+                nr_finding *f = nr_report_add(out);
                 f->res = r;
                 f->proto = sv->proto;
                 f->port = sv->port;
@@ -240,7 +237,7 @@ void nr_audit(const nr_snapshot *s, const nr_catalog *c, bool hygiene,
             slice sh = unc ? take_slice(&ev, r, &hi.allowed, sv->proto, sv->port) : sl;
             if (!sh.src.n)
                 continue;
-            nr_finding *f = add_finding(out);
+            nr_finding *f = nr_report_add(out);
             f->res = r;
             f->proto = sv->proto;
             f->port = sv->port;

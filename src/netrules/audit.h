@@ -65,6 +65,8 @@ typedef struct nr_report {
 
 void nr_report_init(nr_report *r);
 void nr_report_free(nr_report *r);
+/* A new zeroed finding at the end of r->f (which may move). */
+nr_finding *nr_report_add(nr_report *r);
 
 /* Audit every inbound resource of s.  hygiene: also collect hygiene. */
 void nr_audit(const nr_snapshot *s, const nr_catalog *c, bool hygiene,

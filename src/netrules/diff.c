@@ -182,17 +182,9 @@ void nr_diff(const nr_snapshot *olds, const nr_report *old,
         }
         if (still)
             continue;
-        if (out->n == out->cap) {
-            size_t nc = out->cap ? out->cap * 2 : 16;
-            nr_finding *nf = lg_arena_alloc(&out->arena, nc * sizeof *nf);
-            if (out->n)
-                memcpy(nf, out->f, out->n * sizeof *nf);
-            out->f = nf;
-            out->cap = nc;
-        }
-        out->f[out->n] = *g; /* its strings live in the old report */
-        out->f[out->n].change = NR_CH_FIXED;
-        out->f[out->n].ncauses = 0;
-        out->n++;
+        nr_finding *nf = nr_report_add(out);
+        *nf = *g; /* its strings live in the old report */
+        nf->change = NR_CH_FIXED;
+        nf->ncauses = 0;
     }
 }
