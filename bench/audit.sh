@@ -9,7 +9,8 @@
 #
 # Inputs are cached in build/bench/ (regenerated when missing; delete them
 # to regenerate).  Binary: $LEAKGUARD or build/leakguard.  Run: make bench.
-# Target: 1M Azure rules audited in < 10 s with < 1 GB max RSS.
+# Target: 1M Azure rules audited in < 10 s with < 1 GB max RSS (the
+# audit is timed best of BENCH_ROUNDS=3 runs).
 set -eu
 cd "$(dirname "$0")/.."
 LG=${LEAKGUARD:-build/leakguard}
@@ -73,7 +74,13 @@ nrules_az=$((NSGS * PER))
 nrules_ip=$(grep -c '^-A ' "$IP")
 echo "leakguard bench ($("$LG" --version 2>/dev/null || echo "$LG"), $(nproc) CPUs)"
 
-read -r t m rc < <(measure - "$LG" audit --output json "$AZ"); check "$rc" "$AZ"
+# best of ROUNDS runs (shared machines are noisy); the largest RSS of them
+t=; m=0
+for _ in $(seq "${BENCH_ROUNDS:-3}"); do
+    read -r t1 m1 rc < <(measure - "$LG" audit --output json "$AZ"); check "$rc" "$AZ"
+    t=$(awk -v a="$t" -v b="$t1" 'BEGIN { print (a == "" || b < a) ? b : a }')
+    m=$(awk -v a="$m" -v b="$m1" 'BEGIN { print (b > a) ? b : a }')
+done
 read -r bt _ _ < <(measure - python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$AZ")
 read -r jt _ _ < <(measure - jq -c length "$AZ")
 row "audit azure" "$nrules_az" "$t" "$m" "python3 json.load" "$bt"

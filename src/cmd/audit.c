@@ -225,10 +225,12 @@ static void print_json(const nr_report *r, size_t nres)
     fputs(r->n ? "\n ],\n \"hygiene\": [" : "],\n \"hygiene\": [", stdout);
     jline l = {.str = json_string("")};
     for (size_t i = 0; i < r->nh; i++) {
-        l.n = 0;
         jl_lit(&l, i ? ",\n  " : "\n  ");
         hyg_line(&l, &r->h[i]);
-        fwrite(l.p, 1, l.n, stdout);
+        if (l.n >= 1 << 16 || i + 1 == r->nh) { /* in blocks, not a call per line */
+            fwrite(l.p, 1, l.n, stdout);
+            l.n = 0;
+        }
     }
     free(l.p);
     json_decref(l.str);
