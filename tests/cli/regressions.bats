@@ -96,6 +96,27 @@ EOF
     [[ "$stderr" == *"azure-list-bad-element.json:331:21: invalid JSON"* ]]
 }
 
+@test "the batch reader refuses what jansson refuses, with jansson's message" {
+    # yajl alone would take a duplicate key (the last one wins) and a
+    # vertical tab as whitespace; the batch path must not
+    for f in azure-list-dup-key azure-list-vtab; do
+        F="$BATS_TEST_DIRNAME/../data/regress/$f.json"
+        whole=$("$LEAKGUARD" audit "$F" 2>&1; echo "rc=$?")
+        batched=$(LG_STREAM_BYTES=1 "$LEAKGUARD" audit "$F" 2>&1; echo "rc=$?")
+        [ "$whole" = "$batched" ]
+        [[ "$batched" == *"$f.json:"*": invalid JSON: "*"rc=2" ]]
+    done
+    run env LG_STREAM_BYTES=1 "$LEAKGUARD" audit "$BATS_TEST_DIRNAME/../data/regress/azure-list-dup-key.json"
+    [[ "$output" == *"azure-list-dup-key.json:171:18: invalid JSON: duplicate object key"* ]]
+}
+
+@test "hygiene: a rule of an unknown AWS group shadows nothing" {
+    # regression: a packed prefilter let uncertain rules count as covering
+    run "$LEAKGUARD" audit --output json "$BATS_TEST_DIRNAME/../data/aws/moto-enis.json"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *'"hygiene": [],'* ]]
+}
+
 @test "a large JSON file read through a file mapping gives the same answers" {
     # LG_MAP_BYTES=1 maps every JSON input (the default: 64 MB and up)
     for f in "$BATS_TEST_DIRNAME/../data/azure/list.json" \
