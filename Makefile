@@ -50,7 +50,7 @@ $(B)/%.o: %.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBOBJS)
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h fuzz/*.h) $(LIBOBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Isrc -o $@ $< $(LIBOBJS) $(LDLIBS)
 

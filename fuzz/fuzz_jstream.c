@@ -10,35 +10,21 @@
 #include <string.h>
 
 #include "../src/core/jstream.h"
+#include "jstream_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-typedef struct seen {
-    char *text; /* the elements as JSON text: values live only in the callback */
-    size_t len, cap, count;
-} seen;
-
 static int collect(void *ctx, const lg_jstream *js, json_t *batch, size_t first, size_t upto)
 {
-    seen *s = ctx;
+    jtext *t = ctx;
     (void)js;
     (void)upto;
-    if (first != s->count)
+    if (first != t->count)
         abort(); /* a batch lost or repeated elements */
     size_t i;
     json_t *el;
-    json_array_foreach(batch, i, el) {
-        char *t = json_dumps(el, JSON_COMPACT | JSON_ENCODE_ANY);
-        size_t n = strlen(t);
-        if (s->len + n + 2 > s->cap) {
-            s->cap = (s->len + n + 2) * 2;
-            s->text = realloc(s->text, s->cap);
-        }
-        if (s->count++)
-            s->text[s->len++] = ',';
-        memcpy(s->text + s->len, t, n + 1);
-        s->len += n;
-    }
+    json_array_foreach(batch, i, el)
+        jtext_add(t, el);
     return 0;
 }
 
@@ -46,18 +32,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* batches as small as the first byte says, to cross element edges */
     size_t batch = size ? (size_t)data[0] % 64 : 1;
-    seen s = {0};
+    jtext s = {0};
     size_t at = 0;
     int rc = lg_jstream_array((const char *)data, size, 0, batch, collect, &s, &at);
     json_t *whole = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
     if (rc == 0) {
-        char *arr = malloc(s.len + 3);
-        sprintf(arr, "[%s]", s.text ? s.text : "");
-        json_t *all = json_loads(arr, 0, NULL);
+        json_t *all = jtext_array(&s);
         if (!json_equal(whole, all))
             abort(); /* read something jansson does not read the same way */
         json_decref(all);
-        free(arr);
     }
     if (rc != 0 && json_is_array(whole) && !memchr(data, 0, size))
         abort(); /* refused an array jansson reads (a slow path, not a

@@ -5,20 +5,18 @@
 #include <stdlib.h>
 
 #include "core/jstream.h"
+#include "../../fuzz/jstream_text.h"
 #include "unit.h"
 
 typedef struct seen {
-    char *text;         /* every element handed over, as JSON, comma separated */
-    size_t len, cap;
-    size_t batches, next_first, stop_after, count;
+    jtext t;            /* every element handed over */
+    size_t batches, next_first, stop_after;
     long lines[16];     /* line of each element (objects only) */
     size_t last_upto;
     bool upto_ok;
-    json_t *all;        /* text read back after the stream */
+    json_t *all;        /* the elements read back after the stream */
 } seen;
 
-/* Values handed over live only during the callback (their memory is the
- * stream's), so the test keeps their text. */
 static int collect(void *ctx, const lg_jstream *js, json_t *batch, size_t first, size_t upto)
 {
     seen *s = ctx;
@@ -30,16 +28,7 @@ static int collect(void *ctx, const lg_jstream *js, json_t *batch, size_t first,
     json_array_foreach(batch, i, el) {
         if (first + i < 16)
             s->lines[first + i] = lg_jstream_line(js, el);
-        char *t = json_dumps(el, JSON_COMPACT | JSON_ENCODE_ANY);
-        size_t n = strlen(t);
-        if (s->len + n + 2 > s->cap) {
-            s->cap = (s->len + n + 2) * 2;
-            s->text = realloc(s->text, s->cap);
-        }
-        if (s->count++)
-            s->text[s->len++] = ',';
-        memcpy(s->text + s->len, t, n + 1);
-        s->len += n;
+        jtext_add(&s->t, el);
     }
     s->next_first = first + json_array_size(batch);
     s->batches++;
@@ -48,7 +37,7 @@ static int collect(void *ctx, const lg_jstream *js, json_t *batch, size_t first,
 
 static void reset(seen *s)
 {
-    free(s->text);
+    free(s->t.text);
     json_decref(s->all);
     memset(s, 0, sizeof *s);
     s->upto_ok = true;
@@ -60,10 +49,7 @@ static int run(const char *text, size_t batch, seen *s)
     reset(s);
     size_t at = 0;
     int rc = lg_jstream_array(text, strlen(text), 0, batch, collect, s, &at);
-    char *arr = malloc(s->len + 3);
-    sprintf(arr, "[%s]", s->text ? s->text : "");
-    s->all = json_loads(arr, 0, NULL);
-    free(arr);
+    s->all = jtext_array(&s->t);
     return rc;
 }
 
@@ -148,7 +134,7 @@ int main(void)
     s.stop_after = 1;
     size_t at;
     CHECK(lg_jstream_array("[{}, {}]", 8, 0, 1, collect, &s, &at) == 7);
-    CHECK(s.count == 1);
+    CHECK(s.t.count == 1);
 
     /* a large array in many batches: order and count survive */
     size_t n = 20000;
