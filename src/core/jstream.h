@@ -3,13 +3,21 @@
  * yajl parses (about 7x faster than jansson's own reader on a 600 MB
  * Azure export) and each element is built as an ordinary jansson value, so
  * the readers keep working on json_t.  Elements are handed over in batches
- * of about `batch_bytes` of text; a batch is freed when its callback
- * returns, which bounds memory by the batch, not the file.  The line of
+ * of about `batch_bytes` of text, from inside the parse right after an
+ * element ends; a batch is freed when its callback returns, which bounds
+ * memory by the batch, not the file.
+ *
+ * While a stream runs, jansson allocates from the stream's arena (its
+ * allocator hooks are global: swapped in, and back on return).  So a
+ * callback must not keep any jansson value, or make one that outlives it,
+ * and no other thread may use jansson meanwhile.  The line of
  * every object is recorded while parsing (jansson keeps no positions), so
  * findings can name a line without scanning the text again.
  *
- * Duplicate keys, NUL bytes in strings or keys, integers that overflow and
- * nesting deeper than jansson allows stop the stream like a syntax error:
+ * Duplicate keys, NUL bytes in strings or keys, numbers that overflow,
+ * nesting deeper than jansson allows, and what yajl reads more loosely than
+ * JSON (\v and \f as whitespace, lone surrogate escapes, a cut-off token
+ * after the array) stop the stream like a syntax error:
  * the caller re-reads the document with jansson for the exact message, so
  * both paths accept and reject the same documents. */
 #ifndef LG_JSTREAM_H
