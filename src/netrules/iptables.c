@@ -215,7 +215,7 @@ static int chain_add(ipt_ctx *c, ipt_table *t, const char *name, bool builtin,
     t->chains = lg_arena_grow(&c->s->arena, t->chains, &t->cap, t->n, sizeof *t->chains);
     ipt_chain *ch = &t->chains[t->n];
     memset(ch, 0, sizeof *ch);
-    ch->name = lg_arena_strdup(&c->s->arena, name);
+    ch->name = lg_arena_strdup(&c->s->arena, name); /* raw: jumps look it up */
     ch->builtin = builtin;
     ch->policy = policy;
     return (int)t->n++;
@@ -816,7 +816,7 @@ static int parse_rule(ipt_ctx *c, ipt_table *tb, ipt_rule *ir, size_t i)
     if (neg)
         return perr(c, negcol, "expected an option after '!'");
     if (comment)
-        r->name = lg_arena_strdup(&c->s->arena, comment);
+        r->name = nr_text(&c->s->arena, comment, strlen(comment));
     return 0;
 #undef NO_NEG
 }
@@ -889,8 +889,10 @@ static void emit_rule(ipt_ctx *c, nr_layer *l, int ci, const ipt_rule *ir,
     const ipt_chain *ch = &tb->chains[ci];
     lg_arena *a = &c->s->arena;
     nr_rule base = ir->r;
-    if (!base.name)
+    if (!base.name) {
         base.name = lg_arena_printf(a, "%s:%ld", ch->name, pos);
+        base.name = nr_text(a, base.name, strlen(base.name)); /* for output */
+    }
     base.priority = pos;
     base.in = c->in;
     if (ir->maybe_term)

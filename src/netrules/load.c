@@ -251,7 +251,10 @@ static int add_input(nr_inputs *ins, const char *name, char *text, size_t len,
     ins->mapped[i] = mapped;
     nr_input *in = &ins->in[i];
     memset(in, 0, sizeof *in);
-    in->path = strdup(name);
+    lg_arena shown; /* the path as output shows it: valid UTF-8 */
+    lg_arena_init(&shown);
+    in->path = strdup(nr_text(&shown, name, strlen(name)));
+    lg_arena_free(&shown);
     in->text = text;
     in->len = len;
     ins->fmt[i] = NR_FMT_AUTO;

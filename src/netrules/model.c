@@ -2,6 +2,8 @@
  * platform readers (see model.h). */
 #include "model.h"
 
+#include <jansson.h>
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,13 +28,35 @@ void nr_snapshot_free(nr_snapshot *s)
 }
 
 
+char *nr_text(lg_arena *a, const char *p, size_t n)
+{
+    char *out = lg_arena_alloc_nz(a, n * 3 + 1), *o = out;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)p[i];
+        size_t k = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+        json_t *ok = c < 0x80 || c == 0 || k > n - i ? NULL : json_stringn(p + i, k);
+        if (c && (c < 0x80 || ok)) { /* jansson's own test of a sequence */
+            memcpy(o, p + i, k);
+            o += k;
+            i += k;
+        } else {
+            memcpy(o, "\xef\xbf\xbd", 3); /* U+FFFD */
+            o += 3;
+            i++;
+        }
+        json_decref(ok);
+    }
+    *o = 0;
+    return out;
+}
+
 nr_resource *nr_resource_add(nr_snapshot *s, const char *name, const char *kind,
                              const nr_input *in, nr_direction dir)
 {
     s->res = lg_arena_grow(&s->arena, s->res, &s->cap, s->n, sizeof *s->res);
     nr_resource *r = &s->res[s->n++];
     memset(r, 0, sizeof *r);
-    r->name = lg_arena_strdup(&s->arena, name);
+    r->name = nr_text(&s->arena, name, strlen(name));
     r->kind = kind;
     r->in = in;
     r->dir = dir;
@@ -45,7 +69,7 @@ nr_layer *nr_layer_add(nr_snapshot *s, nr_resource *r, const char *name,
     r->layers = lg_arena_grow(&s->arena, r->layers, &r->cap, r->nlayers, sizeof *r->layers);
     nr_layer *l = &r->layers[r->nlayers++];
     memset(l, 0, sizeof *l);
-    l->name = lg_arena_strdup(&s->arena, name);
+    l->name = nr_text(&s->arena, name, strlen(name));
     l->in = in;
     return l;
 }
@@ -56,7 +80,7 @@ int nr_chain_add(nr_snapshot *s, nr_layer *l, const char *name,
     l->chains = lg_arena_grow(&s->arena, l->chains, &l->cap, l->nchains, sizeof *l->chains);
     nr_chain *c = &l->chains[l->nchains];
     memset(c, 0, sizeof *c);
-    c->name = lg_arena_strdup(&s->arena, name);
+    c->name = nr_text(&s->arena, name, strlen(name));
     c->policy = policy;
     c->policy_name = lg_arena_strdup(&s->arena, policy_name ? policy_name : "policy");
     return (int)l->nchains++;

@@ -174,6 +174,12 @@ nr_rule *nr_rule_add(nr_snapshot *s, nr_layer *l, int chain);
 void nr_rule_uncertain(nr_snapshot *s, nr_rule *r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A copy of text for display (names, paths): valid UTF-8, each byte that
+ * does not start a valid sequence (by jansson's rules) becomes U+FFFD, so
+ * JSON and SARIF output can always carry it.  iptables-save comments and
+ * file names may hold any bytes. */
+char *nr_text(lg_arena *a, const char *p, size_t n);
+
 /* Full extent of a dimension. */
 lg_u128 nr_dim_max(nr_dim d);
 lg_ivset nr_dim_all(nr_snapshot *s, nr_dim d);

@@ -117,6 +117,18 @@ EOF
     [[ "$output" == *'"hygiene": [],'* ]]
 }
 
+@test "names that are not UTF-8 still reach JSON and SARIF (as U+FFFD)" {
+    # regression: jansson refuses such strings, so the blamed rule vanished
+    # from JSON ("rules":[]) and the whole finding from SARIF
+    F="$BATS_TEST_DIRNAME/../data/regress/latin1-names.rules"
+    run "$LEAKGUARD" audit --output json "$F"
+    [ "$status" -eq 1 ]
+    r=$(printf '%s\n' "$output" | jq -r '[.findings[] | "\(.port) \(.rules | join(","))"] | join(";")')
+    [ "$r" = $'9200 es caf\xef\xbf\xbd;6379 caf\xef\xbf\xbd:1' ]
+    run "$LEAKGUARD" audit --output sarif "$F"
+    [ "$(printf '%s\n' "$output" | jq '.runs[0].results | length')" -eq 2 ]
+}
+
 @test "a large JSON file read through a file mapping gives the same answers" {
     # LG_MAP_BYTES=1 maps every JSON input (the default: 64 MB and up)
     for f in "$BATS_TEST_DIRNAME/../data/azure/list.json" \
