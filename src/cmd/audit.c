@@ -116,16 +116,7 @@ typedef struct jline {
 
 static void jl_reserve(jline *l, size_t more)
 {
-    if (l->n + more <= l->cap)
-        return;
-    size_t nc = (l->n + more) * 2;
-    char *np = realloc(l->p, nc);
-    if (!np) { /* as the arenas do: nothing sensible is left to print */
-        fputs("leakguard: out of memory\n", stderr);
-        abort();
-    }
-    l->p = np;
-    l->cap = nc;
+    lg_grow_or_abort(&l->p, &l->cap, l->n + more, 1);
 }
 
 static void jl_put(jline *l, const char *s, size_t n)
@@ -191,47 +182,46 @@ static void hyg_line(jline *l, const nr_hyg *h)
     jl_lit(l, "}");
 }
 
-/* Writes o compactly after sep and frees it.  Rendered into a buffer kept
- * between calls: json_dumpf writes token by token, each a locked stdio
- * call, which cost more than building the objects. */
-static void put_json(const char *sep, json_t *o)
+/* A built object, compactly, then freed (findings: few, and nested). */
+static void jl_json(jline *l, json_t *o)
 {
-    static char *buf;
-    static size_t cap;
-    size_t n = json_dumpb(o, buf, cap, JSON_COMPACT);
-    if (n > cap) {
-        char *nb = realloc(buf, n * 2);
-        if (nb) {
-            buf = nb;
-            cap = n * 2;
-            n = json_dumpb(o, buf, cap, JSON_COMPACT);
-        }
+    size_t n = json_dumpb(o, l->p + l->n, l->cap - l->n, JSON_COMPACT);
+    if (n > l->cap - l->n) {
+        jl_reserve(l, n);
+        n = json_dumpb(o, l->p + l->n, l->cap - l->n, JSON_COMPACT);
     }
-    fputs(sep, stdout);
-    if (n <= cap)
-        fwrite(buf, 1, n, stdout);
-    else
-        json_dumpf(o, stdout, JSON_COMPACT); /* no memory for the buffer */
+    l->n += n;
     json_decref(o);
+}
+
+/* Out in 64 KB blocks, not a stdio call per line (or, json_dumpf, per
+ * token); `last` empties the buffer. */
+static void jl_flush(jline *l, bool last)
+{
+    if (l->n >= 1 << 16 || (last && l->n)) {
+        fwrite(l->p, 1, l->n, stdout);
+        l->n = 0;
+    }
 }
 
 /* One object per line, written as it is made: memory stays flat for a
  * million findings, and `grep`/`jq -c` work line by line. */
 static void print_json(const nr_report *r, size_t nres)
 {
-    fputs("{\"findings\": [", stdout);
-    for (size_t i = 0; i < r->n; i++)
-        put_json(i ? ",\n  " : "\n  ", finding_json(&r->f[i]));
-    fputs(r->n ? "\n ],\n \"hygiene\": [" : "],\n \"hygiene\": [", stdout);
     jline l = {.str = json_string("")};
+    jl_lit(&l, "{\"findings\": [");
+    for (size_t i = 0; i < r->n; i++) {
+        jl_lit(&l, i ? ",\n  " : "\n  ");
+        jl_json(&l, finding_json(&r->f[i]));
+        jl_flush(&l, false);
+    }
+    jl_lit(&l, r->n ? "\n ],\n \"hygiene\": [" : "],\n \"hygiene\": [");
     for (size_t i = 0; i < r->nh; i++) {
         jl_lit(&l, i ? ",\n  " : "\n  ");
         hyg_line(&l, &r->h[i]);
-        if (l.n >= 1 << 16 || i + 1 == r->nh) { /* in blocks, not a call per line */
-            fwrite(l.p, 1, l.n, stdout);
-            l.n = 0;
-        }
+        jl_flush(&l, false);
     }
+    jl_flush(&l, true);
     free(l.p);
     json_decref(l.str);
     printf("%s\n \"resources\": %zu}\n", r->nh ? "\n ]," : "],", nres);

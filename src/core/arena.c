@@ -22,6 +22,12 @@ struct lg_arena_chunk {
 #define CHUNK_BIG ((size_t)4 << 20)
 #define HUGE_PAGE ((size_t)2 << 20)
 
+static void out_of_memory(void)
+{
+    fputs("leakguard: out of memory\n", stderr);
+    abort();
+}
+
 /* Chunks of the two standard sizes are kept by a reset; a chunk made for
  * one oversized request is not. */
 static size_t std_size(size_t total)
@@ -47,10 +53,8 @@ static lg_arena_chunk *chunk_new(size_t need, size_t total)
     } else {
         c = malloc(sizeof *c + size);
     }
-    if (!c) {
-        fputs("leakguard: out of memory\n", stderr);
-        abort();
-    }
+    if (!c)
+        out_of_memory();
     c->next = NULL;
     c->size = size;
     return c;
@@ -181,4 +185,10 @@ int lg_grow(void *arr, size_t *cap, size_t need, size_t elem)
     *p = r;
     *cap = nc;
     return 0;
+}
+
+void lg_grow_or_abort(void *arr, size_t *cap, size_t need, size_t elem)
+{
+    if (lg_grow(arr, cap, need, elem) < 0)
+        out_of_memory();
 }

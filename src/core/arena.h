@@ -27,6 +27,9 @@ void *lg_arena_grow(lg_arena *a, void *arr, size_t *cap, size_t n, size_t elem);
 /* Heap arrays: make *arr hold at least `need` elements (doubling); 0 ok,
  * -1 out of memory with *arr unchanged. */
 int lg_grow(void *arr, size_t *cap, size_t need, size_t elem);
+/* The same where running out of memory leaves nothing sensible to do (set
+ * arithmetic, reports): aborts with a message, as the arenas do. */
+void lg_grow_or_abort(void *arr, size_t *cap, size_t need, size_t elem);
 char *lg_arena_strdup(lg_arena *a, const char *s);
 char *lg_arena_strndup(lg_arena *a, const char *s, size_t n);
 char *lg_arena_printf(lg_arena *a, const char *fmt, ...)

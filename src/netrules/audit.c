@@ -7,7 +7,6 @@
  * both bounds (eval.h). */
 #include "audit.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -52,10 +51,7 @@ void nr_report_free(nr_report *r)
 
 nr_finding *nr_report_add(nr_report *r)
 {
-    if (lg_grow(&r->f, &r->cap, r->n + 1, sizeof *r->f) < 0) {
-        fputs("leakguard: out of memory\n", stderr); /* as the arenas do */
-        abort();
-    }
+    lg_grow_or_abort(&r->f, &r->cap, r->n + 1, sizeof *r->f);
     nr_finding *f = &r->f[r->n++];
     memset(f, 0, sizeof *f);
     return f;
@@ -143,10 +139,7 @@ static void on_hygiene(void *vctx, const nr_layer *l, const nr_chain *c,
     nr_report *r = x->out;
     /* heap arrays: realloc moves big ones by remapping pages, where an
      * arena copy would fault in and zero fresh memory at every doubling */
-    if (lg_grow(&r->h, &r->caph, r->nh + 1, sizeof *r->h) < 0) {
-        fputs("leakguard: out of memory\n", stderr);
-        abort();
-    }
+    lg_grow_or_abort(&r->h, &r->caph, r->nh + 1, sizeof *r->h);
     nr_hyg *h = &r->h[r->nh++];
     memset(h, 0, sizeof *h);
     h->res = x->res;

@@ -322,6 +322,12 @@ static az_nsg *nsg_new(az_ctx *c, const char *name, const char *id,
     return g;
 }
 
+/* Where an object begins, when the input was streamed (0: unknown). */
+static long line_of(const nr_input *in, const json_t *o)
+{
+    return in->line_of ? in->line_of(in->line_ctx, o) : 0;
+}
+
 static void raw_add(az_ctx *c, az_nsg *g, json_t *obj, const char *ptr,
                     const nr_input *in, bool is_default, bool effective)
 {
@@ -332,7 +338,7 @@ static void raw_add(az_ctx *c, az_nsg *g, json_t *obj, const char *ptr,
     r->in = in;
     r->is_default = is_default;
     r->effective = effective;
-    r->line = in->line_of ? in->line_of(in->line_ctx, obj) : 0;
+    r->line = line_of(in, obj);
 }
 
 /* Rules of a list field ("securityRules", "defaultSecurityRules"). */
@@ -371,7 +377,7 @@ static int add_nsg(az_ctx *c, json_t *o, const char *ptr, const nr_input *in)
     const char *pptr;
     json_t *p = props(o, ptr, &pptr, c->a);
     az_nsg *g = nsg_new(c, name, id, in, ptr);
-    g->line = in->line_of ? in->line_of(in->line_ctx, o) : 0;
+    g->line = line_of(in, o);
     if (rule_list(c, g, p, pptr, "securityRules", in, false) < 0 ||
         rule_list(c, g, p, pptr, "defaultSecurityRules", in, true) < 0)
         return -1;
@@ -681,7 +687,7 @@ static const char *fld_ptr(az_ctx *c, const az_fld *f)
 /* The pointer of a key of an object, for errors. */
 static const char *key_ptr(az_ctx *c, const char *base, const char *key)
 {
-    return lg_arena_printf(&c->tmp, "%s/%s", base, key);
+    return fld_ptr(c, &(az_fld){NULL, base, key, -1});
 }
 
 static bool looks_like_tag(const char *v, size_t len)
