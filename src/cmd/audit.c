@@ -37,6 +37,27 @@ static const char *rule_file(const nr_finding *f)
     return f->res->in ? f->res->in->path : NULL;
 }
 
+/* " 0.0.0.0/0,::/0 [3702258432 public IPv4]": a finding's sources. */
+static void print_sources(const nr_finding *f)
+{
+    for (size_t k = 0; k < f->ncidrs && k < 4; k++)
+        printf("%s%s", k ? "," : " ", f->cidrs[k]);
+    if (f->ncidrs > 4)
+        printf(",... (%zu blocks)", f->ncidrs);
+    if (f->public_v4)
+        printf(" [%llu public IPv4]", (unsigned long long)f->public_v4);
+    else
+        printf(" [IPv6 only]");
+}
+
+static json_t *cidrs_json(const nr_finding *f)
+{
+    json_t *src = json_array();
+    for (size_t i = 0; i < f->ncidrs; i++)
+        json_array_append_new(src, json_string(f->cidrs[i]));
+    return src;
+}
+
 static json_t *finding_json(const nr_finding *f)
 {
     json_t *o = json_object();
@@ -47,11 +68,13 @@ static json_t *finding_json(const nr_finding *f)
     json_object_set_new(o, "port", json_integer(f->port));
     json_object_set_new(o, "service", json_string(f->service));
     json_object_set_new(o, "state", json_string(f->unknown ? "unknown" : "exposed"));
-    json_t *src = json_array();
-    for (size_t i = 0; i < f->ncidrs; i++)
-        json_array_append_new(src, json_string(f->cidrs[i]));
-    json_object_set_new(o, "sources", src);
+    json_object_set_new(o, "sources", cidrs_json(f));
     json_object_set_new(o, "public_addresses", json_integer((json_int_t)f->public_v4));
+    if (f->was) { /* a widened exposure: what it was in the baseline */
+        json_object_set_new(o, "previous_sources", cidrs_json(f->was));
+        json_object_set_new(o, "previous_public_addresses",
+                            json_integer((json_int_t)f->was->public_v4));
+    }
     if (f->sports.n) {
         json_t *sp = json_array();
         for (uint32_t i = 0; i < f->sports.n; i++) {
@@ -348,14 +371,7 @@ static void print_text(const nr_report *r, size_t nres, bool color)
         printf("  %s%-8s%s %s/%-5d %-14s %s", color ? sevcol[f->sev] : "", sev, reset,
                proto_str(f->proto), f->port, f->service,
                f->unknown ? "MAYBE exposed to" : "exposed to");
-        for (size_t k = 0; k < f->ncidrs && k < 4; k++)
-            printf("%s%s", k ? "," : " ", f->cidrs[k]);
-        if (f->ncidrs > 4)
-            printf(",... (%zu blocks)", f->ncidrs);
-        if (f->public_v4)
-            printf(" [%llu public IPv4]", (unsigned long long)f->public_v4);
-        else
-            printf(" [IPv6 only]");
+        print_sources(f);
         if (f->sports.n) {
             printf(" from source port%s", f->sports.n == 1 && f->sports.iv[0].lo == f->sports.iv[0].hi ? "" : "s");
             for (uint32_t k = 0; k < f->sports.n && k < 4; k++) {
@@ -373,8 +389,14 @@ static void print_text(const nr_report *r, size_t nres, bool color)
             for (size_t k = 0; k < f->nrules; k++)
                 printf("%s%s", k ? ", " : "", f->rules[k]);
         }
-        if (f->change != NR_CH_NONE)
-            printf(" (%s)", nr_change_name(f->change));
+        if (f->change != NR_CH_NONE) {
+            printf(" (%s", nr_change_name(f->change));
+            if (f->was) {
+                printf(", was");
+                print_sources(f->was);
+            }
+            putchar(')');
+        }
         putchar('\n');
         for (size_t k = 0; k < f->ncauses; k++)
             printf("      cause: %s %s\n", f->causes[k].rule, f->causes[k].what);

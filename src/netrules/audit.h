@@ -20,7 +20,8 @@ typedef struct nr_cause {
     const char *what;      /* "rule added", "deny removed", ... */
 } nr_cause;
 
-typedef struct nr_finding {
+typedef struct nr_finding nr_finding;
+struct nr_finding {
     const nr_resource *res;
     int proto, port;
     const char *service, *title;
@@ -38,10 +39,13 @@ typedef struct nr_finding {
     size_t nreasons;
     nr_severity sev;
     nr_change change;
+    const nr_finding *was;     /* NR_CH_NEW: the baseline's finding for the
+                                  same port when this one reaches sources
+                                  it did not (a widened exposure) */
     nr_cause *causes;
     size_t ncauses;
     bool overflow;             /* could not be computed within the budget */
-} nr_finding;
+};
 
 typedef struct nr_hyg {
     const nr_resource *res;

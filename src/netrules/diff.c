@@ -4,7 +4,8 @@
  * Rules are matched between snapshots first by identical content (so an
  * iptables rule that merely moved keeps its identity even though its
  * positional name changed), then by name; what stays unmatched was added
- * or removed.  Only changes whose match touches the finding's packets
+ * or removed.  A finding is new when its port was not exposed (in the same
+ * state) before, or is now exposed to sources it was not.  Only changes whose match touches the finding's packets
  * (its protocol and port from public sources) are named. */
 #include "audit.h"
 
@@ -61,7 +62,8 @@ static void cause(cctx *c, const char *layer, const char *rule, const char *what
     nr_cause *nc = lg_arena_alloc(c->a, (f->ncauses + 1) * sizeof *nc);
     if (f->ncauses)
         memcpy(nc, f->causes, f->ncauses * sizeof *nc);
-    nc[f->ncauses++] = (nr_cause){name, what};
+    /* `what` may be verb()'s static buffer: copy it */
+    nc[f->ncauses++] = (nr_cause){name, lg_arena_strdup(c->a, what)};
     f->causes = nc;
 }
 
@@ -72,6 +74,13 @@ static const char *verb(const nr_rule *r, const char *what)
                      : r->action == NR_DROP ? "deny" : "rule";
     snprintf(buf, sizeof buf, "%s %s", kind, what);
     return buf;
+}
+
+/* A reader's glue, not a rule anyone wrote: the jump from Azure admin
+ * rules to the NSG when none matched. */
+static bool plumbing(const nr_rule *r)
+{
+    return r->is_default && r->action == NR_GOTO;
 }
 
 static void diff_chain(cctx *c, const char *layer, const nr_chain *nc, const nr_chain *oc)
@@ -112,13 +121,20 @@ static void diff_chain(cctx *c, const char *layer, const nr_chain *nc, const nr_
                 cause(c, layer, n->name, verb(n, "changed"));
         }
     for (size_t i = 0; i < nn; i++)
-        if (!nm[i])
+        if (!nm[i] && !plumbing(&nc->rules[i]))
             cause(c, layer, nc->rules[i].name ? nc->rules[i].name : "?",
                   verb(&nc->rules[i], "added"));
     for (size_t j = 0; j < on; j++)
-        if (!om[j])
+        if (!om[j] && !plumbing(&oc->rules[j]))
             cause(c, layer, oc->rules[j].name ? oc->rules[j].name : "?",
                   verb(&oc->rules[j], "removed"));
+}
+
+/* Every rule of a chain that is gone (Azure admin rules no longer apply). */
+static void diff_removed_chain(cctx *c, const char *layer, const nr_chain *oc)
+{
+    nr_chain none = {.name = oc->name, .policy = oc->policy};
+    diff_chain(c, layer, &none, oc);
 }
 
 static void causes(lg_arena *a, nr_finding *f, const nr_resource *o)
@@ -147,6 +163,9 @@ static void causes(lg_arena *a, nr_finding *f, const nr_resource *o)
             int oci = nr_chain_find(ol, nl->chains[ci].name);
             diff_chain(&c, nl->name, &nl->chains[ci], oci >= 0 ? &ol->chains[oci] : NULL);
         }
+        for (size_t oci = 0; oci < ol->nchains; oci++)
+            if (nr_chain_find(nl, ol->chains[oci].name) < 0)
+                diff_removed_chain(&c, nl->name, &ol->chains[oci]);
     }
     for (size_t k = 0; k < o->nlayers; k++) {
         bool kept = false;
@@ -166,8 +185,13 @@ void nr_diff(const nr_snapshot *olds, const nr_report *old,
         nr_finding *f = &out->f[i];
         const nr_finding *g = find_f(old, f);
         if (g && g->unknown == f->unknown) {
-            f->change = NR_CH_UNCHANGED;
-            continue;
+            /* the same port, but open to more of the Internet (a partner
+             * range became 0.0.0.0/0) is a new exposure */
+            if (!lg_ivset_minus(&out->arena, f->sources, g->sources).n) {
+                f->change = NR_CH_UNCHANGED;
+                continue;
+            }
+            f->was = g;
         }
         f->change = NR_CH_NEW;
         causes(&out->arena, f, find_res(olds, f->res));

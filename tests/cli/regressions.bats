@@ -141,3 +141,26 @@ EOF
         [ "$copied" = "$mapped" ]
     done
 }
+
+@test "baseline: a port open to a partner range, then to the whole Internet, is new (was unchanged)" {
+    R=$BATS_TEST_DIRNAME/../data/regress
+    run "$LEAKGUARD" audit --output json --baseline "$R/widen-before.json" "$BATS_TEST_DIRNAME/../data/azure/incident.json"
+    [ "$status" -eq 1 ]
+    f=$(printf '%s\n' "$output" | jq -c '.findings[] | select(.port == 9200)')
+    [ "$(jq -r .change <<<"$f")" = new ]
+    [ "$(jq -c .previous_sources <<<"$f")" = '["52.174.36.0/24"]' ]
+    [ "$(jq .previous_public_addresses <<<"$f")" = 256 ]
+    [ "$(jq -c .cause <<<"$f")" = '[{"rule":"allow-es","change":"allow range widened"}]' ]
+    # narrowing is not new
+    run "$LEAKGUARD" audit --output json --baseline "$BATS_TEST_DIRNAME/../data/azure/incident.json" "$R/widen-before.json"
+    [ "$status" -eq 0 ]
+    [ "$(printf '%s\n' "$output" | jq -r '.findings[] | select(.port == 9200) | .change')" = unchanged ]
+}
+
+@test "baseline: each cause keeps its own verb (all showed the last one)" {
+    R=$BATS_TEST_DIRNAME/../data/regress
+    run "$LEAKGUARD" audit --output json --baseline "$R/causes-before.json" "$R/causes-after.json"
+    [ "$status" -eq 1 ]
+    [ "$(printf '%s\n' "$output" | jq -c '.findings[] | select(.port == 9200) | .cause')" = \
+      '[{"rule":"allow-es","change":"allow added"},{"rule":"deny-es-internet","change":"deny removed"}]' ]
+}
