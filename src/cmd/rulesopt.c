@@ -38,6 +38,9 @@ int lg_rulesopt_handle(lg_rulesopt *r, int code, const char *arg)
     case 0x103:
         r->opts.forward = true;
         return 1;
+    case 0x104:
+        r->opts.avnm_static = true;
+        return 1;
     }
     return 0;
 }

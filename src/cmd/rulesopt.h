@@ -16,7 +16,8 @@ typedef struct lg_rulesopt {
     {"format", required_argument, 0, 0x100},                                  \
     {"vnet", required_argument, 0, 0x101},                                    \
     {"public-iface", required_argument, 0, 0x102},                            \
-    {"forward", no_argument, 0, 0x103}
+    {"forward", no_argument, 0, 0x103},                                       \
+    {"avnm-static-members", no_argument, 0, 0x104}
 
 #define LG_RULES_USAGE                                                        \
     "  --format F          azure|aws|gcp|iptables|nft|terraform\n"       \
@@ -24,7 +25,9 @@ typedef struct lg_rulesopt {
     "  --vnet CIDR         VNet/VPC address space (repeatable; default the\n" \
     "                      private ranges 10/8 172.16/12 192.168/16 100.64/10 fc00::/7)\n" \
     "  --public-iface IF   iptables/nft: the interface facing the Internet\n" \
-    "  --forward           iptables/nft: audit the FORWARD hook, not INPUT\n"
+    "  --forward           iptables/nft: audit the FORWARD hook, not INPUT\n" \
+    "  --avnm-static-members  Azure: the static members given are all the\n" \
+    "                      members of their network groups (no Azure Policy)\n"
 
 void lg_rulesopt_init(lg_rulesopt *r);
 /* Handle one getopt code; returns 1 if handled, 0 if not ours, -1 on a

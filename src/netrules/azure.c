@@ -9,6 +9,9 @@
  *   az network nic list-effective-nsg   effective rules per NIC
  *   NIC, VNet and subnet exports  which NSG guards which NIC (layering) and
  *                                 which private IPs are in which ASG
+ *   Virtual Network Manager       security admin rules, their rule
+ *                                 collections and network group members:
+ *                                 a chain before each NSG (see below)
  *
  * Semantics: per NSG and direction one chain, lowest priority first, first
  * match decides, policy DROP named after the final default rule.  Default
@@ -128,6 +131,12 @@ typedef struct az_ctx {
     size_t nasg, capasg;
     az_child *child;
     size_t nchild, capchild;
+    struct az_admin *adm;    /* Virtual Network Manager admin rules */
+    size_t nadm, capadm;
+    struct az_coll *coll;    /* their rule collections */
+    size_t ncoll, capcoll;
+    struct az_member *mem;   /* static members of network groups */
+    size_t nmem, capmem;
 } az_ctx;
 
 #define PUSH(a, arr, n, cap) \
@@ -251,6 +260,22 @@ static bool ref_matches(lg_arena *a, const char *ref, const char *id,
     return strcasecmp(ref_name(a, ref), name) == 0;
 }
 
+#define AVNM "Microsoft.Network/networkManagers/"
+
+/* A Virtual Network Manager security admin rule (see below). */
+static bool is_admin_rule(json_t *o)
+{
+    if (!json_is_object(o))
+        return false;
+    if (type_is(o, AVNM "securityAdminConfigurations/ruleCollections/rules") ||
+        json_object_get(o, "ruleCollectionAppliesToGroups"))
+        return true;
+    const char *kind = jstr(o, "kind");
+    return kind && (strcasecmp(kind, "Custom") == 0 || strcasecmp(kind, "Default") == 0) &&
+           (json_is_array(pget(o, "sources")) || json_is_array(pget(o, "destinations")) ||
+            pget(o, "flag"));
+}
+
 /* ---- detection -------------------------------------------------------- */
 
 static bool item_is_azure(json_t *o, int depth);
@@ -276,7 +301,7 @@ static bool item_is_azure(json_t *o, int depth)
         return any_item(o, depth);
     if (!json_is_object(o))
         return false;
-    if (strncasecmp(type_of(o), "Microsoft.Network/", 18) == 0)
+    if (strncasecmp(type_of(o), "Microsoft.Network/", 18) == 0 || is_admin_rule(o))
         return true;
     if (json_is_array(pget(o, "securityRules")) ||
         json_is_array(pget(o, "defaultSecurityRules")) ||
@@ -486,6 +511,8 @@ static int eff_entry(az_ctx *c, az_nic *n, json_t *ent, const char *ep,
         n->id = lg_arena_strdup(c->a, nicid);
         n->name = ref_name(c->a, nicid);
     }
+    if (subid && !n->subnet_id)
+        n->subnet_id = lg_arena_strdup(c->a, subid);
     const char *nsgid = ref_id(json_object_get(ent, "networkSecurityGroup"));
     az_nsg *g = nsg_new(c, nsgid ? ref_name(c->a, nsgid) : (subid ? "subnet-nsg" : "nic-nsg"),
                         nsgid, in, ep);
@@ -536,6 +563,109 @@ static int add_effective(az_ctx *c, json_t *v, const char *ptr,
     return 0;
 }
 
+/* ---- Virtual Network Manager security admin rules (collecting) -------
+ * Admin rules are evaluated before every NSG of the virtual networks in
+ * the network groups their rule collection applies to: Deny drops,
+ * AlwaysAllow accepts without asking the NSGs, Allow (and no match) leaves
+ * the decision to the NSGs.  Read from
+ *   az network manager security-admin-config rule-collection rule list/show
+ *     (and REST/ARM objects of type .../ruleCollections/rules)
+ *   az network manager security-admin-config rule-collection list/show
+ *     (appliesToGroups: which network groups)
+ *   az network manager group static-member list (which VNets or subnets)
+ *   az network manager list-active-security-admin-rule (rules that carry
+ *     ruleCollectionAppliesToGroups themselves) */
+
+typedef struct az_admin {
+    az_raw raw;
+    const char *id;          /* the rule's resource id, or NULL */
+    char **groups;           /* network group ids it applies to */
+    size_t ngroups, capgroups;
+    bool groups_known;       /* given with the rule, or its collection found */
+    int access;              /* AV_* */
+    az_rule rule;            /* parsed: r.action unused, see access */
+} az_admin;
+
+typedef struct az_coll {
+    const char *id;
+    char **groups;
+    size_t n, cap;
+} az_coll;
+
+typedef struct az_member {
+    const char *group, *res; /* network group id, member VNet or subnet id */
+} az_member;
+
+enum { AV_ALLOW = 0, AV_ALWAYS, AV_DENY, AV_UNKNOWN };
+
+/* Case-insensitive strstr for resource ids (Azure ids ignore case). */
+static const char *id_find(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (const char *p = hay; *p; p++)
+        if (strncasecmp(p, needle, n) == 0)
+            return p;
+    return NULL;
+}
+
+/* [{"networkGroupId": id}, ...] into a list of ids. */
+static void group_ids(az_ctx *c, json_t *arr, char ***out, size_t *n, size_t *cap)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        const char *g = jstr(v, "networkGroupId");
+        if (!g)
+            g = ref_id(v);
+        if (g)
+            *PUSH(c->a, *out, *n, *cap) = lg_arena_strdup(c->a, g);
+    }
+}
+
+static void add_admin(az_ctx *c, json_t *o, const char *ptr, const nr_input *in)
+{
+    az_admin *ad = PUSH(c->a, c->adm, c->nadm, c->capadm);
+    memset(ad, 0, sizeof *ad);
+    ad->raw.obj = o;
+    ad->raw.ptr = ptr;
+    ad->raw.in = in;
+    ad->raw.line = line_of(in, o);
+    const char *id = jstr(o, "id");
+    ad->id = id ? lg_arena_strdup(c->a, id) : NULL;
+    json_t *g = json_object_get(o, "ruleCollectionAppliesToGroups");
+    if (json_is_array(g)) {
+        ad->groups_known = true;
+        group_ids(c, g, &ad->groups, &ad->ngroups, &ad->capgroups);
+    }
+}
+
+static void add_coll(az_ctx *c, json_t *o)
+{
+    const char *id = jstr(o, "id");
+    json_t *g = pget(o, "appliesToGroups");
+    if (!id || !json_is_array(g))
+        return; /* nothing to join rules to */
+    az_coll *k = PUSH(c->a, c->coll, c->ncoll, c->capcoll);
+    memset(k, 0, sizeof *k);
+    k->id = lg_arena_strdup(c->a, id);
+    group_ids(c, g, &k->groups, &k->n, &k->cap);
+}
+
+static int add_member(az_ctx *c, json_t *o, const char *ptr, const nr_input *in)
+{
+    const char *id = jstr(o, "id");
+    json_t *rv = pget(o, "resourceId");
+    const char *at = id ? id_find(id, "/staticMembers/") : NULL;
+    if (!json_is_string(rv))
+        return nr_json_err(c->e, in, ptr, "expected a static member with a \"resourceId\" (the member virtual network)");
+    if (!at)
+        return nr_json_err(c->e, in, ptr, "expected a static member \"id\" of the form .../networkGroups/GROUP/staticMembers/NAME");
+    az_member *m = PUSH(c->a, c->mem, c->nmem, c->capmem);
+    m->group = lg_arena_strndup(c->a, id, (size_t)(at - id));
+    m->res = lg_arena_strdup(c->a, json_string_value(rv));
+    return 0;
+}
+
 static int walk(az_ctx *c, json_t *v, const char *ptr, const nr_input *in, int depth);
 
 static int walk_array(az_ctx *c, json_t *arr, const char *ptr,
@@ -561,6 +691,16 @@ static int walk(az_ctx *c, json_t *o, const char *ptr, const nr_input *in, int d
         return 0;
     json_t *v;
     const char *t = type_of(o);
+    if (is_admin_rule(o)) {
+        add_admin(c, o, ptr, in);
+        return 0;
+    }
+    if (type_is(o, AVNM "securityAdminConfigurations/ruleCollections")) {
+        add_coll(c, o);
+        return 0;
+    }
+    if (type_is(o, AVNM "networkGroups/staticMembers"))
+        return add_member(c, o, ptr, in);
     if (type_is(o, "Microsoft.Network/networkSecurityGroups") ||
         json_is_array(pget(o, "securityRules")) ||
         json_is_array(pget(o, "defaultSecurityRules")) ||
@@ -955,6 +1095,79 @@ static int parse_protocol(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
     return 0;
 }
 
+/* "priority": an integer (or its string), lowest first.  `lo` is the
+ * platform's smallest (NSG 100, admin rules 1); anything up to 65535 is
+ * read, as exports carry the 65000+ defaults. */
+static int parse_priority(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
+                          const nr_input *in, int lo)
+{
+    const char *name = ar->r.name;
+    json_t *v = json_object_get(p, "priority");
+    if (!v || json_is_null(v))
+        return nr_json_err(c->e, in, ar->r.ptr, "rule '%s': expected a \"priority\" (an integer %d-4096)", name, lo);
+    if (json_is_integer(v)) {
+        json_int_t pr = json_integer_value(v);
+        if (pr < 0 || pr > 65535)
+            return nr_json_err(c->e, in, key_ptr(c, pptr, "priority"), "expected priority between %d and 4096, got %lld", lo, (long long)pr);
+        ar->r.priority = (long)pr;
+    } else if (json_is_string(v) && is_expr(json_string_value(v))) {
+        nr_rule_uncertain(c->s, &ar->r, "%s in priority: %s",
+                          expr_kind(json_string_value(v)), json_string_value(v));
+        ar->r.priority = -1; /* evaluated first: see the header */
+    } else if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        char *end;
+        long pr = strtol(s, &end, 10);
+        if (!*s || *end || pr < 0 || pr > 65535)
+            return nr_json_err(c->e, in, key_ptr(c, pptr, "priority"), "expected priority to be an integer %d-4096, got \"%s\"", lo, s);
+        ar->r.priority = pr;
+    } else {
+        return nr_json_err(c->e, in, key_ptr(c, pptr, "priority"), "expected priority to be an integer %d-4096", lo);
+    }
+    return 0;
+}
+
+/* "direction": Inbound or Outbound (AZ_BOTH when undecidable). */
+static int parse_direction(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
+                           const nr_input *in)
+{
+    const char *name = ar->r.name;
+    json_t *v = json_object_get(p, "direction");
+    const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+    if (!v || json_is_null(v))
+        return nr_json_err(c->e, in, ar->r.ptr, "rule '%s': expected \"direction\": \"Inbound\" or \"Outbound\"", name);
+    if (s && strcasecmp(s, "Inbound") == 0)
+        ar->dir = AZ_IN;
+    else if (s && strcasecmp(s, "Outbound") == 0)
+        ar->dir = AZ_OUT;
+    else if (is_expr(s)) {
+        nr_rule_uncertain(c->s, &ar->r, "%s in direction: %s", expr_kind(s), s);
+        ar->dir = AZ_BOTH;
+    } else if (s)
+        return nr_json_err(c->e, in, key_ptr(c, pptr, "direction"), "expected direction \"Inbound\" or \"Outbound\", got \"%s\"", s);
+    else
+        return nr_json_err(c->e, in, key_ptr(c, pptr, "direction"), "expected direction to be the string \"Inbound\" or \"Outbound\"");
+
+    return 0;
+}
+
+/* Source and destination ports (singular or plural; absent: all). */
+static int parse_ports(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
+                       const nr_input *in)
+{
+    lg_ivset ps = lg_ivset_empty;
+    int rc = pair_values(c, ar, p, pptr, in, "sourcePortRange", "sourcePortRanges", true, &ps);
+    if (rc < 0)
+        return -1;
+    ar->r.m[NR_SPORT] = rc ? ps : nr_dim_all(c->s, NR_SPORT);
+    ps = lg_ivset_empty;
+    rc = pair_values(c, ar, p, pptr, in, "destinationPortRange", "destinationPortRanges", true, &ps);
+    if (rc < 0)
+        return -1;
+    ar->r.m[NR_DPORT] = rc ? ps : nr_dim_all(c->s, NR_DPORT);
+    return 0;
+}
+
 static int parse_fields(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
 {
     const nr_input *in = raw->in;
@@ -987,33 +1200,14 @@ static int parse_fields(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
     if (raw->cond && strcasecmp(raw->cond, "true") != 0)
         nr_rule_uncertain(c->s, &ar->r, "deployed only if %s", raw->cond);
 
-    /* priority */
-    json_t *v = json_object_get(p, "priority");
-    if (!v || json_is_null(v))
-        return nr_json_err(c->e, in, raw->ptr, "rule '%s': expected a \"priority\" (an integer 100-4096)", name);
-    if (json_is_integer(v)) {
-        json_int_t pr = json_integer_value(v);
-        if (pr < 0 || pr > 65535)
-            return nr_json_err(c->e, in, key_ptr(c, pptr, "priority"), "expected priority between 100 and 4096, got %lld", (long long)pr);
-        ar->r.priority = (long)pr;
-    } else if (json_is_string(v) && is_expr(json_string_value(v))) {
-        nr_rule_uncertain(c->s, &ar->r, "%s in priority: %s",
-                          expr_kind(json_string_value(v)), json_string_value(v));
-        ar->r.priority = -1; /* evaluated first: see the header */
-    } else if (json_is_string(v)) {
-        const char *s = json_string_value(v);
-        char *end;
-        long pr = strtol(s, &end, 10);
-        if (!*s || *end || pr < 0 || pr > 65535)
-            return nr_json_err(c->e, in, key_ptr(c, pptr, "priority"), "expected priority to be an integer 100-4096, got \"%s\"", s);
-        ar->r.priority = pr;
-    } else {
-        return nr_json_err(c->e, in, key_ptr(c, pptr, "priority"), "expected priority to be an integer 100-4096");
-    }
+    json_t *v;
+    const char *s;
+    if (parse_priority(c, ar, p, pptr, in, 100) < 0)
+        return -1;
 
     /* access */
     v = json_object_get(p, "access");
-    const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+    s = json_is_string(v) ? json_string_value(v) : NULL;
     if (!v || json_is_null(v))
         return nr_json_err(c->e, in, raw->ptr, "rule '%s': expected \"access\": \"Allow\" or \"Deny\"", name);
     if (s && strcasecmp(s, "Allow") == 0)
@@ -1029,35 +1223,12 @@ static int parse_fields(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
     else
         return nr_json_err(c->e, in, key_ptr(c, pptr, "access"), "expected access to be the string \"Allow\" or \"Deny\"");
 
-    /* direction */
-    v = json_object_get(p, "direction");
-    s = json_is_string(v) ? json_string_value(v) : NULL;
-    if (!v || json_is_null(v))
-        return nr_json_err(c->e, in, raw->ptr, "rule '%s': expected \"direction\": \"Inbound\" or \"Outbound\"", name);
-    if (s && strcasecmp(s, "Inbound") == 0)
-        ar->dir = AZ_IN;
-    else if (s && strcasecmp(s, "Outbound") == 0)
-        ar->dir = AZ_OUT;
-    else if (is_expr(s)) {
-        nr_rule_uncertain(c->s, &ar->r, "%s in direction: %s", expr_kind(s), s);
-        ar->dir = AZ_BOTH;
-    } else if (s)
-        return nr_json_err(c->e, in, key_ptr(c, pptr, "direction"), "expected direction \"Inbound\" or \"Outbound\", got \"%s\"", s);
-    else
-        return nr_json_err(c->e, in, key_ptr(c, pptr, "direction"), "expected direction to be the string \"Inbound\" or \"Outbound\"");
-
+    if (parse_direction(c, ar, p, pptr, in) < 0)
+        return -1;
     if (parse_protocol(c, ar, p, pptr, in) < 0)
         return -1;
-    lg_ivset ps = lg_ivset_empty;
-    int rc = pair_values(c, ar, p, pptr, in, "sourcePortRange", "sourcePortRanges", true, &ps);
-    if (rc < 0)
+    if (parse_ports(c, ar, p, pptr, in) < 0)
         return -1;
-    ar->r.m[NR_SPORT] = rc ? ps : nr_dim_all(c->s, NR_SPORT);
-    ps = lg_ivset_empty;
-    rc = pair_values(c, ar, p, pptr, in, "destinationPortRange", "destinationPortRanges", true, &ps);
-    if (rc < 0)
-        return -1;
-    ar->r.m[NR_DPORT] = rc ? ps : nr_dim_all(c->s, NR_DPORT);
     if (side(c, ar, p, pptr, in, raw->effective, true, &ar->r.m[NR_SRC]) < 0 ||
         side(c, ar, p, pptr, in, raw->effective, false, &ar->r.m[NR_DST]) < 0)
         return -1;
@@ -1076,6 +1247,16 @@ static lg_ivset keep_set(const az_ctx *c, lg_ivset x, nr_dim d)
     return x.n ? lg_ivset_copy(&c->s->arena, x) : lg_ivset_empty;
 }
 
+/* A parsed rule's names and sets, moved out of the scratch arena. */
+static void keep_rule(az_ctx *c, az_rule *ar, const az_raw *raw)
+{
+    ar->r.name = lg_arena_strdup(c->a, ar->r.name);
+    /* with a line known, the pointer is not needed to find it later */
+    ar->r.ptr = raw->line > 0 ? NULL : lg_arena_strdup(c->a, raw->ptr);
+    for (int d = 0; d < NR_NDIM; d++)
+        ar->r.m[d] = keep_set(c, ar->r.m[d], (nr_dim)d);
+}
+
 /* One rule: everything in between (tokens, partial unions, pointers)
  * goes to the scratch arena; only the rule's sets and names are kept. */
 static int parse_rule(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
@@ -1086,12 +1267,7 @@ static int parse_rule(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
     c->a = keep;
     if (rc < 0)
         return -1;
-    az_rule *ar = &g->rules[g->n - 1];
-    ar->r.name = lg_arena_strdup(keep, ar->r.name);
-    /* with a line known, the pointer is not needed to find it later */
-    ar->r.ptr = raw->line > 0 ? NULL : lg_arena_strdup(keep, raw->ptr);
-    for (int d = 0; d < NR_NDIM; d++)
-        ar->r.m[d] = keep_set(c, ar->r.m[d], (nr_dim)d);
+    keep_rule(c, &g->rules[g->n - 1], raw);
     return 0;
 }
 
@@ -1179,6 +1355,252 @@ static int parse_nsg(az_ctx *c, az_nsg *g)
     return 0;
 }
 
+/* ---- Virtual Network Manager admin rules (parsing, applying) ----------- */
+
+/* One side of an admin rule: [{"addressPrefix": "Internet",
+ * "addressPrefixType": "ServiceTag"}, ...]; none given reads as "*". */
+static int admin_side(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
+                      const nr_input *in, const char *key, lg_ivset *set)
+{
+    json_t *arr = json_object_get(p, key);
+    *set = lg_ivset_empty;
+    if (!arr || json_is_null(arr) || (json_is_array(arr) && json_array_size(arr) == 0)) {
+        *set = lg_ip_all();
+        return 0;
+    }
+    if (json_is_string(arr) && is_expr(json_string_value(arr))) {
+        nr_rule_uncertain(c->s, &ar->r, "%s in %s: %s",
+                          expr_kind(json_string_value(arr)), key, json_string_value(arr));
+        *set = lg_ip_all();
+        return 0;
+    }
+    if (!json_is_array(arr))
+        return nr_json_err(c->e, in, key_ptr(c, pptr, key),
+                           "expected %s to be an array of {\"addressPrefix\": ..., \"addressPrefixType\": ...}", key);
+    size_t i;
+    json_t *x;
+    json_array_foreach(arr, i, x) {
+        az_fld f = {in, lg_arena_printf(c->a, "%s/%s/%zu", pptr, key, i), "addressPrefix", -1};
+        const char *pre = jstr(x, "addressPrefix");
+        const char *ty = jstr(x, "addressPrefixType");
+        if (!pre)
+            return nr_json_err(c->e, in, f.base, "expected an \"addressPrefix\" string in each of %s", key);
+        if (ty && strcasecmp(ty, "IPPrefix") != 0 && strcasecmp(ty, "ServiceTag") != 0) {
+            nr_rule_uncertain(c->s, &ar->r, "address of type %s in %s: %s", ty, key, pre);
+            *set = lg_ip_all();
+            continue;
+        }
+        c->effective_side = false;
+        if (addr_value(c, ar, &f, pre, set) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int parse_admin_fields(az_ctx *c, az_admin *ad, size_t seq)
+{
+    const az_raw *raw = &ad->raw;
+    const nr_input *in = raw->in;
+    const char *pptr;
+    json_t *p = props(raw->obj, raw->ptr, &pptr, c->a);
+    az_rule *ar = &ad->rule;
+    memset(ar, 0, sizeof *ar);
+    ar->seq = seq;
+    for (int d = 0; d < NR_NDIM; d++)
+        ar->r.m[d] = nr_dim_all(c->s, (nr_dim)d);
+    ar->r.in = in;
+    ar->r.ptr = raw->ptr;
+    ar->r.line = raw->line;
+    /* ".../ruleCollections/RC/rules/R" is shown as "RC/R" */
+    const char *rc = ad->id ? id_find(ad->id, "/ruleCollections/") : NULL;
+    const char *name = jstr(raw->obj, "name");
+    if (rc && id_find(rc, "/rules/")) {
+        const char *cn = rc + 17, *rn = id_find(rc, "/rules/");
+        name = lg_arena_printf(c->a, "%.*s/%s", (int)(rn - cn), cn, rn + 7);
+    } else if (!name) {
+        name = lg_arena_printf(c->a, "admin-rule%zu", seq + 1);
+    }
+    ar->r.name = name;
+
+    json_t *v = json_object_get(p, "access");
+    const char *kind = jstr(raw->obj, "kind");
+    if (!v && kind && strcasecmp(kind, "Default") == 0) {
+        /* a Microsoft-provided default rule, exported without its fields */
+        nr_rule_uncertain(c->s, &ar->r, "default admin rule without its fields in the export");
+        ar->r.priority = -1;
+        ar->dir = AZ_BOTH;
+        ad->access = AV_UNKNOWN;
+        return 0;
+    }
+    if (parse_priority(c, ar, p, pptr, in, 1) < 0)
+        return -1;
+    const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+    if (!s)
+        return nr_json_err(c->e, in, v ? key_ptr(c, pptr, "access") : raw->ptr,
+                           "admin rule '%s': expected \"access\": \"Allow\", \"AlwaysAllow\" or \"Deny\"", name);
+    if (strcasecmp(s, "Allow") == 0)
+        ad->access = AV_ALLOW;
+    else if (strcasecmp(s, "AlwaysAllow") == 0)
+        ad->access = AV_ALWAYS;
+    else if (strcasecmp(s, "Deny") == 0)
+        ad->access = AV_DENY;
+    else if (is_expr(s)) {
+        nr_rule_uncertain(c->s, &ar->r, "%s in access: %s", expr_kind(s), s);
+        ad->access = AV_UNKNOWN;
+    } else
+        return nr_json_err(c->e, in, key_ptr(c, pptr, "access"),
+                           "expected access \"Allow\", \"AlwaysAllow\" or \"Deny\", got \"%s\"", s);
+    if (parse_direction(c, ar, p, pptr, in) < 0 || parse_protocol(c, ar, p, pptr, in) < 0 ||
+        parse_ports(c, ar, p, pptr, in) < 0 ||
+        admin_side(c, ar, p, pptr, in, "sources", &ar->r.m[NR_SRC]) < 0 ||
+        admin_side(c, ar, p, pptr, in, "destinations", &ar->r.m[NR_DST]) < 0)
+        return -1;
+    return 0;
+}
+
+static int cmp_admin(const void *x, const void *y)
+{
+    return cmp_rule(&((const az_admin *)x)->rule, &((const az_admin *)y)->rule);
+}
+
+/* Parse every admin rule, find the groups of those whose collection was
+ * given apart, and sort them by priority. */
+static int parse_admins(az_ctx *c)
+{
+    for (size_t i = 0; i < c->nadm; i++) {
+        az_admin *ad = &c->adm[i];
+        lg_arena *keep = c->a;
+        c->a = &c->tmp;
+        int rc = parse_admin_fields(c, ad, i);
+        c->a = keep;
+        if (rc < 0)
+            return -1;
+        keep_rule(c, &ad->rule, &ad->raw);
+        const char *cut = ad->id ? id_find(ad->id, "/rules/") : NULL;
+        for (size_t k = 0; cut && !ad->groups_known && k < c->ncoll; k++)
+            if (strlen(c->coll[k].id) == (size_t)(cut - ad->id) &&
+                strncasecmp(c->coll[k].id, ad->id, (size_t)(cut - ad->id)) == 0) {
+                ad->groups = c->coll[k].groups;
+                ad->ngroups = c->coll[k].n;
+                ad->groups_known = true;
+            }
+    }
+    if (c->nadm)
+        qsort(c->adm, c->nadm, sizeof *c->adm, cmp_admin);
+    return 0;
+}
+
+typedef struct az_scope {    /* where a layer's NSG sits, for admin rules */
+    const char *const *subnets; /* subnet ids; the VNet is the part before
+                                   "/subnets/" */
+    size_t n;
+    const char *who;         /* "NSG x", "NIC y": for reasons */
+} az_scope;
+
+/* Is this subnet, or its virtual network, a static member of the group? */
+static bool member_of(const az_ctx *c, const char *group, const char *subnet)
+{
+    const char *cut = id_find(subnet, "/subnets/");
+    size_t vlen = cut ? (size_t)(cut - subnet) : 0;
+    for (size_t i = 0; i < c->nmem; i++) {
+        const az_member *m = &c->mem[i];
+        if (strcasecmp(m->group, group) == 0 &&
+            (strcasecmp(m->res, subnet) == 0 ||
+             (vlen && strlen(m->res) == vlen && strncasecmp(m->res, subnet, vlen) == 0)))
+            return true;
+    }
+    return false;
+}
+
+enum { AP_NO = 0, AP_YES, AP_UNKNOWN };
+
+/* Does an admin rule apply to traffic of the scope?  AP_UNKNOWN sets *why. */
+static int admin_applies(az_ctx *c, const az_admin *ad, const az_scope *sc,
+                         const char **why)
+{
+    if (!ad->groups_known) {
+        *why = "its rule collection (appliesToGroups) is not in the inputs";
+        return AP_UNKNOWN;
+    }
+    if (!ad->ngroups)
+        return AP_NO;
+    if (!sc->n) {
+        *why = lg_arena_printf(c->a, "the virtual network of %s is not in the inputs", sc->who);
+        return AP_UNKNOWN;
+    }
+    size_t in = 0;
+    for (size_t i = 0; i < sc->n; i++)
+        for (size_t g = 0; g < ad->ngroups; g++)
+            if (member_of(c, ad->groups[g], sc->subnets[i])) {
+                in++;
+                break;
+            }
+    if (in == sc->n)
+        return AP_YES;
+    if (!in && c->o && c->o->avnm_static)
+        return AP_NO;
+    if (in)
+        *why = lg_arena_printf(c->a, "it applies to some of the subnets of %s only", sc->who);
+    else {
+        const char *sub = sc->subnets[0], *cut = id_find(sub, "/subnets/");
+        const char *vnet = cut ? lg_arena_strndup(c->a, sub, (size_t)(cut - sub)) : sub;
+        *why = lg_arena_printf(c->a, "virtual network %s of %s is not a static member of "
+                               "network group %s%s, but Azure Policy can add members "
+                               "(--avnm-static-members: the static members given are all)",
+                               ref_name(c->a, vnet), sc->who, ref_name(c->a, ad->groups[0]),
+                               ad->ngroups > 1 ? " or the others it applies to" : "");
+    }
+    return AP_UNKNOWN;
+}
+
+/* The admin rules that may apply to a layer, as a chain in front of the
+ * NSG's chain `nsg`: Deny -> DROP, AlwaysAllow -> ACCEPT, Allow -> GOTO
+ * the NSG chain, and no match -> GOTO it too.  Several layers (subnet and
+ * NIC NSG) each get the chain: a packet passes all layers iff no admin
+ * rule denies it and an admin rule always-allows it or every NSG allows
+ * it.  Returns the chain, or -1 when no admin rule may apply. */
+static int admin_chain(az_ctx *c, nr_layer *l, const az_scope *sc, int dir, int nsg)
+{
+    int *ap = lg_arena_alloc(&c->tmp, (c->nadm + 1) * sizeof *ap);
+    const char **why = lg_arena_alloc(&c->tmp, (c->nadm + 1) * sizeof *why);
+    size_t n = 0;
+    for (size_t i = 0; i < c->nadm; i++) {
+        const az_admin *ad = &c->adm[i];
+        ap[i] = AP_NO;
+        if (ad->rule.dir != dir && ad->rule.dir != AZ_BOTH)
+            continue;
+        ap[i] = admin_applies(c, ad, sc, &why[i]);
+        if (ap[i] != AP_NO)
+            n += ad->access == AV_UNKNOWN ? 2 : 1;
+    }
+    if (!n)
+        return -1;
+    int ch = nr_chain_add(c->s, l, "AVNM admin rules", NR_DROP, "AVNM");
+    l->chains[ch].shared = true;
+    nr_chain_reserve(c->s, l, ch, n + 1);
+    static const nr_action act[] = {NR_GOTO, NR_ACCEPT, NR_DROP, NR_DROP};
+    for (size_t i = 0; i < c->nadm; i++) {
+        const az_admin *ad = &c->adm[i];
+        if (ap[i] == AP_NO)
+            continue;
+        for (int k = 0; k < (ad->access == AV_UNKNOWN ? 2 : 1); k++) {
+            /* an undecidable access: uncertain deny, then uncertain allow */
+            nr_rule *r = nr_rule_add(c->s, l, ch);
+            *r = ad->rule.r;
+            r->action = k ? NR_ACCEPT : act[ad->access];
+            r->target = nsg;
+            if (ap[i] == AP_UNKNOWN)
+                nr_rule_uncertain(c->s, r, "admin rule may not apply: %s", why[i]);
+        }
+    }
+    nr_rule *r = nr_rule_add(c->s, l, ch); /* no admin rule matched */
+    r->name = "NSG";
+    r->action = NR_GOTO;
+    r->target = nsg;
+    r->is_default = true;
+    return ch;
+}
+
 /* ---- emitting --------------------------------------------------------- */
 
 static void emit_rule(az_ctx *c, nr_layer *l, int ch, const az_rule *ar,
@@ -1191,29 +1613,36 @@ static void emit_rule(az_ctx *c, nr_layer *l, int ch, const az_rule *ar,
         r->in = l->in;
 }
 
-static void emit_layer(az_ctx *c, nr_resource *res, const az_nsg *g, int dir)
+static void emit_layer(az_ctx *c, nr_resource *res, const az_nsg *g, int dir,
+                       const az_scope *sc)
 {
     nr_layer *l = nr_layer_add(c->s, res, g->name, g->in);
     l->entry = nr_chain_add(c->s, l, dir == AZ_IN ? "Inbound" : "Outbound", NR_DROP,
                             dir == AZ_IN ? "DenyAllInBound" : "DenyAllOutBound");
+    int nsg = l->entry;
+    if (c->nadm) {
+        int ach = admin_chain(c, l, sc, dir, nsg);
+        if (ach >= 0)
+            l->entry = ach;
+    }
     size_t n = 0;
     for (size_t i = 0; i < g->n; i++)
         if (g->rules[i].dir == dir || g->rules[i].dir == AZ_BOTH)
             n += g->rules[i].access_unknown ? 2 : 1;
-    nr_chain_reserve(c->s, l, l->entry, n);
+    nr_chain_reserve(c->s, l, nsg, n);
     for (size_t i = 0; i < g->n; i++) {
         const az_rule *ar = &g->rules[i];
         if (ar->dir != dir && ar->dir != AZ_BOTH)
             continue;
         if (ar->access_unknown)
-            emit_rule(c, l, l->entry, ar, NR_DROP);
-        emit_rule(c, l, l->entry, ar, ar->r.action);
+            emit_rule(c, l, nsg, ar, NR_DROP);
+        emit_rule(c, l, nsg, ar, ar->r.action);
     }
 }
 
 /* A level whose NSG is referenced but not among the inputs. */
 static void emit_missing(az_ctx *c, nr_resource *res, const char *ref,
-                         const nr_input *in)
+                         const nr_input *in, const az_scope *sc)
 {
     az_nsg g = {0};
     az_rule ar;
@@ -1230,7 +1659,7 @@ static void emit_missing(az_ctx *c, nr_resource *res, const char *ref,
     ar.access_unknown = true;
     g.rules = &ar;
     g.n = 1;
-    emit_layer(c, res, &g, res->dir == NR_INBOUND ? AZ_IN : AZ_OUT);
+    emit_layer(c, res, &g, res->dir == NR_INBOUND ? AZ_IN : AZ_OUT, sc);
 }
 
 static bool id_in(lg_arena *a, const char *id, char **list, size_t n)
@@ -1281,6 +1710,8 @@ static bool resolve_nic(az_ctx *c, az_nic *n, const char **miss)
 
 static void emit_nic(az_ctx *c, const az_nic *n, const char *const *miss)
 {
+    const az_scope sc = {&n->subnet_id, n->subnet_id ? 1 : 0,
+                         lg_arena_printf(c->a, "NIC %s", n->name)};
     for (int dir = AZ_IN; dir <= AZ_OUT; dir++) {
         nr_resource *r = nr_resource_add(c->s, n->name, "azure-nic", n->in,
                                          dir == AZ_IN ? NR_INBOUND : NR_OUTBOUND);
@@ -1289,9 +1720,9 @@ static void emit_nic(az_ctx *c, const az_nic *n, const char *const *miss)
         for (int k = 0; k < 2; k++) {
             int lv = dir == AZ_IN ? k : 1 - k;
             if (miss[lv])
-                emit_missing(c, r, miss[lv], n->in);
+                emit_missing(c, r, miss[lv], n->in, &sc);
             for (size_t j = 0; j < n->nlv[lv]; j++)
-                emit_layer(c, r, n->lv[lv][j], dir);
+                emit_layer(c, r, n->lv[lv][j], dir, &sc);
         }
     }
 }
@@ -1320,6 +1751,8 @@ int nr_azure_load(nr_snapshot *s, const nr_input *const *in, size_t n,
     for (size_t i = 0; i < c.nnsg; i++)
         if (parse_nsg(&c, c.nsg[i]) < 0)
             goto out;
+    if (parse_admins(&c) < 0)
+        goto out;
 
     /* NICs with known NSG levels become layered resources */
     size_t nnic = c.nnic;
@@ -1337,11 +1770,13 @@ int nr_azure_load(nr_snapshot *s, const nr_input *const *in, size_t n,
         az_nsg *g = c.nsg[i];
         if (g->used)
             continue;
+        const az_scope sc = {(const char *const *)g->subnets, g->nsub,
+                             lg_arena_printf(c.a, "NSG %s", g->name)};
         for (int dir = AZ_IN; dir <= AZ_OUT; dir++) {
             nr_resource *r = nr_resource_add(s, g->name, "azure-nsg", g->in,
                                              dir == AZ_IN ? NR_INBOUND : NR_OUTBOUND);
             r->platform = c.lb;
-            emit_layer(&c, r, g, dir);
+            emit_layer(&c, r, g, dir, &sc);
         }
     }
     rc = 0;

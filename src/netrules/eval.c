@@ -175,9 +175,11 @@ static void eval_chain(ectx *c, int ci, nr_boxes in, nr_boxes *ret)
                 continue;
             touched(c, r);
             nr_boxes discard = {0};
-            if (r->action == NR_JUMP && lower) {
-                /* allowed only where the callee would accept or return:
-                 * what it denies is vetoed; packets continue here too */
+            if ((r->action == NR_JUMP || r->action == NR_GOTO) && lower) {
+                /* allowed only where both outcomes allow: packets continue
+                 * here (the rule not matching), and what the callee denies
+                 * is vetoed; so is what returns from a GOTO, whose fate
+                 * the caller's caller decides */
                 nr_boxes *sa = c->allowed, *sd = c->denied;
                 nr_boxes ta = {0}, td = {0};
                 c->allowed = &ta;
@@ -186,6 +188,8 @@ static void eval_chain(ectx *c, int ci, nr_boxes in, nr_boxes *ret)
                 c->allowed = sa;
                 c->denied = sd;
                 append(c, c->veto, &td);
+                if (r->action == NR_GOTO)
+                    append(c, c->veto, &discard);
             } else if (r->action == NR_JUMP) {
                 eval_chain(c, r->target, hit, &discard);
             } else if (r->action == NR_GOTO && !lower) {
@@ -193,7 +197,7 @@ static void eval_chain(ectx *c, int ci, nr_boxes in, nr_boxes *ret)
             } else if (r->action == NR_RETURN && !lower) {
                 append(c, ret, &hit);
             } else {
-                append(c, c->veto, &hit); /* GOTO/RETURN, lower bound */
+                append(c, c->veto, &hit); /* RETURN, lower bound */
             }
             continue;
         }
@@ -471,6 +475,8 @@ void nr_hygiene(lg_arena *a, const nr_layer *l, nr_hygiene_cb cb, void *ctx)
     nr_result scratch; /* a's boxes: one check's, reset per rule */
     for (size_t ci = 0; ci < l->nchains; ci++) {
         const nr_chain *ch = &l->chains[ci];
+        if (ch->shared)
+            continue;
         hull *h = malloc((ch->n ? ch->n : 1) * sizeof *h);
         const nr_rule **by = malloc((ch->n + 1) * sizeof *by);
         /* destination ports and sources of terminating rules, packed: the

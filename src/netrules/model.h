@@ -84,6 +84,8 @@ typedef struct nr_chain {
     nr_action policy;        /* NR_ACCEPT/NR_DROP (base), NR_RETURN (user) */
     const char *policy_name; /* shown as the deciding rule: "policy",
                                 "implied", "implicit-deny" */
+    bool shared;             /* the same rules in many layers (Azure VNet
+                                Manager admin rules): hygiene skips it */
 } nr_chain;
 
 typedef struct nr_layer {
@@ -130,6 +132,8 @@ typedef struct nr_opts {
                                   Internet (NULL: interface matches other
                                   than lo are unknown) */
     bool forward;              /* iptables/nft: audit FORWARD, not INPUT */
+    bool avnm_static;          /* Azure: network groups have no members
+                                  but the static ones given */
 } nr_opts;
 
 /* One input file, read whole.  json is the parsed document for JSON

@@ -279,3 +279,105 @@ error_case() { # FILE EXPECTED-SUBSTRING
     [ -z "$output" ]
     [[ "$stderr" == *bad-access.json:12:17:* ]]
 }
+
+# ---- Virtual Network Manager security admin rules ---------------------------
+# avnm-rules.json (az network manager security-admin-config rule-collection
+# rule list), by priority:
+#   5  Allow       9200 from 52.174.36.0/24   the NSGs decide
+#   10 Deny        9200,9300,... from Internet
+#   20 AlwaysAllow 5601 from 52.174.36.0/24   past every NSG
+#   30 Allow       22 from 203.0.113.0/24
+# collection datastore-guard applies to network group prod-vnets, whose
+# static member is vnet-prod, where es-nsg's subnet is.
+AVNM() { echo "$D/avnm-rules.json" "$D/avnm-collections.json" "$D/avnm-members.json"; }
+
+@test "azure avnm: admin Deny closes 9200, Allow hands 9200 back to the NSG, AlwaysAllow opens Kibana" {
+    audit "$D/incident.json" $(AVNM)
+    [ "$rc" -eq 1 ]
+    f=$(finding 9200)
+    [ "$(jq -r .state <<<"$f")" = exposed ]
+    [ "$(jq -c .sources <<<"$f")" = '["52.174.36.0/24"]' ]
+    [ "$(blamed 9200)" = allow-es ]
+    f=$(finding 5601)
+    [ "$(jq -r .state <<<"$f")" = exposed ]
+    [ "$(jq -c .sources <<<"$f")" = '["52.174.36.0/24"]' ]
+    [ "$(blamed 5601)" = datastore-guard/always-allow-kibana-partner ]
+    [ "$(jq -r .file <<<"$f")" = "$D/avnm-rules.json" ]
+    [ "$(jq '[.findings[] | select(.port != 9200 and .port != 5601)] | length' <<<"$out")" = 0 ]
+    FLOWS='tcp 52.1.2.3 40000 10.0.2.4 9200\ntcp 52.174.36.9 40000 10.0.2.4 9200\ntcp 52.174.36.9 40000 10.0.2.4 5601\ntcp 52.1.2.3 40000 10.0.2.4 5601\n' \
+        flow "$D/incident.json" $(AVNM)
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "$(printf 'deny\tdatastore-guard/deny-datastores-from-internet')" ]
+    [ "${lines[1]}" = "$(printf 'allow\tallow-es')" ]
+    [ "${lines[2]}" = "$(printf 'allow\tdatastore-guard/always-allow-kibana-partner')" ]
+    [ "${lines[3]}" = "$(printf 'deny\tDenyAllInBound')" ]
+}
+
+@test "azure avnm: active admin rules (groups inline, REST shape) and one combined file agree" {
+    audit "$D/incident.json" $(AVNM)
+    want=$(jq -c '[.findings[] | del(.file, .line)]' <<<"$out")
+    audit "$D/incident.json" "$D/avnm-active.json" "$D/avnm-members.json"
+    [ "$(jq -c '[.findings[] | del(.file, .line)]' <<<"$out")" = "$want" ]
+    audit "$D/avnm-combined.json"
+    [ "$(jq -c '[.findings[] | del(.file, .line)]' <<<"$out")" = "$want" ]
+}
+
+@test "azure avnm: without the rule collection, what admin rules touch is unknown, with the reason" {
+    audit "$D/incident.json" "$D/avnm-rules.json"
+    [ "$rc" -eq 1 ]
+    f=$(finding 9200)
+    [ "$(jq -r .state <<<"$f")" = unknown ]
+    jq -e '.reason | test("deny-datastores-from-internet: admin rule may not apply: its rule collection")' <<<"$f"
+    [ "$(jq -r .state <<<"$(finding 5601)")" = unknown ]
+}
+
+@test "azure avnm: a VNet that is no static member is unknown, unaffected with --avnm-static-members" {
+    audit "$D/incident.json" "$D/avnm-rules.json" "$D/avnm-collections.json"
+    f=$(finding 9200)
+    [ "$(jq -r .state <<<"$f")" = unknown ]
+    jq -e '.reason | test("virtual network vnet-prod of NSG es-nsg is not a static member of network group prod-vnets")' <<<"$f"
+    audit --avnm-static-members "$D/incident.json" "$D/avnm-rules.json" "$D/avnm-collections.json"
+    want=$(jq -c '.findings' <<<"$out")
+    audit "$D/incident.json"
+    [ "$(jq -c '.findings' <<<"$out")" = "$want" ]
+}
+
+@test "azure avnm: AlwaysAllow passes both the subnet and the NIC NSG; Deny beats both allows" {
+    audit "$D/pair-nics.json" "$D/pair-deny-nsgs.json" $(AVNM)
+    f=$(finding 5601 es-node-1-nic)
+    [ "$(jq -r .state <<<"$f")" = exposed ]
+    [ "$(jq -c .sources <<<"$f")" = '["52.174.36.0/24"]' ]
+    audit "$D/pair-nics.json" "$D/pair-allow-nsgs.json" $(AVNM)
+    f=$(finding 9200 es-node-1-nic)
+    [ "$(jq -c .sources <<<"$f")" = '["52.174.36.0/24"]' ]
+}
+
+@test "azure avnm: a default admin rule exported without its fields makes every port unknown" {
+    audit "$D/incident.json" "$D/avnm-default.json"
+    [ "$(jq '[.findings[] | select(.state != "unknown")] | length' <<<"$out")" = 0 ]
+    jq -e '.findings[0].reason | test("default admin rule without its fields")' <<<"$out"
+}
+
+@test "azure avnm: bad access and a static member without resourceId are errors" {
+    bats_require_minimum_version 1.5.0
+    error_case avnm-bad-access.json 'expected access "Allow", "AlwaysAllow" or "Deny", got "Permit"'
+    error_case avnm-bad-member.json 'expected a static member with a "resourceId"'
+}
+
+@test "azure avnm: admin data without any NSG audits nothing (no admin rules: no crash under UBSan)" {
+    audit "$D/avnm-members.json"
+    [ "$rc" -eq 0 ]
+    [ "$(jq .resources <<<"$out")" = 0 ]
+    audit "$D/avnm-rules.json" "$D/avnm-collections.json"
+    [ "$rc" -eq 0 ]
+}
+
+@test "azure avnm: dropping the admin rules is a new, wider exposure, blamed on the removed deny" {
+    audit --baseline "$D/incident.json" $(for f in $(AVNM); do echo --baseline "$f"; done) "$D/incident.json"
+    [ "$rc" -eq 1 ]
+    f=$(finding 9200)
+    [ "$(jq -r .change <<<"$f")" = new ]
+    [ "$(jq -c .previous_sources <<<"$f")" = '["52.174.36.0/24"]' ]
+    jq -e '.cause | index({"rule":"datastore-guard/deny-datastores-from-internet","change":"deny removed"})' <<<"$f"
+    [ "$(jq -r .change <<<"$(finding 5601)")" = fixed ]
+}
