@@ -23,6 +23,7 @@ diff_platform() {
 }
 
 @test "differential: azure nsg" { diff_platform azure; }
+@test "differential: azure nsg behind network manager admin rules" { diff_platform azure-avnm; }
 @test "differential: aws security group" { diff_platform aws-sg; }
 @test "differential: aws network acl" { diff_platform aws-nacl; }
 @test "differential: gcp firewall" { diff_platform gcp; }

@@ -31,14 +31,15 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import common  # noqa: E402
-import azure, aws_sg, aws_nacl, gcp, iptables, nft  # noqa: E402,E401
+import azure, azure_avnm, aws_sg, aws_nacl, gcp, iptables, nft  # noqa: E402,E401
 
-PLATFORMS = {m.NAME: m for m in (azure, aws_sg, aws_nacl, gcp, iptables, nft)}
+PLATFORMS = {m.NAME: m for m in (azure, azure_avnm, aws_sg, aws_nacl, gcp, iptables, nft)}
 EXT = {"iptables": ".rules"}
 # Sources the audit check does not judge because the project has not
 # pinned whether they count as "public" (Azure's platform address is
 # allowed by the default rule AllowAzureLoadBalancerInBound).
-AMBIG_EXTRA = {"azure": [common.net("168.63.129.16/32")]}
+AMBIG_EXTRA = {"azure": [common.net("168.63.129.16/32")],
+               "azure-avnm": [common.net("168.63.129.16/32")]}
 
 
 class NotBuilt(Exception):
@@ -140,6 +141,15 @@ def variants(mod, rs):
         for i in range(len(rs["securityRules"])):
             c = copy.deepcopy(rs)
             del c["securityRules"][i]
+            yield c
+    elif n == "azure-avnm":
+        for i in range(len(rs["admin"])):
+            c = copy.deepcopy(rs)
+            del c["admin"][i]
+            yield c
+        for i in range(len(rs["nsg"]["securityRules"])):
+            c = copy.deepcopy(rs)
+            del c["nsg"]["securityRules"][i]
             yield c
     elif n == "aws-sg":
         for i in range(len(rs["SecurityGroups"][0]["IpPermissions"])):
