@@ -33,11 +33,12 @@ static const char *const builtin_names[RD_NBUILTIN] = {
 static const int builtin_prio[RD_NBUILTIN] = {5, 5, 9, 7, 2, 3, 4, 6, 8, 1,
                                               10, 11};
 
-/* The anchors.  SOM: Vectorscan reports where the anchor starts, needed by
- * expanders that grow to the right only. */
 /* The anchors.  None asks Vectorscan for its start of match (that slows
  * the whole database down); where an expander needs the start it walks
- * back from the end, or `arg` is the anchor's fixed length. */
+ * back from the end, or `arg` is the anchor's fixed length.  Kinds for
+ * which cscanned() is true have no literal for Vectorscan's literal matcher
+ * and are found by scan.c instead; their regexes here are the definition
+ * scan.c follows (the reference engine of the tests still compiles them). */
 static const struct {
     int kind;
     const char *re;
@@ -102,6 +103,11 @@ static const struct {
      0},
 };
 
+static int cscanned(int kind)
+{
+    return kind == K_NUMRUN || kind == K_ENTROPY || kind == K_NAME_PAIR;
+}
+
 static int add_pattern(rd_engine *g, const char *re, unsigned flags, int kind,
                        int arg)
 {
@@ -151,7 +157,7 @@ static char *lower_dup(const char *s)
     return d;
 }
 
-rd_engine *rd_engine_new(const rd_policy *p, lg_err *e)
+static rd_engine *engine_new(const rd_policy *p, int all_hs, lg_err *e)
 {
     rd_engine *g = calloc(1, sizeof *g);
     rd_policy *own = NULL;
@@ -164,6 +170,7 @@ rd_engine *rd_engine_new(const rd_policy *p, lg_err *e)
         goto oom;
     g->pol = p;
     g->own_pol = own;
+    g->all_hs = all_hs;
     for (int t = 0; t < RD_NBUILTIN; t++) {
         g->tname[t] = builtin_names[t];
         g->tprio[t] = builtin_prio[t];
@@ -218,7 +225,8 @@ rd_engine *rd_engine_new(const rd_policy *p, lg_err *e)
             goto oom;
 
     for (size_t i = 0; i < sizeof anchors / sizeof *anchors; i++)
-        if (add_pattern(g, anchors[i].re, 0, anchors[i].kind, anchors[i].arg))
+        if ((all_hs || !cscanned(anchors[i].kind)) &&
+            add_pattern(g, anchors[i].re, 0, anchors[i].kind, anchors[i].arg))
             goto oom;
     size_t nbuiltin_pat = g->npat;
     for (size_t i = 0; i < p->ncustom; i++) {
@@ -264,6 +272,16 @@ oom:
 fail:
     rd_engine_free(g);
     return NULL;
+}
+
+rd_engine *rd_engine_new(const rd_policy *p, lg_err *e)
+{
+    return engine_new(p, 0, e);
+}
+
+rd_engine *rd_engine_new_reference(const rd_policy *p, lg_err *e)
+{
+    return engine_new(p, 1, e);
 }
 
 void rd_engine_free(rd_engine *g)
@@ -492,6 +510,8 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
         return RD_SCAN_ERROR;
     s->nuni = 0;
     hs_scan(g->db, buf, (unsigned)len, 0, s->hs, on_match, s);
+    if (!g->all_hs)
+        rd_cscan(s);
     /* lines with zero-width or full-width characters: fold, scan again,
      * and let their candidates replace the ones found unfolded */
     for (size_t u = 0; u < s->nuni;) {
@@ -514,6 +534,8 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
         s->run_end = s->tok_end = s->ip_end = s->v6_end = 0;
         s->folded = 1;
         hs_scan(g->db, s->ubuf, (unsigned)s->ulen, 0, s->hs, on_match, s);
+        if (!g->all_hs)
+            rd_cscan(s);
         for (size_t i = k; i < s->nc; i++) {
             s->c[i].s = a + s->umap[s->c[i].s];
             s->c[i].e = a + s->umap[s->c[i].e];

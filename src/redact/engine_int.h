@@ -49,6 +49,7 @@ int rd_gaz_has(const rd_gaz *z, const char *w, size_t n);
 struct rd_engine {
     const rd_policy *pol;
     rd_policy *own_pol; /* when created without one */
+    int all_hs; /* the reference engine: every anchor in Vectorscan */
     hs_database_t *db;
     char **pre;
     unsigned *pflags;
@@ -93,6 +94,14 @@ struct rd_scratch {
     size_t *umap;
     size_t ulen, capu, capum;
 };
+
+/* The engine with every anchor in the Vectorscan database, scan.c unused:
+ * what the tests compare rd_cscan against.  Same ownership as
+ * rd_engine_new. */
+rd_engine *rd_engine_new_reference(const rd_policy *p, lg_err *e);
+
+/* scan.c: the anchors marked cscan in engine.c, over s->buf[0, s->len) */
+void rd_cscan(rd_scratch *s);
 
 /* detect.c */
 void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to);
