@@ -35,6 +35,26 @@ enum {
     K_CUSTOM,
 };
 
+/* anchors.c: the built-in anchors, in the order of their pattern ids */
+typedef struct rd_anchor {
+    int kind;
+    const char *re;
+    int arg; /* what the expander needs, often the anchor's length */
+} rd_anchor;
+extern const rd_anchor rd_anchors[];
+extern const size_t rd_nanchors;
+/* 1 when scan.c finds this kind (not in the Vectorscan database) */
+int rd_cscanned(int kind);
+/* identifies the built-in database: Vectorscan version and anchors */
+uint64_t rd_anchor_key(void);
+
+/* the built-in database compiled at build time (gen/rd_hsdb.c, made by
+ * scripts/rd_hsdb_gen.c): serialized bytes and the rd_anchor_key() of the
+ * anchors it holds */
+extern const unsigned char rd_hsdb[];
+extern const size_t rd_hsdb_len;
+extern const uint64_t rd_hsdb_key;
+
 typedef struct pat_info {
     int kind;
     int arg; /* K_CUSTOM: index into policy->custom */
