@@ -74,7 +74,8 @@ const size_t rd_nanchors = sizeof rd_anchors / sizeof *rd_anchors;
 
 int rd_cscanned(int kind)
 {
-    return kind == K_NUMRUN || kind == K_ENTROPY || kind == K_NAME_PAIR;
+    return kind == K_NUMRUN || kind == K_ENTROPY || kind == K_NAME_PAIR ||
+           kind == K_IBAN || kind == K_MAC;
 }
 
 /* FNV-1a over the Vectorscan version and every anchor of the built-in

@@ -1,24 +1,28 @@
 /* scan.c - the anchors that have no literal, found in C instead of by
  * Vectorscan: a run of seven digits maybe grouped (K_NUMRUN), 32
- * characters of a token alphabet (K_ENTROPY) and two capitalised words
- * (K_NAME_PAIR).  Their regexes (engine.c) gave Vectorscan's literal
- * matcher nothing to look for, so its automaton ran on every byte and cost
- * half of the scan; here each block of 64 bytes becomes a few bit masks
- * (digits, token characters, capitals, small letters, spaces) and the
- * anchors are bit operations on them.
+ * characters of a token alphabet (K_ENTROPY), two capitalised words
+ * (K_NAME_PAIR), the start of an IBAN (K_IBAN) and MAC addresses (K_MAC).
+ * Their regexes (anchors.c) gave Vectorscan's literal matcher nothing to
+ * look for, so its automata ran on every byte and cost most of the scan;
+ * here each block of 64 bytes becomes a few bit masks (digits, token
+ * characters, capitals, small letters, spaces, hex digits, separators)
+ * and the anchors are shifts and ANDs of them.
  *
- * Contract (the unit test checks it against Vectorscan running the
- * regexes): for each kind, rd_expand sees the end offsets in increasing
- * order, and every end offset the regex matches at is either reported or
- * one the expander would skip anyway because an earlier one of the same
- * kind covered it:
+ * Contract (test_cscan checks it against Vectorscan running the regexes):
+ * for each kind, rd_expand sees the end offsets in increasing order, and
+ * every end offset the regex matches at is either reported or one the
+ * expander would skip anyway because an earlier one of the same kind
+ * covered it:
  *   K_NUMRUN    a chain of digits joined by nothing or by one or two of
  *               " .-/()"; reported once, after its seventh digit (numrun
  *               expands the whole chain and skips the rest of it);
  *   K_ENTROPY   a run of [A-Za-z0-9+/_=-]; reported once, after its 32nd
  *               character (entropy_tok skips the rest of the run);
- *   K_NAME_PAIR [A-Z][a-z]+ [A-Z][a-z]; reported at every end offset
- *               (name_pair keeps no state). */
+ *   K_NAME_PAIR [A-Z][a-z]+ [A-Z][a-z], K_IBAN, K_MAC: reported at every
+ *               end offset (their expanders keep no state).
+ * No kind shares expander state with an anchor left in Vectorscan, so
+ * running after hs_scan instead of interleaved changes nothing (the
+ * candidates are sorted afterwards). */
 #include "redact/engine_int.h"
 
 #include <stdint.h>
@@ -27,7 +31,7 @@
 #include <emmintrin.h>
 #endif
 
-enum { M_DIG, M_ENT, M_UP, M_LO, M_SP, M_NMASK };
+enum { M_DIG, M_ENT, M_UP, M_LO, M_SP, M_HEX, M_COLDASH, M_DOT, M_NMASK };
 
 /* masks of one block: bit i is byte i */
 typedef struct blk {
@@ -35,41 +39,46 @@ typedef struct blk {
 } blk;
 
 #if defined(__SSE2__)
-static uint64_t in_range(__m128i v[4], char lo, char hi)
+/* bytes of v in [lo, hi]; signed compares, so bytes >= 0x80 (negative)
+ * are never in an ASCII range */
+static __m128i in_range(__m128i v, char lo, char hi)
 {
-    /* signed compares: bytes >= 0x80 are negative and never in range */
-    uint64_t r = 0;
-    for (int q = 0; q < 4; q++) {
-        __m128i a = _mm_cmpgt_epi8(v[q], _mm_set1_epi8((char)(lo - 1)));
-        __m128i b = _mm_cmplt_epi8(v[q], _mm_set1_epi8((char)(hi + 1)));
-        r |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_and_si128(a, b))
-             << (16 * q);
-    }
-    return r;
+    return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8((char)(lo - 1))),
+                         _mm_cmplt_epi8(v, _mm_set1_epi8((char)(hi + 1))));
 }
 
-static uint64_t equal(__m128i v[4], char c)
+static __m128i eq(__m128i v, char c)
 {
-    uint64_t r = 0;
-    for (int q = 0; q < 4; q++)
-        r |= (uint64_t)(uint16_t)_mm_movemask_epi8(
-                 _mm_cmpeq_epi8(v[q], _mm_set1_epi8(c)))
-             << (16 * q);
-    return r;
+    return _mm_cmpeq_epi8(v, _mm_set1_epi8(c));
+}
+
+static uint64_t bits(__m128i m, int q)
+{
+    return (uint64_t)(uint16_t)_mm_movemask_epi8(m) << (16 * q);
 }
 
 static void classify64(const unsigned char *p, blk *b)
 {
-    __m128i v[4];
-    for (int q = 0; q < 4; q++)
-        v[q] = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * q));
-    b->m[M_DIG] = in_range(v, '0', '9');
-    b->m[M_UP] = in_range(v, 'A', 'Z');
-    b->m[M_LO] = in_range(v, 'a', 'z');
-    b->m[M_SP] = equal(v, ' ');
-    b->m[M_ENT] = b->m[M_DIG] | b->m[M_UP] | b->m[M_LO] | equal(v, '+') |
-                  equal(v, '/') | equal(v, '_') | equal(v, '=') |
-                  equal(v, '-');
+    memset(b, 0, sizeof *b);
+    for (int q = 0; q < 4; q++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * q));
+        __m128i d = in_range(v, '0', '9'), u = in_range(v, 'A', 'Z'),
+                l = in_range(v, 'a', 'z');
+        __m128i e = _mm_or_si128(
+            _mm_or_si128(_mm_or_si128(d, u), _mm_or_si128(l, eq(v, '+'))),
+            _mm_or_si128(_mm_or_si128(eq(v, '/'), eq(v, '_')),
+                         _mm_or_si128(eq(v, '='), eq(v, '-'))));
+        b->m[M_DIG] |= bits(d, q);
+        b->m[M_UP] |= bits(u, q);
+        b->m[M_LO] |= bits(l, q);
+        b->m[M_SP] |= bits(eq(v, ' '), q);
+        b->m[M_ENT] |= bits(e, q);
+        b->m[M_HEX] |= bits(_mm_or_si128(_mm_or_si128(d, in_range(v, 'A', 'F')),
+                                         in_range(v, 'a', 'f')),
+                            q);
+        b->m[M_COLDASH] |= bits(_mm_or_si128(eq(v, ':'), eq(v, '-')), q);
+        b->m[M_DOT] |= bits(eq(v, '.'), q);
+    }
 }
 #else
 static void classify64(const unsigned char *p, blk *b)
@@ -88,18 +97,17 @@ static void classify64(const unsigned char *p, blk *b)
             b->m[M_LO] |= bit;
         if (c == ' ')
             b->m[M_SP] |= bit;
+        if (dig || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'))
+            b->m[M_HEX] |= bit;
+        if (c == ':' || c == '-')
+            b->m[M_COLDASH] |= bit;
+        if (c == '.')
+            b->m[M_DOT] |= bit;
         if (dig || up || lo || (c && strchr("+/_=-", c)))
             b->m[M_ENT] |= bit;
     }
 }
 #endif
-
-/* x shifted towards higher positions by k (1..63), the bits of the
- * previous block filling in */
-static uint64_t shl(uint64_t x, uint64_t prev, int k)
-{
-    return x << k | prev >> (64 - k);
-}
 
 static int isrunsep(unsigned char c)
 {
@@ -107,43 +115,30 @@ static int isrunsep(unsigned char c)
            c == ')';
 }
 
-typedef struct scan_state {
-    blk prev;
-    uint64_t a[6], pa[6]; /* runs of 1, 2, 4, 8, 16, 32 token characters */
-    size_t last_digit;     /* SIZE_MAX: none yet */
-    int ndig;              /* digits in the chain that ends at last_digit */
-} scan_state;
-
-static void block(rd_scratch *s, scan_state *st, const blk *b, size_t base)
+/* K_NUMRUN over the digits of one block: follow the chain from digit to
+ * digit; *last is the previous digit (SIZE_MAX: none), *nd the digits of
+ * its chain so far */
+static void digits(rd_scratch *s, uint64_t d, size_t base, size_t *last,
+                   int *nd)
 {
     const unsigned char *buf = (const unsigned char *)s->buf;
-    /* K_ENTROPY: a[k] bit i = the 2^k bytes ending at i are token bytes */
-    st->a[0] = b->m[M_ENT];
-    for (int k = 1; k < 6; k++)
-        st->a[k] = st->a[k - 1] & shl(st->a[k - 1], st->pa[k - 1], 1 << (k - 1));
-    for (uint64_t f = st->a[5] & ~shl(st->a[5], st->pa[5], 1); f; f &= f - 1)
-        rd_expand(s, K_ENTROPY, 0, 0, base + (size_t)__builtin_ctzll(f) + 1);
-    memcpy(st->pa, st->a, sizeof st->a);
-
-    /* K_NUMRUN: follow the chain from digit to digit */
-    for (uint64_t d = b->m[M_DIG]; d; d &= d - 1) {
-        size_t p = base + (size_t)__builtin_ctzll(d);
-        size_t ld = st->last_digit;
+    for (; d; d &= d - 1) {
+        size_t p = base + (size_t)__builtin_ctzll(d), ld = *last;
         int linked = ld != SIZE_MAX && p - ld <= 3;
         for (size_t q = ld + 1; linked && q < p; q++)
             linked = isrunsep(buf[q]);
-        st->ndig = linked ? st->ndig + 1 : 1;
-        st->last_digit = p;
-        if (st->ndig == 7)
+        *nd = linked ? *nd + 1 : 1;
+        *last = p;
+        if (*nd == 7)
             rd_expand(s, K_NUMRUN, 0, 0, p + 1);
     }
+}
 
-    /* K_NAME_PAIR: [a-z] ' ' [A-Z] [a-z] ending at i, then the small
-     * letters before the space must follow a capital */
-    const blk *pv = &st->prev;
-    uint64_t c = b->m[M_LO] & shl(b->m[M_UP], pv->m[M_UP], 1) &
-                 shl(b->m[M_SP], pv->m[M_SP], 2) &
-                 shl(b->m[M_LO], pv->m[M_LO], 3);
+/* K_NAME_PAIR: c has a bit for each [a-z] ' ' [A-Z] [a-z] ending there;
+ * the small letters before the space must follow a capital */
+static void names(rd_scratch *s, uint64_t c, size_t base)
+{
+    const unsigned char *buf = (const unsigned char *)s->buf;
     for (; c; c &= c - 1) {
         size_t i = base + (size_t)__builtin_ctzll(c), k = i - 3;
         while (k > 0 && buf[k - 1] >= 'a' && buf[k - 1] <= 'z')
@@ -151,25 +146,80 @@ static void block(rd_scratch *s, scan_state *st, const blk *b, size_t base)
         if (k > 0 && buf[k - 1] >= 'A' && buf[k - 1] <= 'Z')
             rd_expand(s, K_NAME_PAIR, 0, 0, i + 1);
     }
-    st->prev = *b;
 }
+
+/* (x << k) with the top k bits of the previous block's mask shifted in */
+#define SHL(x, prev, k) ((x) << (k) | (prev) >> (64 - (k)))
 
 void rd_cscan(rd_scratch *s)
 {
     const unsigned char *p = (const unsigned char *)s->buf;
-    size_t n = s->len, base = 0;
-    scan_state st;
-    memset(&st, 0, sizeof st);
-    st.last_digit = SIZE_MAX;
-    blk b;
-    for (; base + 64 <= n; base += 64) {
-        classify64(p + base, &b);
-        block(s, &st, &b, base);
-    }
-    if (base < n) { /* the tail, padded with NUL bytes (no class) */
-        unsigned char tail[64] = {0};
-        memcpy(tail, p + base, n - base);
-        classify64(tail, &b);
-        block(s, &st, &b, base);
+    size_t n = s->len, last_digit = SIZE_MAX;
+    int ndig = 0;
+    /* the previous block's masks; r[k]: the 2^k bytes ending here are
+     * token bytes (K_ENTROPY wants 2^5 = 32) */
+    uint64_t pr0 = 0, pr1 = 0, pr2 = 0, pr3 = 0, pr4 = 0, pr5 = 0;
+    blk pb; /* the previous block */
+    memset(&pb, 0, sizeof pb);
+    unsigned char tail[64];
+    for (size_t base = 0; base < n; base += 64) {
+        const unsigned char *q = p + base;
+        if (n - base < 64) { /* the tail, padded with NUL (no class) */
+            memset(tail, 0, sizeof tail);
+            memcpy(tail, q, n - base);
+            q = tail;
+        }
+        blk b;
+        classify64(q, &b);
+        uint64_t r0 = b.m[M_ENT], r1 = r0 & SHL(r0, pr0, 1),
+                 r2 = r1 & SHL(r1, pr1, 2), r3 = r2 & SHL(r2, pr2, 4),
+                 r4 = r3 & SHL(r3, pr3, 8), r5 = r4 & SHL(r4, pr4, 16);
+        for (uint64_t f = r5 & ~SHL(r5, pr5, 1); f; f &= f - 1)
+            rd_expand(s, K_ENTROPY, 0, 0,
+                      base + (size_t)__builtin_ctzll(f) + 1);
+        pr0 = r0, pr1 = r1, pr2 = r2, pr3 = r3, pr4 = r4, pr5 = r5;
+        if (b.m[M_DIG])
+            digits(s, b.m[M_DIG], base, &last_digit, &ndig);
+        /* x[k]: mask x shifted k bytes on (bit i = byte i - k) */
+#define AT(x, k) SHL(b.m[x], pb.m[x], k)
+        uint64_t c = b.m[M_LO] & AT(M_UP, 1) & AT(M_SP, 2) & AT(M_LO, 3);
+        if (c)
+            names(s, c, base);
+        /* K_IBAN: [A-Za-z]{2}\d{2} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4}, the
+         * four ways the optional spaces go; reported at every end */
+        uint64_t al[16], an[16], dg[16], sp[16];
+        for (int k = 0; k < 14; k++) {
+            uint64_t a = k ? AT(M_UP, k) | AT(M_LO, k) : b.m[M_UP] | b.m[M_LO];
+            uint64_t d = k ? AT(M_DIG, k) : b.m[M_DIG];
+            al[k] = a, dg[k] = d, an[k] = a | d;
+            sp[k] = k ? AT(M_SP, k) : b.m[M_SP];
+        }
+        uint64_t g0 = an[0] & an[1] & an[2] & an[3]; /* 4 alnum ending here */
+        uint64_t g4 = an[4] & an[5] & an[6] & an[7], g5 = an[5] & an[6] & an[7] & an[8];
+        uint64_t iban =
+            (g0 & g4 & dg[8] & dg[9] & al[10] & al[11]) |
+            (g0 & sp[4] & g5 & dg[9] & dg[10] & al[11] & al[12]) |
+            (g0 & g4 & sp[8] & dg[9] & dg[10] & al[11] & al[12]) |
+            (g0 & sp[4] & g5 & sp[9] & dg[10] & dg[11] & al[12] & al[13]);
+        for (; iban; iban &= iban - 1)
+            rd_expand(s, K_IBAN, 0, 0, base + (size_t)__builtin_ctzll(iban) + 1);
+        /* K_MAC: hh[:-]hh[:-]hh[:-]hh (11 bytes) and hhhh.hhhh.hhhh (14),
+         * their lengths the anchors' arg; never both at one end */
+        uint64_t h[14];
+        for (int k = 0; k < 14; k++)
+            h[k] = k ? AT(M_HEX, k) : b.m[M_HEX];
+        uint64_t mac11 = h[0] & h[1] & AT(M_COLDASH, 2) & h[3] & h[4] &
+                         AT(M_COLDASH, 5) & h[6] & h[7] & AT(M_COLDASH, 8) &
+                         h[9] & h[10];
+        uint64_t mac14 = h[0] & h[1] & h[2] & h[3] & AT(M_DOT, 4) & h[5] &
+                         h[6] & h[7] & h[8] & AT(M_DOT, 9) & h[10] & h[11] &
+                         h[12] & h[13];
+        for (uint64_t m = mac11 | mac14; m; m &= m - 1) {
+            uint64_t bit = m & -m;
+            rd_expand(s, K_MAC, mac11 & bit ? 11 : 14, 0,
+                      base + (size_t)__builtin_ctzll(m) + 1);
+        }
+#undef AT
+        pb = b;
     }
 }

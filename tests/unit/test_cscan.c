@@ -31,7 +31,9 @@ static const char *const pieces[] = {
     "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     "ghp_0123456789abcdefABCDEF0123456789", "jane@contoso.com",
     "jane at contoso dot com", "password is Tr0ub4dor&3", "in Seattle",
-    "DE89 3704 0044 0532 0130 00", "00:1a:2b:3c:4d:5e", "fe80::1",
+    "DE89 3704 0044 0532 0130 00", "GB82WEST12345698765432", "GB82 WEST1234",
+    "DE89 370400440532013000", "DE893704 00440532013000",
+    "00:1a:2b:3c:4d:5e", "00-1A-2B-3C-4D-5E", "001a.2b3c.4d5e", "fe80::1",
     "https://example.com/a?b=c", "Redmond, WA 98052", "12 Main Street",
     "my name is Ana", "Regards, Li Wei", "\xEF\xBC\xA0", "\xE2\x80\x8B",
     "\\n", "\"", "\n",
@@ -56,7 +58,10 @@ static size_t text(char *b, size_t cap)
             memcpy(b + n, p, l);
             n += l;
         } else if (k < 5) { /* a run of one class, maybe 32 long */
-            const char *cls = rnd(2) ? "0123456789" : "aZ09+/_=-xQ";
+            static const char *const classes[] = {"0123456789", "aZ09+/_=-xQ",
+                                                  "0123456789abcdefABCDEF:-.",
+                                                  "AZaz09 "};
+            const char *cls = classes[rnd(4)];
             size_t l = 1 + rnd(rnd(2) ? 8 : 48);
             for (size_t i = 0; i < l && n < cap; i++)
                 b[n++] = cls[rnd((unsigned)strlen(cls))];
