@@ -150,6 +150,46 @@ static void names(rd_scratch *s, uint64_t c, size_t base)
 
 /* (x << k) with the top k bits of the previous block's mask shifted in */
 #define SHL(x, prev, k) ((x) << (k) | (prev) >> (64 - (k)))
+/* mask x of block b, k bytes on (bit i = byte i - k), 0 < k < 64 */
+#define AT(x, k) SHL(b->m[x], pb->m[x], k)
+
+static void iban(rd_scratch *s, const blk *b, const blk *pb, size_t base)
+{
+    uint64_t al[14], an[14], dg[14], sp[14];
+    al[0] = b->m[M_UP] | b->m[M_LO], dg[0] = b->m[M_DIG], sp[0] = b->m[M_SP];
+    an[0] = al[0] | dg[0];
+    for (int k = 1; k < 14; k++) {
+        al[k] = AT(M_UP, k) | AT(M_LO, k), dg[k] = AT(M_DIG, k);
+        an[k] = al[k] | dg[k], sp[k] = AT(M_SP, k);
+    }
+    uint64_t g0 = an[0] & an[1] & an[2] & an[3]; /* 4 alnum ending here */
+    uint64_t g4 = an[4] & an[5] & an[6] & an[7],
+             g5 = an[5] & an[6] & an[7] & an[8];
+    uint64_t m = (g0 & g4 & dg[8] & dg[9] & al[10] & al[11]) |
+                 (g0 & sp[4] & g5 & dg[9] & dg[10] & al[11] & al[12]) |
+                 (g0 & g4 & sp[8] & dg[9] & dg[10] & al[11] & al[12]) |
+                 (g0 & sp[4] & g5 & sp[9] & dg[10] & dg[11] & al[12] &
+                  al[13]);
+    for (; m; m &= m - 1)
+        rd_expand(s, K_IBAN, 0, 0, base + (size_t)__builtin_ctzll(m) + 1);
+}
+
+static void mac(rd_scratch *s, const blk *b, const blk *pb, size_t base)
+{
+    uint64_t h[14];
+    h[0] = b->m[M_HEX];
+    for (int k = 1; k < 14; k++)
+        h[k] = AT(M_HEX, k);
+    uint64_t m11 = h[0] & h[1] & AT(M_COLDASH, 2) & h[3] & h[4] &
+                   AT(M_COLDASH, 5) & h[6] & h[7] & AT(M_COLDASH, 8) & h[9] &
+                   h[10];
+    uint64_t m14 = h[0] & h[1] & h[2] & h[3] & AT(M_DOT, 4) & h[5] & h[6] &
+                   h[7] & h[8] & AT(M_DOT, 9) & h[10] & h[11] & h[12] & h[13];
+    for (uint64_t m = m11 | m14; m; m &= m - 1)
+        rd_expand(s, K_MAC, (m11 >> __builtin_ctzll(m)) & 1 ? 11 : 14, 0,
+                  base + (size_t)__builtin_ctzll(m) + 1);
+}
+#undef AT
 
 void rd_cscan(rd_scratch *s)
 {
@@ -180,46 +220,20 @@ void rd_cscan(rd_scratch *s)
         pr0 = r0, pr1 = r1, pr2 = r2, pr3 = r3, pr4 = r4, pr5 = r5;
         if (b.m[M_DIG])
             digits(s, b.m[M_DIG], base, &last_digit, &ndig);
-        /* x[k]: mask x shifted k bytes on (bit i = byte i - k) */
-#define AT(x, k) SHL(b.m[x], pb.m[x], k)
-        uint64_t c = b.m[M_LO] & AT(M_UP, 1) & AT(M_SP, 2) & AT(M_LO, 3);
+        uint64_t c = b.m[M_LO] & SHL(b.m[M_UP], pb.m[M_UP], 1) &
+                     SHL(b.m[M_SP], pb.m[M_SP], 2) &
+                     SHL(b.m[M_LO], pb.m[M_LO], 3);
         if (c)
             names(s, c, base);
         /* K_IBAN: [A-Za-z]{2}\d{2} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4}, the
-         * four ways the optional spaces go; reported at every end */
-        uint64_t al[16], an[16], dg[16], sp[16];
-        for (int k = 0; k < 14; k++) {
-            uint64_t a = k ? AT(M_UP, k) | AT(M_LO, k) : b.m[M_UP] | b.m[M_LO];
-            uint64_t d = k ? AT(M_DIG, k) : b.m[M_DIG];
-            al[k] = a, dg[k] = d, an[k] = a | d;
-            sp[k] = k ? AT(M_SP, k) : b.m[M_SP];
-        }
-        uint64_t g0 = an[0] & an[1] & an[2] & an[3]; /* 4 alnum ending here */
-        uint64_t g4 = an[4] & an[5] & an[6] & an[7], g5 = an[5] & an[6] & an[7] & an[8];
-        uint64_t iban =
-            (g0 & g4 & dg[8] & dg[9] & al[10] & al[11]) |
-            (g0 & sp[4] & g5 & dg[9] & dg[10] & al[11] & al[12]) |
-            (g0 & g4 & sp[8] & dg[9] & dg[10] & al[11] & al[12]) |
-            (g0 & sp[4] & g5 & sp[9] & dg[10] & dg[11] & al[12] & al[13]);
-        for (; iban; iban &= iban - 1)
-            rd_expand(s, K_IBAN, 0, 0, base + (size_t)__builtin_ctzll(iban) + 1);
+         * four ways the optional spaces go; reported at every end.  Its
+         * digits are at most 13 bytes back: none here or before, none. */
+        if (b.m[M_DIG] | pb.m[M_DIG])
+            iban(s, &b, &pb, base);
         /* K_MAC: hh[:-]hh[:-]hh[:-]hh (11 bytes) and hhhh.hhhh.hhhh (14),
          * their lengths the anchors' arg; never both at one end */
-        uint64_t h[14];
-        for (int k = 0; k < 14; k++)
-            h[k] = k ? AT(M_HEX, k) : b.m[M_HEX];
-        uint64_t mac11 = h[0] & h[1] & AT(M_COLDASH, 2) & h[3] & h[4] &
-                         AT(M_COLDASH, 5) & h[6] & h[7] & AT(M_COLDASH, 8) &
-                         h[9] & h[10];
-        uint64_t mac14 = h[0] & h[1] & h[2] & h[3] & AT(M_DOT, 4) & h[5] &
-                         h[6] & h[7] & h[8] & AT(M_DOT, 9) & h[10] & h[11] &
-                         h[12] & h[13];
-        for (uint64_t m = mac11 | mac14; m; m &= m - 1) {
-            uint64_t bit = m & -m;
-            rd_expand(s, K_MAC, mac11 & bit ? 11 : 14, 0,
-                      base + (size_t)__builtin_ctzll(m) + 1);
-        }
-#undef AT
+        if (b.m[M_COLDASH] | pb.m[M_COLDASH] | b.m[M_DOT] | pb.m[M_DOT])
+            mac(s, &b, &pb, base);
         pb = b;
     }
 }
