@@ -10,7 +10,8 @@ LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 
 B       ?= build
 SRCS    := src/main.c $(wildcard src/core/*.c src/netrules/*.c src/redact/*.c src/cmd/*.c)
-OBJS    := $(SRCS:%.c=$(B)/%.o) $(B)/gen/catalog.o $(B)/gen/rd_data.o
+OBJS    := $(SRCS:%.c=$(B)/%.o) $(B)/gen/catalog.o $(B)/gen/rd_data.o \
+           $(B)/gen/rd_hsdb.o
 LIBOBJS := $(filter-out $(B)/src/main.o,$(OBJS))
 UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 FUZZ    := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
@@ -21,7 +22,7 @@ all: $(B)/leakguard $(B)/libleakguard-redact.a
 # the redaction engine alone, for an ingest agent that embeds it:
 # #include "redact/rd.h", link with this and -lhs -lyaml -lsodium
 RDLIB   := $(filter $(B)/src/redact/%.o,$(OBJS)) $(B)/src/core/err.o \
-           $(B)/src/core/arena.o $(B)/gen/rd_data.o
+           $(B)/src/core/arena.o $(B)/gen/rd_data.o $(B)/gen/rd_hsdb.o
 $(B)/libleakguard-redact.a: $(RDLIB)
 	$(AR) rcs $@ $^
 
@@ -42,6 +43,15 @@ $(B)/gen/rd_data.c: $(RDDATA:%=data/redact/%.txt)
 	{ for n in $(RDDATA); do echo "const char rd_data_$$n[] ="; \
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' \
 	      data/redact/$$n.txt; echo ';'; done; } > $@
+
+# the built-in anchors compiled into a Vectorscan database at build time
+# (serialized; the program deserializes it instead of compiling at start-up)
+$(B)/gen/rd_hsdb_gen: scripts/rd_hsdb_gen.c src/redact/anchors.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ scripts/rd_hsdb_gen.c src/redact/anchors.c $(LDLIBS)
+
+$(B)/gen/rd_hsdb.c: $(B)/gen/rd_hsdb_gen
+	$< > $@.tmp && mv $@.tmp $@
 
 $(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(CFLAGS) -c -o $@ $<

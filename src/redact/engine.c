@@ -33,75 +33,6 @@ static const char *const builtin_names[RD_NBUILTIN] = {
 static const int builtin_prio[RD_NBUILTIN] = {5, 5, 9, 7, 2, 3, 4, 6, 8, 1,
                                               10, 11};
 
-/* The anchors.  SOM: Vectorscan reports where the anchor starts, needed by
- * expanders that grow to the right only. */
-/* The anchors.  None asks Vectorscan for its start of match (that slows
- * the whole database down); where an expander needs the start it walks
- * back from the end, or `arg` is the anchor's fixed length. */
-static const struct {
-    int kind;
-    const char *re;
-    int arg;
-} anchors[] = {
-    {K_AT, "@|%40|&#0*64;|&#[xX]0*40;|\\\\u0040|\\\\x40", 0},
-    {K_AT, "[\\[({<] ?(?i:at) ?[\\])}>]|-(?i:at)-", 0},
-    {K_AT_WORD, "[A-Za-z0-9_] (?i:at) [A-Za-z0-9]", 6},
-    {K_NUMRUN, "\\d(?:[ .\\-/()]{1,2}\\d|\\d){6}", 0},
-    {K_IPV4, "\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d", 0},
-    {K_DEFANG, "\\d(?:\\[\\.\\]|\\(\\.\\)|\\{\\.\\}|\\[(?i:dot)\\])\\d", 0},
-    {K_IBAN, "[A-Za-z]{2}\\d{2} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4}", 0},
-    {K_MAC, "[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-]"
-            "[0-9A-Fa-f]{2}",
-     11},
-    {K_MAC, "[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}", 14},
-    {K_IPV6, "[0-9A-Fa-f]{1,4}::?[0-9A-Fa-f]{1,4}:|::[0-9A-Fa-f]{1,4}|"
-             "[0-9A-Fa-f]{1,4}::",
-     0},
-    {K_URL, "(?i:https?|ftp|sftp|wss?|file)://", 0},
-    {K_URL, "(?i:www)\\.[A-Za-z0-9]", 5},
-    {K_SECRET_TOKEN, "(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)"
-                     "[A-Z0-9]{16}",
-     20},
-    {K_SECRET_TOKEN, "AIza[0-9A-Za-z_\\-]{35}", 39},
-    {K_SECRET_TOKEN, "gh[pousr]_[A-Za-z0-9]{30}", 34},
-    {K_SECRET_TOKEN, "github_pat_[A-Za-z0-9_]{22}", 33},
-    {K_SECRET_TOKEN, "xox[baprse]-[A-Za-z0-9]{6}", 11},
-    {K_SECRET_TOKEN, "sk_live_[A-Za-z0-9]{16}", 24},
-    {K_SECRET_TOKEN, "SG\\.[A-Za-z0-9_\\-]{16}", 19},
-    {K_JWT, "eyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{4}", 0},
-    {K_PEM, "-----BEGIN [A-Z0-9 ]{0,24}PRIVATE KEY( BLOCK)?-----", 0},
-    {K_SECRET_KV,
-     "(?i:password|passwd|pwd|passphrase|passcode|secret|api[_\\-]?key|"
-     "apikey|access[_\\-]?key|secret[_\\-]?key|access[_\\-]?token|"
-     "auth[_\\-]?token|client[_\\-]?secret|accountkey|sharedaccesskey|"
-     "aws_secret_access_key|sig|token)[\"']? {0,3}[:=]",
-     0},
-    {K_SECRET_SAID, "(?i:password|passcode|passphrase|pwd|pin) (?i:is|was|"
-                    "will be|would be|is now|:)",
-     0},
-    {K_ENTROPY, "[A-Za-z0-9+/_=\\-]{32}", 0},
-    {K_PERSON_CUE,
-     "(?i:my name is|my name's|name is|this is|i am|i'm|name:|customer:|"
-     "contact:|caller:|client:|regards,|thanks,|thank you,|sincerely,|"
-     "cheers,|best,|hi|hello|dear|hey|mr\\.?|mrs\\.?|ms\\.?|dr\\.?|"
-     "spoke with|speaking with|spoke to|talked to|agent) [A-Z]",
-     0},
-    {K_NAME_PAIR, "[A-Z][a-z]+ [A-Z][a-z]", 0},
-    {K_PLACE_CUE, "\\b(?:in|from|to|near|at|of|visit|visiting|based in|"
-                  "located in|lives in|live in|moved to|City:|Location:|"
-                  "Address:) [A-Z][a-z]",
-     0},
-    {K_STREET, " (?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|"
-               "Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Parkway|Pkwy|"
-               "Highway|Hwy|Circle|Square|Strasse|Straße)\\b",
-     0},
-    {K_CITY_ZIP, "[A-Za-z], [A-Z]{2} \\d{5}", 0},
-    {K_UNI, "\\xE2\\x80[\\x8B-\\x8D]|\\xE2\\x81\\xA0|\\xEF\\xBB\\xBF|\\xC2\\xAD|"
-            "\\xEF\\xBC[\\x80-\\xBF]|\\xEF\\xBD[\\x80-\\x9E]|\\xEF\\xB9\\xAB|"
-            "\\xE3\\x80\\x80",
-     0},
-};
-
 static int add_pattern(rd_engine *g, const char *re, unsigned flags, int kind,
                        int arg)
 {
@@ -151,7 +82,27 @@ static char *lower_dup(const char *s)
     return d;
 }
 
-rd_engine *rd_engine_new(const rd_policy *p, lg_err *e)
+/* The database of gen/rd_hsdb.c, or NULL when it does not fit: other
+ * anchors or another Vectorscan (the key), or compiled for a CPU feature
+ * this one lacks (Vectorscan then refuses to scan with it). */
+static hs_database_t *builtin_db(void)
+{
+    hs_database_t *db = NULL;
+    hs_scratch_t *sc = NULL;
+    if (rd_hsdb_key != rd_anchor_key() ||
+        hs_deserialize_database((const char *)rd_hsdb, rd_hsdb_len, &db) !=
+            HS_SUCCESS)
+        return NULL;
+    if (hs_alloc_scratch(db, &sc) != HS_SUCCESS ||
+        hs_scan(db, "x", 1, 0, sc, NULL, NULL) != HS_SUCCESS) {
+        hs_free_database(db);
+        db = NULL;
+    }
+    hs_free_scratch(sc);
+    return db;
+}
+
+static rd_engine *engine_new(const rd_policy *p, int all_hs, lg_err *e)
 {
     rd_engine *g = calloc(1, sizeof *g);
     rd_policy *own = NULL;
@@ -164,6 +115,7 @@ rd_engine *rd_engine_new(const rd_policy *p, lg_err *e)
         goto oom;
     g->pol = p;
     g->own_pol = own;
+    g->all_hs = all_hs;
     for (int t = 0; t < RD_NBUILTIN; t++) {
         g->tname[t] = builtin_names[t];
         g->tprio[t] = builtin_prio[t];
@@ -217,8 +169,10 @@ rd_engine *rd_engine_new(const rd_policy *p, lg_err *e)
         if (!(g->domains[g->ndomains++] = lower_dup(p->own_domains[i].s)))
             goto oom;
 
-    for (size_t i = 0; i < sizeof anchors / sizeof *anchors; i++)
-        if (add_pattern(g, anchors[i].re, 0, anchors[i].kind, anchors[i].arg))
+    for (size_t i = 0; i < rd_nanchors; i++)
+        if ((all_hs || !rd_cscanned(rd_anchors[i].kind)) &&
+            add_pattern(g, rd_anchors[i].re, 0, rd_anchors[i].kind,
+                        rd_anchors[i].arg))
             goto oom;
     size_t nbuiltin_pat = g->npat;
     for (size_t i = 0; i < p->ncustom; i++) {
@@ -235,6 +189,10 @@ rd_engine *rd_engine_new(const rd_policy *p, lg_err *e)
     if (!g->gaz_first || !g->gaz_last || !g->gaz_place)
         goto oom;
 
+    /* without custom patterns the database is the one built with the
+     * program, when it fits */
+    if (!all_hs && g->npat == nbuiltin_pat && (g->db = builtin_db()))
+        return g;
     unsigned *ids = malloc(g->npat * sizeof *ids);
     if (!ids)
         goto oom;
@@ -264,6 +222,16 @@ oom:
 fail:
     rd_engine_free(g);
     return NULL;
+}
+
+rd_engine *rd_engine_new(const rd_policy *p, lg_err *e)
+{
+    return engine_new(p, 0, e);
+}
+
+rd_engine *rd_engine_new_reference(const rd_policy *p, lg_err *e)
+{
+    return engine_new(p, 1, e);
 }
 
 void rd_engine_free(rd_engine *g)
@@ -492,6 +460,8 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
         return RD_SCAN_ERROR;
     s->nuni = 0;
     hs_scan(g->db, buf, (unsigned)len, 0, s->hs, on_match, s);
+    if (!g->all_hs)
+        rd_cscan(s);
     /* lines with zero-width or full-width characters: fold, scan again,
      * and let their candidates replace the ones found unfolded */
     for (size_t u = 0; u < s->nuni;) {
@@ -514,6 +484,8 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
         s->run_end = s->tok_end = s->ip_end = s->v6_end = 0;
         s->folded = 1;
         hs_scan(g->db, s->ubuf, (unsigned)s->ulen, 0, s->hs, on_match, s);
+        if (!g->all_hs)
+            rd_cscan(s);
         for (size_t i = k; i < s->nc; i++) {
             s->c[i].s = a + s->umap[s->c[i].s];
             s->c[i].e = a + s->umap[s->c[i].e];

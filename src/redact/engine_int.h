@@ -35,6 +35,26 @@ enum {
     K_CUSTOM,
 };
 
+/* anchors.c: the built-in anchors, in the order of their pattern ids */
+typedef struct rd_anchor {
+    int kind;
+    const char *re;
+    int arg; /* what the expander needs, often the anchor's length */
+} rd_anchor;
+extern const rd_anchor rd_anchors[];
+extern const size_t rd_nanchors;
+/* 1 when scan.c finds this kind (not in the Vectorscan database) */
+int rd_cscanned(int kind);
+/* identifies the built-in database: Vectorscan version and anchors */
+uint64_t rd_anchor_key(void);
+
+/* the built-in database compiled at build time (gen/rd_hsdb.c, made by
+ * scripts/rd_hsdb_gen.c): serialized bytes and the rd_anchor_key() of the
+ * anchors it holds */
+extern const unsigned char rd_hsdb[];
+extern const size_t rd_hsdb_len;
+extern const uint64_t rd_hsdb_key;
+
 typedef struct pat_info {
     int kind;
     int arg; /* K_CUSTOM: index into policy->custom */
@@ -49,6 +69,7 @@ int rd_gaz_has(const rd_gaz *z, const char *w, size_t n);
 struct rd_engine {
     const rd_policy *pol;
     rd_policy *own_pol; /* when created without one */
+    int all_hs; /* the reference engine: every anchor in Vectorscan */
     hs_database_t *db;
     char **pre;
     unsigned *pflags;
@@ -93,6 +114,14 @@ struct rd_scratch {
     size_t *umap;
     size_t ulen, capu, capum;
 };
+
+/* The engine with every anchor in the Vectorscan database, scan.c unused:
+ * what the tests compare rd_cscan against.  Same ownership as
+ * rd_engine_new. */
+rd_engine *rd_engine_new_reference(const rd_policy *p, lg_err *e);
+
+/* scan.c: the anchors marked cscan in engine.c, over s->buf[0, s->len) */
+void rd_cscan(rd_scratch *s);
 
 /* detect.c */
 void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to);

@@ -1,0 +1,102 @@
+/* anchors.c - the anchors of the built-in detectors: short patterns whose
+ * matches the expanders of detect.c grow into whole values.  Kept apart
+ * from engine.c so that the build can compile them into a Vectorscan
+ * database before the program exists (scripts/rd_hsdb_gen.c). */
+#include "redact/engine_int.h"
+
+/* The anchors.  None asks Vectorscan for its start of match (that slows
+ * the whole database down); where an expander needs the start it walks
+ * back from the end, or `arg` is the anchor's fixed length.  Kinds for
+ * which rd_cscanned() is true have no literal for Vectorscan's literal matcher
+ * and are found by scan.c instead; their regexes here are the definition
+ * scan.c follows (the reference engine of the tests still compiles them). */
+const rd_anchor rd_anchors[] = {
+    {K_AT, "@|%40|&#0*64;|&#[xX]0*40;|\\\\u0040|\\\\x40", 0},
+    {K_AT, "[\\[({<] ?(?i:at) ?[\\])}>]|-(?i:at)-", 0},
+    {K_AT_WORD, "[A-Za-z0-9_] (?i:at) [A-Za-z0-9]", 6},
+    {K_NUMRUN, "\\d(?:[ .\\-/()]{1,2}\\d|\\d){6}", 0},
+    {K_IPV4, "\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d", 0},
+    {K_DEFANG, "\\d(?:\\[\\.\\]|\\(\\.\\)|\\{\\.\\}|\\[(?i:dot)\\])\\d", 0},
+    {K_IBAN, "[A-Za-z]{2}\\d{2} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4}", 0},
+    {K_MAC, "[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-]"
+            "[0-9A-Fa-f]{2}",
+     11},
+    {K_MAC, "[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}", 14},
+    {K_IPV6, "[0-9A-Fa-f]{1,4}::?[0-9A-Fa-f]{1,4}:|::[0-9A-Fa-f]{1,4}|"
+             "[0-9A-Fa-f]{1,4}::",
+     0},
+    {K_URL, "(?i:https?|ftp|sftp|wss?|file)://", 0},
+    {K_URL, "(?i:www)\\.[A-Za-z0-9]", 5},
+    {K_SECRET_TOKEN, "(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)"
+                     "[A-Z0-9]{16}",
+     20},
+    {K_SECRET_TOKEN, "AIza[0-9A-Za-z_\\-]{35}", 39},
+    {K_SECRET_TOKEN, "gh[pousr]_[A-Za-z0-9]{30}", 34},
+    {K_SECRET_TOKEN, "github_pat_[A-Za-z0-9_]{22}", 33},
+    {K_SECRET_TOKEN, "xox[baprse]-[A-Za-z0-9]{6}", 11},
+    {K_SECRET_TOKEN, "sk_live_[A-Za-z0-9]{16}", 24},
+    {K_SECRET_TOKEN, "SG\\.[A-Za-z0-9_\\-]{16}", 19},
+    {K_JWT, "eyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{4}", 0},
+    {K_PEM, "-----BEGIN [A-Z0-9 ]{0,24}PRIVATE KEY( BLOCK)?-----", 0},
+    {K_SECRET_KV,
+     "(?i:password|passwd|pwd|passphrase|passcode|secret|api[_\\-]?key|"
+     "apikey|access[_\\-]?key|secret[_\\-]?key|access[_\\-]?token|"
+     "auth[_\\-]?token|client[_\\-]?secret|accountkey|sharedaccesskey|"
+     "aws_secret_access_key|sig|token)[\"']? {0,3}[:=]",
+     0},
+    {K_SECRET_SAID, "(?i:password|passcode|passphrase|pwd|pin) (?i:is|was|"
+                    "will be|would be|is now|:)",
+     0},
+    {K_ENTROPY, "[A-Za-z0-9+/_=\\-]{32}", 0},
+    {K_PERSON_CUE,
+     "(?i:my name is|my name's|name is|this is|i am|i'm|name:|customer:|"
+     "contact:|caller:|client:|regards,|thanks,|thank you,|sincerely,|"
+     "cheers,|best,|hi|hello|dear|hey|mr\\.?|mrs\\.?|ms\\.?|dr\\.?|"
+     "spoke with|speaking with|spoke to|talked to|agent) [A-Z]",
+     0},
+    {K_NAME_PAIR, "[A-Z][a-z]+ [A-Z][a-z]", 0},
+    {K_PLACE_CUE, "\\b(?:in|from|to|near|at|of|visit|visiting|based in|"
+                  "located in|lives in|live in|moved to|City:|Location:|"
+                  "Address:) [A-Z][a-z]",
+     0},
+    {K_STREET, " (?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|"
+               "Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Parkway|Pkwy|"
+               "Highway|Hwy|Circle|Square|Strasse|Straße)\\b",
+     0},
+    {K_CITY_ZIP, "[A-Za-z], [A-Z]{2} \\d{5}", 0},
+    {K_UNI, "\\xE2\\x80[\\x8B-\\x8D]|\\xE2\\x81\\xA0|\\xEF\\xBB\\xBF|\\xC2\\xAD|"
+            "\\xEF\\xBC[\\x80-\\xBF]|\\xEF\\xBD[\\x80-\\x9E]|\\xEF\\xB9\\xAB|"
+            "\\xE3\\x80\\x80",
+     0},
+};
+
+const size_t rd_nanchors = sizeof rd_anchors / sizeof *rd_anchors;
+
+int rd_cscanned(int kind)
+{
+    return kind == K_NUMRUN || kind == K_ENTROPY || kind == K_NAME_PAIR ||
+           kind == K_IBAN || kind == K_MAC;
+}
+
+/* FNV-1a over the Vectorscan version and every anchor of the built-in
+ * database, in order: a database compiled from other anchors (a stale
+ * build) or by another Vectorscan must not be used */
+uint64_t rd_anchor_key(void)
+{
+    uint64_t h = 1469598103934665603ULL;
+    const char *v = hs_version();
+    for (const char *p = v; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    for (size_t i = 0; i < rd_nanchors; i++) {
+        if (rd_cscanned(rd_anchors[i].kind))
+            continue;
+        int num[2] = {rd_anchors[i].kind, rd_anchors[i].arg};
+        for (size_t k = 0; k < sizeof num; k++)
+            h = (h ^ ((const unsigned char *)num)[k]) * 1099511628211ULL;
+        for (const char *p = rd_anchors[i].re; *p; p++)
+            h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+        h = (h ^ 0xff) * 1099511628211ULL; /* the end of the regex */
+    }
+    return h;
+}
+

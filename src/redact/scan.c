@@ -1,0 +1,239 @@
+/* scan.c - the anchors that have no literal, found in C instead of by
+ * Vectorscan: a run of seven digits maybe grouped (K_NUMRUN), 32
+ * characters of a token alphabet (K_ENTROPY), two capitalised words
+ * (K_NAME_PAIR), the start of an IBAN (K_IBAN) and MAC addresses (K_MAC).
+ * Their regexes (anchors.c) gave Vectorscan's literal matcher nothing to
+ * look for, so its automata ran on every byte and cost most of the scan;
+ * here each block of 64 bytes becomes a few bit masks (digits, token
+ * characters, capitals, small letters, spaces, hex digits, separators)
+ * and the anchors are shifts and ANDs of them.
+ *
+ * Contract (test_cscan checks it against Vectorscan running the regexes):
+ * for each kind, rd_expand sees the end offsets in increasing order, and
+ * every end offset the regex matches at is either reported or one the
+ * expander would skip anyway because an earlier one of the same kind
+ * covered it:
+ *   K_NUMRUN    a chain of digits joined by nothing or by one or two of
+ *               " .-/()"; reported once, after its seventh digit (numrun
+ *               expands the whole chain and skips the rest of it);
+ *   K_ENTROPY   a run of [A-Za-z0-9+/_=-]; reported once, after its 32nd
+ *               character (entropy_tok skips the rest of the run);
+ *   K_NAME_PAIR [A-Z][a-z]+ [A-Z][a-z], K_IBAN, K_MAC: reported at every
+ *               end offset (their expanders keep no state).
+ * No kind shares expander state with an anchor left in Vectorscan, so
+ * running after hs_scan instead of interleaved changes nothing (the
+ * candidates are sorted afterwards). */
+#include "redact/engine_int.h"
+
+#include <stdint.h>
+#include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+enum { M_DIG, M_ENT, M_UP, M_LO, M_SP, M_HEX, M_COLDASH, M_DOT, M_NMASK };
+
+/* masks of one block: bit i is byte i */
+typedef struct blk {
+    uint64_t m[M_NMASK];
+} blk;
+
+#if defined(__SSE2__)
+/* bytes of v in [lo, hi]; signed compares, so bytes >= 0x80 (negative)
+ * are never in an ASCII range */
+static __m128i in_range(__m128i v, char lo, char hi)
+{
+    return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8((char)(lo - 1))),
+                         _mm_cmplt_epi8(v, _mm_set1_epi8((char)(hi + 1))));
+}
+
+static __m128i eq(__m128i v, char c)
+{
+    return _mm_cmpeq_epi8(v, _mm_set1_epi8(c));
+}
+
+static uint64_t bits(__m128i m, int q)
+{
+    return (uint64_t)(uint16_t)_mm_movemask_epi8(m) << (16 * q);
+}
+
+static void classify64(const unsigned char *p, blk *b)
+{
+    memset(b, 0, sizeof *b);
+    for (int q = 0; q < 4; q++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * q));
+        __m128i d = in_range(v, '0', '9'), u = in_range(v, 'A', 'Z'),
+                l = in_range(v, 'a', 'z');
+        __m128i e = _mm_or_si128(
+            _mm_or_si128(_mm_or_si128(d, u), _mm_or_si128(l, eq(v, '+'))),
+            _mm_or_si128(_mm_or_si128(eq(v, '/'), eq(v, '_')),
+                         _mm_or_si128(eq(v, '='), eq(v, '-'))));
+        b->m[M_DIG] |= bits(d, q);
+        b->m[M_UP] |= bits(u, q);
+        b->m[M_LO] |= bits(l, q);
+        b->m[M_SP] |= bits(eq(v, ' '), q);
+        b->m[M_ENT] |= bits(e, q);
+        b->m[M_HEX] |= bits(_mm_or_si128(_mm_or_si128(d, in_range(v, 'A', 'F')),
+                                         in_range(v, 'a', 'f')),
+                            q);
+        b->m[M_COLDASH] |= bits(_mm_or_si128(eq(v, ':'), eq(v, '-')), q);
+        b->m[M_DOT] |= bits(eq(v, '.'), q);
+    }
+}
+#else
+static void classify64(const unsigned char *p, blk *b)
+{
+    memset(b, 0, sizeof *b);
+    for (int i = 0; i < 64; i++) {
+        unsigned char c = p[i];
+        uint64_t bit = (uint64_t)1 << i;
+        int dig = c >= '0' && c <= '9', up = c >= 'A' && c <= 'Z',
+            lo = c >= 'a' && c <= 'z';
+        if (dig)
+            b->m[M_DIG] |= bit;
+        if (up)
+            b->m[M_UP] |= bit;
+        if (lo)
+            b->m[M_LO] |= bit;
+        if (c == ' ')
+            b->m[M_SP] |= bit;
+        if (dig || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'))
+            b->m[M_HEX] |= bit;
+        if (c == ':' || c == '-')
+            b->m[M_COLDASH] |= bit;
+        if (c == '.')
+            b->m[M_DOT] |= bit;
+        if (dig || up || lo || (c && strchr("+/_=-", c)))
+            b->m[M_ENT] |= bit;
+    }
+}
+#endif
+
+static int isrunsep(unsigned char c)
+{
+    return c == ' ' || c == '.' || c == '-' || c == '/' || c == '(' ||
+           c == ')';
+}
+
+/* K_NUMRUN over the digits of one block: follow the chain from digit to
+ * digit; *last is the previous digit (SIZE_MAX: none), *nd the digits of
+ * its chain so far */
+static void digits(rd_scratch *s, uint64_t d, size_t base, size_t *last,
+                   int *nd)
+{
+    const unsigned char *buf = (const unsigned char *)s->buf;
+    for (; d; d &= d - 1) {
+        size_t p = base + (size_t)__builtin_ctzll(d), ld = *last;
+        int linked = ld != SIZE_MAX && p - ld <= 3;
+        for (size_t q = ld + 1; linked && q < p; q++)
+            linked = isrunsep(buf[q]);
+        *nd = linked ? *nd + 1 : 1;
+        *last = p;
+        if (*nd == 7)
+            rd_expand(s, K_NUMRUN, 0, 0, p + 1);
+    }
+}
+
+/* K_NAME_PAIR: c has a bit for each [a-z] ' ' [A-Z] [a-z] ending there;
+ * the small letters before the space must follow a capital */
+static void names(rd_scratch *s, uint64_t c, size_t base)
+{
+    const unsigned char *buf = (const unsigned char *)s->buf;
+    for (; c; c &= c - 1) {
+        size_t i = base + (size_t)__builtin_ctzll(c), k = i - 3;
+        while (k > 0 && buf[k - 1] >= 'a' && buf[k - 1] <= 'z')
+            k--;
+        if (k > 0 && buf[k - 1] >= 'A' && buf[k - 1] <= 'Z')
+            rd_expand(s, K_NAME_PAIR, 0, 0, i + 1);
+    }
+}
+
+/* (x << k) with the top k bits of the previous block's mask shifted in */
+#define SHL(x, prev, k) ((x) << (k) | (prev) >> (64 - (k)))
+/* mask x of block b, k bytes on (bit i = byte i - k), 0 < k < 64 */
+#define AT(x, k) SHL(b->m[x], pb->m[x], k)
+
+static void iban(rd_scratch *s, const blk *b, const blk *pb, size_t base)
+{
+    uint64_t al[14], an[14], dg[14], sp[14];
+    al[0] = b->m[M_UP] | b->m[M_LO], dg[0] = b->m[M_DIG], sp[0] = b->m[M_SP];
+    an[0] = al[0] | dg[0];
+    for (int k = 1; k < 14; k++) {
+        al[k] = AT(M_UP, k) | AT(M_LO, k), dg[k] = AT(M_DIG, k);
+        an[k] = al[k] | dg[k], sp[k] = AT(M_SP, k);
+    }
+    uint64_t g0 = an[0] & an[1] & an[2] & an[3]; /* 4 alnum ending here */
+    uint64_t g4 = an[4] & an[5] & an[6] & an[7],
+             g5 = an[5] & an[6] & an[7] & an[8];
+    uint64_t m = (g0 & g4 & dg[8] & dg[9] & al[10] & al[11]) |
+                 (g0 & sp[4] & g5 & dg[9] & dg[10] & al[11] & al[12]) |
+                 (g0 & g4 & sp[8] & dg[9] & dg[10] & al[11] & al[12]) |
+                 (g0 & sp[4] & g5 & sp[9] & dg[10] & dg[11] & al[12] &
+                  al[13]);
+    for (; m; m &= m - 1)
+        rd_expand(s, K_IBAN, 0, 0, base + (size_t)__builtin_ctzll(m) + 1);
+}
+
+static void mac(rd_scratch *s, const blk *b, const blk *pb, size_t base)
+{
+    uint64_t h[14];
+    h[0] = b->m[M_HEX];
+    for (int k = 1; k < 14; k++)
+        h[k] = AT(M_HEX, k);
+    uint64_t m11 = h[0] & h[1] & AT(M_COLDASH, 2) & h[3] & h[4] &
+                   AT(M_COLDASH, 5) & h[6] & h[7] & AT(M_COLDASH, 8) & h[9] &
+                   h[10];
+    uint64_t m14 = h[0] & h[1] & h[2] & h[3] & AT(M_DOT, 4) & h[5] & h[6] &
+                   h[7] & h[8] & AT(M_DOT, 9) & h[10] & h[11] & h[12] & h[13];
+    for (uint64_t m = m11 | m14; m; m &= m - 1)
+        rd_expand(s, K_MAC, (m11 >> __builtin_ctzll(m)) & 1 ? 11 : 14, 0,
+                  base + (size_t)__builtin_ctzll(m) + 1);
+}
+#undef AT
+
+void rd_cscan(rd_scratch *s)
+{
+    const unsigned char *p = (const unsigned char *)s->buf;
+    size_t n = s->len, last_digit = SIZE_MAX;
+    int ndig = 0;
+    /* the previous block's masks; r[k]: the 2^k bytes ending here are
+     * token bytes (K_ENTROPY wants 2^5 = 32) */
+    uint64_t pr0 = 0, pr1 = 0, pr2 = 0, pr3 = 0, pr4 = 0, pr5 = 0;
+    blk pb; /* the previous block */
+    memset(&pb, 0, sizeof pb);
+    unsigned char tail[64];
+    for (size_t base = 0; base < n; base += 64) {
+        const unsigned char *q = p + base;
+        if (n - base < 64) { /* the tail, padded with NUL (no class) */
+            memset(tail, 0, sizeof tail);
+            memcpy(tail, q, n - base);
+            q = tail;
+        }
+        blk b;
+        classify64(q, &b);
+        uint64_t r0 = b.m[M_ENT], r1 = r0 & SHL(r0, pr0, 1),
+                 r2 = r1 & SHL(r1, pr1, 2), r3 = r2 & SHL(r2, pr2, 4),
+                 r4 = r3 & SHL(r3, pr3, 8), r5 = r4 & SHL(r4, pr4, 16);
+        for (uint64_t f = r5 & ~SHL(r5, pr5, 1); f; f &= f - 1)
+            rd_expand(s, K_ENTROPY, 0, 0,
+                      base + (size_t)__builtin_ctzll(f) + 1);
+        pr0 = r0, pr1 = r1, pr2 = r2, pr3 = r3, pr4 = r4, pr5 = r5;
+        if (b.m[M_DIG])
+            digits(s, b.m[M_DIG], base, &last_digit, &ndig);
+        uint64_t c = b.m[M_LO] & SHL(b.m[M_UP], pb.m[M_UP], 1) &
+                     SHL(b.m[M_SP], pb.m[M_SP], 2) &
+                     SHL(b.m[M_LO], pb.m[M_LO], 3);
+        if (c)
+            names(s, c, base);
+        /* K_IBAN: [A-Za-z]{2}\d{2} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4}, the
+         * four ways the optional spaces go; reported at every end.  Its
+         * digits are at most 13 bytes back: none here or before, none. */
+        if (b.m[M_DIG] | pb.m[M_DIG])
+            iban(s, &b, &pb, base);
+        /* K_MAC: hh[:-]hh[:-]hh[:-]hh (11 bytes) and hhhh.hhhh.hhhh (14),
+         * their lengths the anchors' arg; never both at one end */
+        if (b.m[M_COLDASH] | pb.m[M_COLDASH] | b.m[M_DOT] | pb.m[M_DOT])
+            mac(s, &b, &pb, base);
+        pb = b;
+    }
+}
