@@ -1168,6 +1168,18 @@ static int parse_ports(az_ctx *c, az_rule *ar, json_t *p, const char *pptr,
     return 0;
 }
 
+/* A rule that matches everything, at its place in the input. */
+static void rule_init(az_ctx *c, az_rule *ar, const az_raw *raw, size_t seq)
+{
+    memset(ar, 0, sizeof *ar);
+    ar->seq = seq;
+    for (int d = 0; d < NR_NDIM; d++)
+        ar->r.m[d] = nr_dim_all(c->s, (nr_dim)d);
+    ar->r.in = raw->in;
+    ar->r.ptr = raw->ptr;
+    ar->r.line = raw->line;
+}
+
 static int parse_fields(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
 {
     const nr_input *in = raw->in;
@@ -1175,13 +1187,7 @@ static int parse_fields(az_ctx *c, az_nsg *g, const az_raw *raw, size_t seq)
     const char *pptr;
     json_t *p = props(o, raw->ptr, &pptr, c->a);
     az_rule *ar = &g->rules[g->n];
-    memset(ar, 0, sizeof *ar);
-    ar->seq = seq;
-    for (int d = 0; d < NR_NDIM; d++)
-        ar->r.m[d] = nr_dim_all(c->s, (nr_dim)d);
-    ar->r.in = in;
-    ar->r.ptr = raw->ptr;
-    ar->r.line = raw->line;
+    rule_init(c, ar, raw, seq);
     ar->r.is_default = raw->is_default;
 
     const char *name = raw->name ? raw->name : jstr(o, "name");
@@ -1404,13 +1410,7 @@ static int parse_admin_fields(az_ctx *c, az_admin *ad, size_t seq)
     const char *pptr;
     json_t *p = props(raw->obj, raw->ptr, &pptr, c->a);
     az_rule *ar = &ad->rule;
-    memset(ar, 0, sizeof *ar);
-    ar->seq = seq;
-    for (int d = 0; d < NR_NDIM; d++)
-        ar->r.m[d] = nr_dim_all(c->s, (nr_dim)d);
-    ar->r.in = in;
-    ar->r.ptr = raw->ptr;
-    ar->r.line = raw->line;
+    rule_init(c, ar, raw, seq);
     /* ".../ruleCollections/RC/rules/R" is shown as "RC/R" */
     const char *rc = ad->id ? id_find(ad->id, "/ruleCollections/") : NULL;
     const char *name = jstr(raw->obj, "name");
