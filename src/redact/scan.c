@@ -176,6 +176,11 @@ static void iban(rd_scratch *s, const blk *b, const blk *pb, size_t base)
 
 static void mac(rd_scratch *s, const blk *b, const blk *pb, size_t base)
 {
+    /* the separators alone (colons or dashes 3 bytes apart, dots 5
+     * apart) rule out most blocks: timestamps, dates, sentences */
+    if (!((AT(M_COLDASH, 2) & AT(M_COLDASH, 5) & AT(M_COLDASH, 8)) |
+          (AT(M_DOT, 4) & AT(M_DOT, 9))))
+        return;
     uint64_t h[14];
     h[0] = b->m[M_HEX];
     for (int k = 1; k < 14; k++)
@@ -199,6 +204,7 @@ void rd_cscan(rd_scratch *s)
     /* the previous block's masks; r[k]: the 2^k bytes ending here are
      * token bytes (K_ENTROPY wants 2^5 = 32) */
     uint64_t pr0 = 0, pr1 = 0, pr2 = 0, pr3 = 0, pr4 = 0, pr5 = 0;
+    uint64_t py = 0; /* the previous block's [A-Za-z]{2}\d{2} ends */
     blk pb; /* the previous block */
     memset(&pb, 0, sizeof pb);
     unsigned char tail[64];
@@ -226,10 +232,16 @@ void rd_cscan(rd_scratch *s)
         if (c)
             names(s, c, base);
         /* K_IBAN: [A-Za-z]{2}\d{2} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4}, the
-         * four ways the optional spaces go; reported at every end.  Its
-         * digits are at most 13 bytes back: none here or before, none. */
-        if (b.m[M_DIG] | pb.m[M_DIG])
+         * four ways the optional spaces go; reported at every end.  Every
+         * form ends 8, 9 or 10 bytes after its [A-Za-z]{2}\d{2}: y marks
+         * where one of those ends, and without one at such a distance the
+         * block has no end (most blocks with digits have none). */
+        uint64_t al = b.m[M_UP] | b.m[M_LO], pal = pb.m[M_UP] | pb.m[M_LO];
+        uint64_t y = b.m[M_DIG] & SHL(b.m[M_DIG], pb.m[M_DIG], 1) &
+                     SHL(al, pal, 2) & SHL(al, pal, 3);
+        if (SHL(y, py, 8) | SHL(y, py, 9) | SHL(y, py, 10))
             iban(s, &b, &pb, base);
+        py = y;
         /* K_MAC: hh[:-]hh[:-]hh[:-]hh (11 bytes) and hhhh.hhhh.hhhh (14),
          * their lengths the anchors' arg; never both at one end */
         if (b.m[M_COLDASH] | pb.m[M_COLDASH] | b.m[M_DOT] | pb.m[M_DOT])
