@@ -520,7 +520,10 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
         s->c[k++] = *c;
     }
     s->nc = k;
-    qsort(s->c, s->nc, sizeof *s->c, cmp_start);
+    /* most rescans of a short value find nothing or one candidate, and
+     * glibc's qsort costs about 100 instructions even then */
+    if (s->nc > 1)
+        qsort(s->c, s->nc, sizeof *s->c, cmp_start);
     if (s->oom || lg_grow(&s->m, &s->capm, s->nc + 1, sizeof *s->m))
         return RD_SCAN_ERROR;
     size_t nm = 0;
