@@ -439,6 +439,15 @@ static int own_domain(const rd_engine *g, const char *v, size_t n)
     return 0;
 }
 
+/* Every anchor over p (which is s->buf): the Vectorscan database, then
+ * the anchors scan.c finds (unless the reference engine has them all). */
+static void scan_anchors(const rd_engine *g, rd_scratch *s, const char *p, size_t n)
+{
+    hs_scan(g->db, p, (unsigned)n, 0, s->hs, on_match, s);
+    if (!g->all_hs)
+        rd_cscan(s);
+}
+
 size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
                const rd_hint *hint, const rd_match **out)
 {
@@ -459,9 +468,7 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
     if (len > UINT32_MAX) /* Vectorscan scans at most 4 GB at once */
         return RD_SCAN_ERROR;
     s->nuni = 0;
-    hs_scan(g->db, buf, (unsigned)len, 0, s->hs, on_match, s);
-    if (!g->all_hs)
-        rd_cscan(s);
+    scan_anchors(g, s, buf, len);
     /* lines with zero-width or full-width characters: fold, scan again,
      * and let their candidates replace the ones found unfolded */
     for (size_t u = 0; u < s->nuni;) {
@@ -483,9 +490,7 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
         s->len = s->ulen;
         s->run_end = s->tok_end = s->ip_end = s->v6_end = 0;
         s->folded = 1;
-        hs_scan(g->db, s->ubuf, (unsigned)s->ulen, 0, s->hs, on_match, s);
-        if (!g->all_hs)
-            rd_cscan(s);
+        scan_anchors(g, s, s->ubuf, s->ulen);
         for (size_t i = k; i < s->nc; i++) {
             s->c[i].s = a + s->umap[s->c[i].s];
             s->c[i].e = a + s->umap[s->c[i].e];
