@@ -1230,35 +1230,54 @@ int rd_context_ok(const rd_scratch *s, const cand *c)
 
 /* ---- whole values under a hinting key --------------------------------- */
 
-void rd_whole_value(rd_scratch *s, int type)
+/* the span [*a, *b) of v[0, len) a value of `type` under a hinting key
+ * covers, spaces trimmed; 0 when v does not have that type's shape */
+static int whole_fits(const char *v, size_t len, int type, size_t *pa,
+                      size_t *pb)
 {
-    size_t a = 0, b = s->len;
-    while (a < b && isspace(CH(a)))
+    size_t a = 0, b = len;
+    while (a < b && isspace((unsigned char)v[a]))
         a++;
-    while (b > a && isspace(CH(b - 1)))
+    while (b > a && isspace((unsigned char)v[b - 1]))
         b--;
     if (a == b)
-        return;
+        return 0;
     if (type == RD_PERSON) {
         int words = 1;
         if (b - a > 80)
-            return;
+            return 0;
         for (size_t p = a; p < b; p++) {
-            unsigned char c = CH(p);
+            unsigned char c = (unsigned char)v[p];
             if (c == ' ')
                 words++;
             else if (!isalpha(c) && !strchr(".-',", c) && c < 0x80)
-                return;
+                return 0;
         }
         if (words > 5)
-            return;
+            return 0;
     } else if (type == RD_LOCATION) {
         if (b - a > 256)
-            return;
+            return 0;
     } else if (type == RD_SECRET) {
-        if (b - a > 8192 || (b - a == 4 && has(s, a, "null")))
-            return;
+        if (b - a > 8192 || (b - a == 4 && strncasecmp(v + a, "null", 4) == 0))
+            return 0;
     }
+    *pa = a;
+    *pb = b;
+    return 1;
+}
+
+int rd_hint_whole_fits(const rd_hint *h, const char *v, size_t n)
+{
+    size_t a, b;
+    return h->whole >= 0 && whole_fits(v, n, h->whole, &a, &b);
+}
+
+void rd_whole_value(rd_scratch *s, int type)
+{
+    size_t a, b;
+    if (!whole_fits(s->buf, s->len, type, &a, &b))
+        return;
     size_t noff = rd_norm_begin(s);
     norm_span(s, a, b, type != RD_SECRET);
     rd_add(s, a, b, type, 0, noff);

@@ -276,6 +276,7 @@ void rd_scratch_free(rd_scratch *s)
     hs_free_scratch(s->hs);
     free(s->c);
     free(s->m);
+    free(s->wk);
     free(s->nbuf);
     free(s->ubuf);
     free(s->umap);
@@ -413,6 +414,18 @@ static int cmp_match(const void *a, const void *b)
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
+static int cmp_span(const void *a, const void *b)
+{
+    const rd_span *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+size_t rd_scan_weak(const rd_scratch *s, const rd_span **out)
+{
+    *out = s->wk;
+    return s->nwk;
+}
+
 static int allowed(const rd_engine *g, const char *v, size_t n)
 {
     for (size_t i = 0; i < g->nallow; i++)
@@ -462,6 +475,7 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
     s->folded = 0;
     s->oom = 0;
     s->hint = hint;
+    s->nwk = 0;
     *out = NULL;
     if (len == 0)
         return 0;
@@ -509,6 +523,11 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
         if (!g->enabled[c->type])
             continue;
         uint64_t bit = (uint64_t)1 << c->type;
+        if (c->weak && !hint) {
+            if (lg_grow(&s->wk, &s->capwk, s->nwk + 1, sizeof *s->wk))
+                return RD_SCAN_ERROR;
+            s->wk[s->nwk++] = (rd_span){c->s, c->e, c->type};
+        }
         if (c->weak) {
             if (hint && (hint->suppress & bit))
                 continue;
@@ -525,6 +544,8 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
         s->c[k++] = *c;
     }
     s->nc = k;
+    if (s->nwk > 1)
+        qsort(s->wk, s->nwk, sizeof *s->wk, cmp_span);
     /* most rescans of a short value find nothing or one candidate, and
      * glibc's qsort costs about 100 instructions even then */
     if (s->nc > 1)

@@ -108,6 +108,8 @@ struct rd_scratch {
     size_t nc, capc;
     rd_match *m;
     size_t capm;
+    rd_span *wk; /* weak candidates of a hint-less scan */
+    size_t nwk, capwk;
     char *nbuf;
     size_t nn, capn;
     char *ubuf;

@@ -84,6 +84,25 @@ size_t rd_scan(const rd_engine *eng, rd_scratch *s, const char *buf,
 /* The hint a field name gives ("customer_email", "clientIp", "phone"). */
 rd_hint rd_hint_for_key(const rd_engine *eng, const char *key, size_t n);
 
+/* What a hint can change.  Candidate generation never depends on the
+ * hint: it only adds the whole-value candidate (when the value has the
+ * shape of hint->whole) and decides the weak candidates of the types it
+ * wants or suppresses.  So a caller holding a hint-less scan of the text
+ * around a value can skip scanning the value again when neither applies.
+ *
+ * rd_scan_weak: the weak candidates (digit groups that are a PHONE or a
+ * US_SSN only with a hint or a context word) the last rd_scan without a
+ * hint generated, whether kept or not, sorted by start; valid until the
+ * next rd_scan.  rd_hint_whole_fits: 1 when v[0, n) has the shape of the
+ * hint's whole-value type, i.e. rd_scan with the hint would add the
+ * whole-value candidate. */
+typedef struct rd_span {
+    size_t start, end;
+    int type;
+} rd_span;
+size_t rd_scan_weak(const rd_scratch *s, const rd_span **out);
+int rd_hint_whole_fits(const rd_hint *h, const char *v, size_t n);
+
 /* Classify a JSON number by its digits under a hint (cards stored as
  * numbers, phones under "phone").  Returns a type or -1. */
 int rd_classify_number(const rd_engine *eng, const char *s, size_t n,

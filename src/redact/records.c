@@ -154,6 +154,7 @@ void rd_worker_free(rd_worker *w)
     rd_mstore *ms[] = {&w->bm, &w->rm, &w->one, &w->sub};
     for (size_t i = 0; i < sizeof ms / sizeof *ms; i++) {
         free(ms[i]->m);
+        free(ms[i]->wk);
         rd_buf_free(&ms[i]->norm);
     }
 }
@@ -217,13 +218,27 @@ static int store(rd_mstore *st, const rd_match *m, size_t n, size_t shift)
     return 0;
 }
 
+/* store, and the scan's weak candidates with the matches */
+static int store_scan(rd_worker *w, rd_mstore *st, const rd_match *m,
+                      size_t n)
+{
+    const rd_span *wk;
+    size_t nwk = rd_scan_weak(w->s, &wk);
+    if (store(st, m, n, 0) || lg_grow(&st->wk, &st->capwk, nwk, sizeof *wk))
+        return -1;
+    if (nwk)
+        memcpy(st->wk, wk, nwk * sizeof *wk);
+    st->nwk = nwk;
+    return 0;
+}
+
 /* The matches of the current record: its own scan (rd_record) or its
  * slice of the batch scan, clipped to the record. */
 static int record_scan(rd_worker *w, const char *rec, size_t len)
 {
     const rd_match *m;
     size_t n = rd_scan(w->eng, w->s, rec, len, NULL, &m);
-    return n == RD_SCAN_ERROR ? -1 : store(&w->rm, m, n, 0);
+    return n == RD_SCAN_ERROR ? -1 : store_scan(w, &w->rm, m, n);
 }
 
 static int record_slice(rd_worker *w, size_t off, size_t len)
@@ -239,6 +254,17 @@ static int record_slice(rd_worker *w, size_t off, size_t len)
         c.start = c.start > off ? c.start - off : 0;
         c.end = c.end < off + len ? c.end - off : len;
         r->m[r->n++] = c;
+    }
+    while (w->bw < b->nwk && b->wk[w->bw].end <= off)
+        w->bw++;
+    r->nwk = 0;
+    for (size_t i = w->bw; i < b->nwk && b->wk[i].start < off + len; i++) {
+        if (lg_grow(&r->wk, &r->capwk, r->nwk + 1, sizeof *r->wk))
+            return -1;
+        rd_span c = b->wk[i];
+        c.start = c.start > off ? c.start - off : 0;
+        c.end = c.end < off + len ? c.end - off : len;
+        r->wk[r->nwk++] = c;
     }
     return 0;
 }
@@ -288,6 +314,29 @@ static rd_hint key_hint(rd_worker *w, const char *k, size_t n)
 static int plain_hint(const rd_hint *h)
 {
     return !h->want && !h->suppress && h->whole < 0;
+}
+
+/* 1 when the record's scan already gives what a scan of the value v (at
+ * [a, b) of the record, not re-encoded) with hint h would: h is plain, or
+ * it can change nothing there (see rd_scan_weak) because v has not the
+ * shape of its whole-value type and the record scan generated no weak
+ * candidate in [a, b).  Weak candidates are also the only ones the words
+ * around a value decide (rd_context_ok), and the record scan sees the
+ * words of other fields, so any weak one sends the value to its own scan.
+ * Otherwise the field takes its slice of the record scan, as a field with
+ * a plain key does (an `agent_reply` paragraph, a `created` timestamp). */
+static int hint_idle(const rd_worker *w, const rd_hint *h, const char *v,
+                     size_t vl, size_t a, size_t b)
+{
+    if (plain_hint(h))
+        return 1;
+    if (rd_hint_whole_fits(h, v, vl))
+        return 0;
+    const rd_mstore *r = &w->rm;
+    for (size_t i = 0; i < r->nwk && r->wk[i].start < b; i++)
+        if (r->wk[i].end > a)
+            return 0;
+    return 1;
 }
 
 /* Rewrite v[0, n) with its matches into out; drop renders as empty. */
@@ -906,7 +955,8 @@ static int scan_string(rd_worker *w, const char *rec, int k, rd_action fa,
     rd_hint h = node_hint(w, rec, k);
     rd_match *m;
     size_t nm;
-    if (!nd->esc && plain_hint(&h)) {
+    if (!nd->esc &&
+        hint_idle(w, &h, v, vl, nd->start + 1, nd->end - 1)) {
         /* what the scan of the whole record found inside this string */
         nm = within(w, nd->start + 1, nd->end - 1, &m);
     } else {
@@ -1250,8 +1300,9 @@ static int csv_record(rd_worker *w, const char *rec, size_t len,
             const rd_match *m0;
             size_t nm;
             size_t q = (size_t)f->quoted;
-            if (plain_hint(&h) && (!f->quoted || !memchr(rec + f->s + 1, '"',
-                                                          f->e - f->s - 2))) {
+            if ((!f->quoted ||
+                 !memchr(rec + f->s + 1, '"', f->e - f->s - 2)) &&
+                hint_idle(w, &h, v, vl, f->s + q, f->e - q)) {
                 rd_match *mm;
                 nm = within(w, f->s + q, f->e - q, &mm);
                 m0 = mm;
@@ -1352,9 +1403,9 @@ int rd_batch(rd_worker *w, const char *data, size_t n, const rd_rec *recs,
      * more than the scanning of a short record itself */
     const rd_match *m;
     size_t nm = rd_scan(w->eng, w->s, data, n, NULL, &m);
-    if (nm == RD_SCAN_ERROR || store(&w->bm, m, nm, 0))
+    if (nm == RD_SCAN_ERROR || store_scan(w, &w->bm, m, nm))
         return -1;
-    w->bi = 0;
+    w->bi = w->bw = 0;
     for (size_t i = 0; i < nrec; i++) {
         const rd_rec *r = &recs[i];
         if (record_slice(w, r->off, r->len) ||

@@ -70,11 +70,14 @@ typedef struct rd_stats {
 
 typedef struct jnode jnode;
 
-/* matches with their normalised values copied out of the scratch */
+/* matches with their normalised values copied out of the scratch, and
+ * the weak candidates of the scan (rd_scan_weak) */
 typedef struct rd_mstore {
     rd_match *m;
     size_t n, cap;
     rd_buf norm;
+    rd_span *wk;
+    size_t nwk, capwk;
 } rd_mstore;
 
 #define RD_HCACHE 64
@@ -103,7 +106,7 @@ typedef struct rd_worker {
     size_t nnodes, capnodes;
     rd_buf dec, repl, path, tmp;
     rd_mstore bm, rm, one, sub; /* batch, record, one value, a value's */
-    size_t bi, ri;               /* cursors into bm and rm */
+    size_t bi, bw, ri;           /* cursors into bm (matches, weak) and rm */
     int sub_oom;
     int rec_found; /* the current record has a finding */
     rd_hcache hc[RD_HCACHE];

@@ -215,3 +215,22 @@ PY
     out=$(printf 'please call me\n4255550100\ncall 4255550100\n' | "$LEAKGUARD" redact)
     [ "$out" = $'please call me\n4255550100\ncall <PHONE>' ]
 }
+
+@test "redact: key hints still decide when a field takes the record scan's result" {
+    # a field whose key hint can change nothing (no weak digit group in it,
+    # not the shape of the hint's whole-value type) reuses the record scan;
+    # here each hint matters, or a neighbour's key ("phone") would be the
+    # context word of a weak digit group ("ssn")
+    long="Thanks for the details, I have escalated the case to the second tier team; write to jane.doe@example.com or call 4255550100."
+    printf '{"order_id":"call 4255550100","note":"call 4255550100"}\n{"phone":"4255550100","ref":"4255550100","ssn":"078051120","tin":"536224321"}\n{"agent":"Jane Smith","agent_reply":"%s"}\n' "$long" >"$BATS_TEST_TMPDIR/in"
+    want1='{"order_id":"call 4255550100","note":"call <PHONE>"}'
+    want2='{"phone":"<PHONE>","ref":"4255550100","ssn":"078051120","tin":"<US_SSN>"}'
+    want3='{"agent":"<PERSON>","agent_reply":"Thanks for the details, I have escalated the case to the second tier team; write to <EMAIL> or call <PHONE>."}'
+    for bytes in "" 1; do
+        out=$(LG_BATCH_BYTES=$bytes "$LEAKGUARD" redact --format ndjson "$BATS_TEST_TMPDIR/in")
+        [ "$out" = "$want1"$'\n'"$want2"$'\n'"$want3" ]
+    done
+    printf 'order_id,note,phone,agent\ncall 4255550100,call 4255550100,4255550100,Jane Smith\n' >"$BATS_TEST_TMPDIR/in.csv"
+    out=$("$LEAKGUARD" redact --format csv "$BATS_TEST_TMPDIR/in.csv")
+    [ "$out" = $'order_id,note,phone,agent\ncall 4255550100,call <PHONE>,<PHONE>,<PERSON>' ]
+}

@@ -191,6 +191,22 @@ static void hints(void)
     CHECK(rd_classify_number(E, "4111111111111111", 16, NULL) ==
           RD_CREDIT_CARD);
     CHECK(rd_classify_number(E, "4255550100", 10, NULL) == -1);
+    /* what a hint can change: the whole-value shape and weak candidates */
+    h = rd_hint_for_key(E, "agent", 5);
+    CHECK(rd_hint_whole_fits(&h, " Jane Doe ", 10));
+    CHECK(!rd_hint_whole_fits(&h, "tier1-americas", 14));
+    CHECK(!rd_hint_whole_fits(&h, "Thanks for waiting, Jane Doe will call", 38));
+    h = rd_hint_for_key(E, "order_id", 8);
+    CHECK(!rd_hint_whole_fits(&h, "Jane Doe", 8));
+    const rd_span *wk;
+    /* kept (context) or not, a weak candidate is listed; strong ones not */
+    CHECK(rd_scan(E, S, "ref 4255550100, call 4255550100, 425-555-0100", 45,
+                  NULL, &m) == 2);
+    CHECK(rd_scan_weak(S, &wk) == 2 && wk[0].start == 4 && wk[0].end == 14 &&
+          wk[0].type == RD_PHONE && wk[1].start == 21);
+    h = rd_hint_for_key(E, "phone", 5);
+    CHECK(rd_scan(E, S, "4255550100", 10, &h, &m) == 1);
+    CHECK(rd_scan_weak(S, &wk) == 0); /* hinted scans list none */
 }
 
 /* process one record and return the output */
