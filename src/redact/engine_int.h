@@ -124,6 +124,12 @@ rd_engine *rd_engine_new_reference(const rd_policy *p, lg_err *e);
 
 /* scan.c: the anchors marked cscan in engine.c, over s->buf[0, s->len) */
 void rd_cscan(rd_scratch *s);
+/* Its code path: RD_CSCAN_PLAIN (SSE2, or plain C off x86) or
+ * RD_CSCAN_VBMI (AVX-512 VBMI).  rd_cscan_path(-1) picks the best the CPU
+ * has (rd_cscan does that on first use); a lower `want` forces that one
+ * (tests).  Returns the path now in use.  Not for use while scanning. */
+enum { RD_CSCAN_PLAIN, RD_CSCAN_VBMI };
+int rd_cscan_path(int want);
 
 /* detect.c */
 void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to);

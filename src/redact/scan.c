@@ -22,18 +22,28 @@
  *               end offset (their expanders keep no state).
  * No kind shares expander state with an anchor left in Vectorscan, so
  * running after hs_scan instead of interleaved changes nothing (the
- * candidates are sorted afterwards). */
+ * candidates are sorted afterwards).
+ *
+ * The masks come from SSE2 compares (16 bytes at a time), or, on CPUs
+ * with AVX-512 VBMI (checked once at run time), from one table lookup of
+ * all 64 bytes: each byte's class bits, one bit per mask, then one test
+ * per mask.  test_cscan runs every path the CPU has. */
 #include "redact/engine_int.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define RD_VBMI 1
+#endif
 
 enum { M_DIG, M_ENT, M_UP, M_LO, M_SP, M_HEX, M_COLDASH, M_DOT, M_NMASK };
 
-/* masks of one block: bit i is byte i */
+/* masks of one block: bit i is byte i (mask k is class bit 1 << k) */
 typedef struct blk {
     uint64_t m[M_NMASK];
 } blk;
@@ -106,6 +116,39 @@ static void classify64(const unsigned char *p, blk *b)
         if (dig || up || lo || (c && strchr("+/_=-", c)))
             b->m[M_ENT] |= bit;
     }
+}
+#endif
+
+#ifdef RD_VBMI
+/* the class bits of the ASCII bytes, bit k for mask k */
+#define CL_IN(c, a, b) ((c) >= (a) && (c) <= (b))
+#define CL_DIG(c) CL_IN(c, '0', '9')
+#define CL_ALNUM(c) (CL_DIG(c) || CL_IN(c, 'A', 'Z') || CL_IN(c, 'a', 'z'))
+#define CL(c)                                                              \
+    (CL_DIG(c) << M_DIG |                                                  \
+     (CL_ALNUM(c) || (c) == '+' || (c) == '/' || (c) == '_' ||             \
+      (c) == '=' || (c) == '-') << M_ENT |                                 \
+     CL_IN(c, 'A', 'Z') << M_UP | CL_IN(c, 'a', 'z') << M_LO |            \
+     ((c) == ' ') << M_SP |                                                \
+     (CL_DIG(c) || CL_IN(c, 'A', 'F') || CL_IN(c, 'a', 'f')) << M_HEX |   \
+     ((c) == ':' || (c) == '-') << M_COLDASH | ((c) == '.') << M_DOT)
+#define CL4(c) CL(c), CL((c) + 1), CL((c) + 2), CL((c) + 3)
+#define CL16(c) CL4(c), CL4((c) + 4), CL4((c) + 8), CL4((c) + 12)
+#define CL64(c) CL16(c), CL16((c) + 16), CL16((c) + 32), CL16((c) + 48)
+static const unsigned char cls_tbl[128] __attribute__((aligned(64))) = {
+    CL64(0), CL64(64)};
+
+__attribute__((target("avx512f,avx512bw,avx512vbmi"))) static inline void
+classify64_vbmi(const unsigned char *p, blk *b)
+{
+    __m512i v = _mm512_loadu_si512((const void *)p);
+    __m512i lo = _mm512_load_si512((const void *)cls_tbl),
+            hi = _mm512_load_si512((const void *)(cls_tbl + 64));
+    /* the low 7 bits pick the table entry; bytes >= 0x80 get no class */
+    __m512i c = _mm512_maskz_permutex2var_epi8(~_mm512_movepi8_mask(v), lo,
+                                               v, hi);
+    for (int k = 0; k < M_NMASK; k++)
+        b->m[k] = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)(1 << k)));
 }
 #endif
 
@@ -196,7 +239,8 @@ static void mac(rd_scratch *s, const blk *b, const blk *pb, size_t base)
 }
 #undef AT
 
-void rd_cscan(rd_scratch *s)
+static inline __attribute__((always_inline)) void cscan(rd_scratch *s,
+                                                       int vbmi)
 {
     const unsigned char *p = (const unsigned char *)s->buf;
     size_t n = s->len, last_digit = SIZE_MAX;
@@ -216,7 +260,12 @@ void rd_cscan(rd_scratch *s)
             q = tail;
         }
         blk b;
-        classify64(q, &b);
+#ifdef RD_VBMI
+        if (vbmi)
+            classify64_vbmi(q, &b);
+        else
+#endif
+            classify64(q, &b);
         uint64_t r0 = b.m[M_ENT], r1 = r0 & SHL(r0, pr0, 1),
                  r2 = r1 & SHL(r1, pr1, 2), r3 = r2 & SHL(r2, pr2, 4),
                  r4 = r3 & SHL(r3, pr3, 8), r5 = r4 & SHL(r4, pr4, 16);
@@ -248,4 +297,46 @@ void rd_cscan(rd_scratch *s)
             mac(s, &b, &pb, base);
         pb = b;
     }
+}
+
+static void cscan_plain(rd_scratch *s) { cscan(s, 0); }
+
+#ifdef RD_VBMI
+__attribute__((target("avx512f,avx512bw,avx512vbmi"))) static void
+cscan_vbmi(rd_scratch *s)
+{
+    cscan(s, 1);
+}
+#endif
+
+/* the path in use: -1 not chosen yet, else an RD_CSCAN_*; atomic since
+ * the first scans of several threads may choose it at once */
+static _Atomic int path = -1;
+
+int rd_cscan_path(int want)
+{
+    int best = RD_CSCAN_PLAIN;
+#ifdef RD_VBMI
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vbmi"))
+        best = RD_CSCAN_VBMI;
+#endif
+    int p = want < 0 || want > best ? best : want;
+    atomic_store_explicit(&path, p, memory_order_relaxed);
+    return p;
+}
+
+void rd_cscan(rd_scratch *s)
+{
+    int p = atomic_load_explicit(&path, memory_order_relaxed);
+    if (p < 0)
+        p = rd_cscan_path(-1);
+#ifdef RD_VBMI
+    if (p == RD_CSCAN_VBMI) {
+        cscan_vbmi(s);
+        return;
+    }
+#endif
+    cscan_plain(s);
 }
