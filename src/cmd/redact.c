@@ -1,10 +1,14 @@
 /* redact.c - `leakguard redact`: stream records through the redaction
  * engine in order-preserving batches, on one thread or several.
  *
- * The main thread reads, splits the input into records (it alone knows
- * CSV quoting and which bulk line is an action) and writes results in
- * input order; workers scan batches.  Memory is bounded by the number of
- * batches in flight times the batch size (or the largest record). */
+ * With --threads N, N threads (the main one and N-1 more) share the work:
+ * a thread that finds a free batch slot reads the next batch into it,
+ * splitting it into records (one thread at a time: splitting knows CSV
+ * quoting and which bulk line is an action), then scans it itself, so the
+ * bytes it read are still in its core's cache; whichever thread sees the
+ * oldest unwritten batch done writes it, so output keeps input order.
+ * Memory is bounded by the number of slots times the batch size (or the
+ * largest record). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -82,7 +86,13 @@ typedef struct run {
     size_t nb;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    int quit;
+    /* the pipeline of one input (pump): batches filled and written so
+     * far (slot = count % nb), whether a thread is reading or writing,
+     * the input is used up, or an error stopped everything */
+    uint64_t filled, written;
+    int filling, writing, in_done, rc;
+    int read_errno, write_errno; /* errno of a failed read or write */
+    FILE *out, *fnd;
 } run;
 
 /* ---- splitting ------------------------------------------------------- */
@@ -235,8 +245,10 @@ static int fill(run *r, batch *b)
                                b->data.cap - b->data.n);
             if (got < 0 && errno == EINTR)
                 continue;
-            if (got < 0)
+            if (got < 0) {
+                r->read_errno = errno;
                 return -1;
+            }
             if (got == 0)
                 r->eof = 1;
             b->data.n += (size_t)got;
@@ -310,42 +322,6 @@ static int process(rd_worker *w, batch *b)
     return 0;
 }
 
-typedef struct wctx {
-    run *r;
-    rd_worker *w;
-} wctx;
-
-static void *worker_main(void *arg)
-{
-    wctx *c = arg;
-    run *r = c->r;
-    pthread_mutex_lock(&r->mu);
-    for (;;) {
-        batch *take = NULL;
-        uint64_t best = UINT64_MAX;
-        for (size_t i = 0; i < r->nb; i++)
-            if (r->b[i].state == 1 && r->b[i].recno0 < best) {
-                take = &r->b[i];
-                best = take->recno0;
-            }
-        if (!take) {
-            if (r->quit)
-                break;
-            pthread_cond_wait(&r->cv, &r->mu);
-            continue;
-        }
-        take->state = 2;
-        pthread_mutex_unlock(&r->mu);
-        int err = process(c->w, take);
-        pthread_mutex_lock(&r->mu);
-        take->err = err;
-        take->state = 3;
-        pthread_cond_broadcast(&r->cv);
-    }
-    pthread_mutex_unlock(&r->mu);
-    return NULL;
-}
-
 /* ---- output ---------------------------------------------------------- */
 
 static int write_all(FILE *f, const char *p, size_t n)
@@ -372,83 +348,130 @@ static int emit(batch *b, FILE *out, FILE *fnd)
     return 0;
 }
 
-/* Run one input through the batches.  Returns 0, or -1 with errno-ish
- * message printed. */
-static int pump(run *r, FILE *out, FILE *fnd)
+/* Run one input through the batches.  Returns 0, or -1 with the error
+ * printed. */
+static int pump_one(run *r)
 {
-    size_t fillp = 0, writep = 0;
-    uint64_t filled = 0, written = 0;
+    batch *b = &r->b[0];
     int rc = 0;
-    for (;;) {
-        /* fill every free slot while there is input */
-        while (!r->eof || r->carry.n) {
-            batch *b = &r->b[fillp % r->nb];
-            if (r->threads > 1) {
-                pthread_mutex_lock(&r->mu);
-                int st = b->state;
-                pthread_mutex_unlock(&r->mu);
-                if (st != 0)
-                    break;
-            }
-            if (fill(r, b)) {
-                fprintf(stderr, "leakguard redact: %s: read error: %s\n",
-                        r->file ? r->file : "(stdin)", strerror(errno));
-                return -1;
-            }
-            if (b->nrec == 0 && r->eof)
-                break;
-            fillp++;
-            filled++;
-            if (r->threads > 1) {
-                pthread_mutex_lock(&r->mu);
-                b->state = 1;
-                pthread_cond_broadcast(&r->cv);
-                pthread_mutex_unlock(&r->mu);
-            } else {
-                b->err = process(&r->w[0], b);
-                b->state = 3;
-                break;
-            }
-        }
-        if (written == filled)
+    while (!rc && (!r->eof || r->carry.n)) {
+        if (fill(r, b)) {
+            rc = -4;
             break;
-        batch *b = &r->b[writep % r->nb];
-        if (r->threads > 1) {
-            pthread_mutex_lock(&r->mu);
-            while (b->state != 3)
-                pthread_cond_wait(&r->cv, &r->mu);
-            pthread_mutex_unlock(&r->mu);
         }
-        rc = emit(b, out, fnd);
-        if (rc)
+        if (b->nrec == 0 && r->eof)
             break;
-        if (r->threads > 1)
-            pthread_mutex_lock(&r->mu);
-        b->state = 0;
-        if (r->threads > 1)
-            pthread_mutex_unlock(&r->mu);
-        writep++;
-        written++;
+        b->err = process(&r->w[0], b);
+        rc = emit(b, r->out, r->fnd);
+        r->write_errno = errno;
     }
-    if (rc == -1)
+    return rc;
+}
+
+typedef struct thr {
+    run *r;
+    rd_worker *w;
+} thr;
+
+/* One thread's share of the pipeline (see the top of the file): write
+ * what is next and done, else read and scan the next batch, else wait. */
+static void *pipeline(void *arg)
+{
+    thr *t = arg;
+    run *r = t->r;
+    pthread_mutex_lock(&r->mu);
+    for (;;) {
+        batch *b = &r->b[r->written % r->nb];
+        if (!r->rc && !r->writing && r->written < r->filled &&
+            b->state == 3) {
+            r->writing = 1;
+            pthread_mutex_unlock(&r->mu);
+            int rc = emit(b, r->out, r->fnd), en = errno;
+            pthread_mutex_lock(&r->mu);
+            r->writing = 0;
+            b->state = 0;
+            r->written++;
+            if (rc && !r->rc) {
+                r->rc = rc;
+                r->write_errno = en;
+            }
+            pthread_cond_broadcast(&r->cv);
+            continue;
+        }
+        b = &r->b[r->filled % r->nb];
+        if (!r->rc && !r->in_done && !r->filling && b->state == 0) {
+            r->filling = 1;
+            pthread_mutex_unlock(&r->mu);
+            int err = fill(r, b);
+            pthread_mutex_lock(&r->mu);
+            r->filling = 0;
+            if (err) {
+                if (!r->rc)
+                    r->rc = -4;
+            } else if (b->nrec == 0 && r->eof) {
+                r->in_done = 1;
+            } else {
+                if (r->eof && !r->carry.n)
+                    r->in_done = 1;
+                r->filled++;
+                b->state = 2;
+                pthread_cond_broadcast(&r->cv); /* another may read on */
+                pthread_mutex_unlock(&r->mu);
+                int perr = process(t->w, b);
+                pthread_mutex_lock(&r->mu);
+                b->err = perr;
+                b->state = 3;
+            }
+            pthread_cond_broadcast(&r->cv);
+            continue;
+        }
+        if (r->rc || (r->in_done && r->written == r->filled))
+            break;
+        pthread_cond_wait(&r->cv, &r->mu);
+    }
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+static int pump(run *r)
+{
+    int rc;
+    if (r->threads == 1) {
+        rc = pump_one(r);
+    } else {
+        r->filled = r->written = 0;
+        r->filling = r->writing = r->in_done = r->rc = 0;
+        for (size_t i = 0; i < r->nb; i++)
+            r->b[i].state = 0;
+        pthread_t th[64];
+        thr t[64];
+        int started = 0;
+        for (int i = 0; i < r->threads; i++)
+            t[i] = (thr){r, &r->w[i]};
+        for (int i = 1; i < r->threads; i++) {
+            if (pthread_create(&th[i], NULL, pipeline, &t[i]))
+                break; /* fewer threads: still correct */
+            started++;
+        }
+        pipeline(&t[0]);
+        for (int i = 1; i <= started; i++)
+            pthread_join(th[i], NULL);
+        rc = r->rc;
+    }
+    if (rc == -4)
+        fprintf(stderr, "leakguard redact: %s: read error: %s\n",
+                r->file ? r->file : "(stdin)",
+                strerror(r->read_errno ? r->read_errno : ENOMEM));
+    else if (rc == -1)
         fprintf(stderr, "leakguard redact: %s: out of memory (or a record "
                         "over 4 GB); nothing more written\n",
                 r->file ? r->file : "(stdin)");
     else if (rc < 0)
-        fprintf(stderr, "leakguard redact: write error: %s\n", strerror(errno));
-    if (rc && r->threads > 1) { /* let the workers finish what they took */
-        pthread_mutex_lock(&r->mu);
-        for (size_t i = 0; i < r->nb; i++) {
-            while (r->b[i].state == 2)
-                pthread_cond_wait(&r->cv, &r->mu);
-            r->b[i].state = 0;
-        }
-        pthread_mutex_unlock(&r->mu);
-    }
+        fprintf(stderr, "leakguard redact: write error: %s\n",
+                strerror(r->write_errno));
     return rc ? -1 : 0;
 }
-
-/* ---- summary --------------------------------------------------------- */
 
 static void summary(FILE *f, run *r, double secs, int with_speed)
 {
@@ -671,19 +694,12 @@ int cmd_redact(int argc, char **argv)
     for (int i = 0; i < r.threads; i++)
         if (rd_worker_init(&r.w[i], eng, &r.opts))
             goto oom;
-    pthread_t th[64];
-    wctx wc[64];
-    int started = 0;
     if (r.threads > 1) {
         pthread_mutex_init(&r.mu, NULL);
         pthread_cond_init(&r.cv, NULL);
-        for (int i = 0; i < r.threads; i++) {
-            wc[i] = (wctx){&r, &r.w[i]};
-            if (pthread_create(&th[i], NULL, worker_main, &wc[i]))
-                break;
-            started++;
-        }
     }
+    r.out = out;
+    r.fnd = fnd;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int bad = 0;
@@ -705,7 +721,7 @@ int cmd_redact(int argc, char **argv)
         r.cur = r.fmt;
         r.csv_header_pending = 1;
         r.bulk_source_next = 0;
-        if (pump(&r, out, fnd))
+        if (pump(&r))
             bad = 1;
         if (r.file)
             close(r.fd);
@@ -713,13 +729,9 @@ int cmd_redact(int argc, char **argv)
             break;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (started) {
-        pthread_mutex_lock(&r.mu);
-        r.quit = 1;
-        pthread_cond_broadcast(&r.cv);
-        pthread_mutex_unlock(&r.mu);
-        for (int i = 0; i < started; i++)
-            pthread_join(th[i], NULL);
+    if (r.threads > 1) {
+        pthread_mutex_destroy(&r.mu);
+        pthread_cond_destroy(&r.cv);
     }
     if (bad)
         goto out;

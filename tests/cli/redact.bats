@@ -234,3 +234,17 @@ PY
     out=$("$LEAKGUARD" redact --format csv "$BATS_TEST_TMPDIR/in.csv")
     [ "$out" = $'order_id,note,phone,agent\ncall 4255550100,call <PHONE>,<PHONE>,<PERSON>' ]
 }
+
+@test "redact: read and write errors name the cause and exit 2, on one thread or several" {
+    for t in 1 2 3; do
+        run --separate-stderr "$LEAKGUARD" redact --threads "$t" "$BATS_TEST_TMPDIR"
+        [ "$status" -eq 2 ]
+        [[ "$stderr" == *"$BATS_TEST_TMPDIR: read error: Is a directory"* ]]
+        if [ -w /dev/full ]; then
+            run --separate-stderr bash -c '"$0" redact --threads "$1" "$2" >/dev/full' \
+                "$LEAKGUARD" "$t" "$D/cases.ndjson"
+            [ "$status" -eq 2 ]
+            [[ "$stderr" == *"write error: No space left on device"* ]]
+        fi
+    done
+}
