@@ -10,6 +10,13 @@
 #   sed -E                      one GNU sed pass with comparable regexes (email
 #                               incl. " at "/" dot " forms, phone, IPv4, card,
 #                               SSN, IBAN, AWS key) over the same file
+#   sed -E, every detector      those 8 plus a regex for each kind of value
+#                               they leave out and leakguard finds (encoded
+#                               @, defanged IPv4, IPv6, MAC, URL, JWT, PEM,
+#                               GitHub/Slack/Google tokens, password
+#                               contexts, 32-character tokens, name cues,
+#                               addresses, compact IBAN, international
+#                               phone): 24 patterns, leakguard's coverage
 #   redact-pii                  the npm package redact-pii@3 (SyncRedactor, one
 #                               redact() per line) on a BENCH_REDACT_PII_MB
 #                               slice, since it runs at a few MB/s; installed
@@ -66,6 +73,26 @@ s/(\+[0-9]{1,3}[ .-]?)?\(?\b[0-9]{3}\)?[ .-]?[0-9]{3}[ .-]?[0-9]{4}\b/<PHONE>/g
 s/\b([0-9]{1,3}\.){3}[0-9]{1,3}\b/<IP_ADDRESS>/g
 s/\bAKIA[A-Z0-9]{16}\b/<SECRET>/g
 EOF
+# ... and regexes for the values those 8 do not look for
+cp "$TMP/redact.sed" "$TMP/redact-all.sed"
+cat >>"$TMP/redact-all.sed" <<'SED'
+s/[A-Za-z0-9._%+-]+(%40|&#64;|\\u0040)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+/<EMAIL>/g
+s/\b[0-9]{1,3}(\[\.\]|\.)[0-9]{1,3}(\[\.\]|\.)[0-9]{1,3}\[\.\][0-9]{1,3}\b/<IP_ADDRESS>/g
+s/\b([0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{1,4}\b|\b([0-9A-Fa-f]{1,4}:){1,6}:([0-9A-Fa-f]{1,4})?\b/<IP_ADDRESS>/g
+s/\b([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}\b|\b[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\b/<MAC_ADDRESS>/g
+s#\b(https?|ftp|sftp|wss?|file)://[^ "<>]+|\bwww\.[A-Za-z0-9][^ "<>]*#<URL>#g
+s/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/<SECRET>/g
+s/-----BEGIN [A-Z0-9 ]{0,24}PRIVATE KEY( BLOCK)?-----/<SECRET>/g
+s/\b(gh[pousr]_[A-Za-z0-9]{30,}|xox[baprse]-[A-Za-z0-9-]{6,}|AIza[0-9A-Za-z_-]{35})\b/<SECRET>/g
+s/\b([Pp]assword|[Pp]wd|[Ss]ecret|[Aa]pi[_-]?[Kk]ey|[Tt]oken|AccountKey)["']? {0,3}[:=] ?[^ ",;]+/\1=<SECRET>/g
+s/\b([Mm]y )?(password|passcode|pin) (is|was) [^ ",;]+/<SECRET>/g
+s#\b[A-Za-z0-9+/_=-]{32,}\b#<SECRET>#g
+s/\b(my name is|[Nn]ame:|Customer:|Regards,|Thanks,|Hi|Hello|Dear|Mr\.?|Mrs\.?|Ms\.?) [A-Z][a-z]+( [A-Z][a-z]+)?/\1 <PERSON>/g
+s/\b[0-9]{1,5} [A-Z][a-z]+ (Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way)\b/<LOCATION>/g
+s/\b[A-Z][a-z]+, [A-Z]{2} [0-9]{5}\b/<LOCATION>/g
+s/\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b/<IBAN>/g
+s/\+[0-9]{1,3}[ .-]?[0-9]{2,4}[ .-]?[0-9]{3,4}[ .-]?[0-9]{3,4}\b/<PHONE>/g
+SED
 
 # measure LABEL INPUT CMD...: runs CMD < INPUT > /dev/null once; prints
 # "SECONDS MAXRSS_KB EXIT" (max RSS from /usr/bin/time -f %M when present,
@@ -138,6 +165,7 @@ for round in $(seq 1 "$ROUNDS"); do
     run lg1 "$IN" "$LG" redact --format ndjson --threads 1
     run lg2 "$IN" "$LG" redact --format ndjson --threads 2
     run sed "$IN" env LC_ALL=C sed -E -f "$TMP/redact.sed"
+    run sedall "$IN" env LC_ALL=C sed -E -f "$TMP/redact-all.sed"
     if [ -n "$RP" ]; then
         # node start-up is excluded: the runner reports its redact() loop time
         r=$(measure "$SLICE" node "$RP" "$TMP/rp.seconds")
@@ -162,6 +190,7 @@ row "cat" cat "$SIZE"
 row "leakguard redact --threads 1" lg1 "$SIZE"
 row "leakguard redact --threads 2" lg2 "$SIZE"
 row "sed -E (8 patterns, LC_ALL=C)" sed "$SIZE"
+row "sed -E (every detector, $(grep -c '^s' "$TMP/redact-all.sed") patterns)" sedall "$SIZE"
 printf '%-36s %9.3f %10s %12s\n' "leakguard start-up (empty input)" "${BEST[lg0]}" - \
     "$(awk -v k="${RSS[lg0]}" 'BEGIN { printf "%.1f", k / 1024 }')"
 if [ -n "$RP" ]; then
@@ -171,7 +200,9 @@ fi
 L1=$(mbs "$SIZE" "${BEST[lg1]}")
 L2=$(mbs "$SIZE" "${BEST[lg2]}")
 echo
-printf 'leakguard/sed        %sx\n' "$(div "$L1" "$(mbs "$SIZE" "${BEST[sed]}")")"
+printf 'leakguard/sed        %sx (8 patterns), %sx (every detector)\n' \
+    "$(div "$L1" "$(mbs "$SIZE" "${BEST[sed]}")")" \
+    "$(div "$L1" "$(mbs "$SIZE" "${BEST[sedall]}")")"
 if [ -n "$RP" ]; then
     printf 'leakguard/redact-pii %sx  (redact-pii loop time, node start-up excluded)\n' \
         "$(div "$L1" "$(mbs "$SLICE_SIZE" "${BEST[rp]}")")"
