@@ -259,6 +259,8 @@ static int record_slice(rd_worker *w, size_t off, size_t len)
         w->bw++;
     r->nwk = 0;
     for (size_t i = w->bw; i < b->nwk && b->wk[i].start < off + len; i++) {
+        if (b->wk[i].end <= off) /* weak spans may nest: sorted by start */
+            continue;
         if (lg_grow(&r->wk, &r->capwk, r->nwk + 1, sizeof *r->wk))
             return -1;
         rd_span c = b->wk[i];
