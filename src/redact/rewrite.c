@@ -5,9 +5,17 @@
 #include <errno.h>
 #include <sodium.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define RD_AVX512 1
+#endif
 
 static int reserve(rd_buf *b, size_t more)
 {
@@ -56,6 +64,73 @@ int rd_buf_printf(rd_buf *b, const char *fmt, ...)
     return 0;
 }
 
+static size_t plain_sse2(const char *p, size_t i, size_t n, int del)
+{
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'),
+                  ctl = _mm_set1_epi8(0x1f),
+                  d = _mm_set1_epi8(del ? 0x7f : '"');
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        /* min(v, 0x1f) == v: v <= 0x1f, unsigned */
+        __m128i hit = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bs)),
+            _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v),
+                         _mm_cmpeq_epi8(v, d)));
+        unsigned m = (unsigned)_mm_movemask_epi8(hit);
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c < 0x20 || c == '"' || c == '\\' || (del && c == 0x7f))
+            return i;
+    }
+    return n;
+}
+
+#ifdef RD_AVX512
+__attribute__((target("avx512f,avx512bw"))) static size_t
+plain_avx512(const char *p, size_t i, size_t n, int del)
+{
+    const __m512i quote = _mm512_set1_epi8('"'), bs = _mm512_set1_epi8('\\'),
+                  sp = _mm512_set1_epi8(0x20),
+                  d = _mm512_set1_epi8(del ? 0x7f : '"');
+    while (i + 64 <= n) {
+        __m512i v = _mm512_loadu_si512((const void *)(p + i));
+        uint64_t m = _mm512_cmpeq_epi8_mask(v, quote) |
+                     _mm512_cmpeq_epi8_mask(v, bs) |
+                     _mm512_cmplt_epu8_mask(v, sp) |
+                     _mm512_cmpeq_epi8_mask(v, d);
+        if (m)
+            return i + (size_t)__builtin_ctzll(m);
+        i += 64;
+    }
+    return plain_sse2(p, i, n, del);
+}
+
+/* 1 AVX-512 BW, 0 not, -1 not asked yet; atomic as several threads may
+ * ask at once */
+static _Atomic int have_avx512 = -1;
+#endif
+
+size_t rd_json_plain(const char *p, size_t i, size_t n, int del)
+{
+#ifdef RD_AVX512
+    int a = atomic_load_explicit(&have_avx512, memory_order_relaxed);
+    if (a < 0) {
+        __builtin_cpu_init();
+        a = __builtin_cpu_supports("avx512bw") ? 1 : 0;
+        atomic_store_explicit(&have_avx512, a, memory_order_relaxed);
+    }
+    if (a && n - i >= 64)
+        return plain_avx512(p, i, n, del);
+#endif
+    return plain_sse2(p, i, n, del);
+}
+
 int rd_buf_json_str(rd_buf *b, const char *s, size_t n)
 {
     if (reserve(b, n + 2))
@@ -65,10 +140,7 @@ int rd_buf_json_str(rd_buf *b, const char *s, size_t n)
         /* the bytes that stay as they are, copied as one run: a redacted
          * reply is mostly prose, and a call per byte was most of the cost
          * of writing it back */
-        size_t j = i;
-        while (j < n && (unsigned char)s[j] >= 0x20 && s[j] != '"' &&
-               s[j] != '\\' && s[j] != 0x7f)
-            j++;
+        size_t j = rd_json_plain(s, i, n, 1);
         rd_buf_put(b, s + i, j - i);
         if (j == n)
             break;

@@ -328,6 +328,49 @@ static void distinct(void)
     rd_u64set_free(&b);
 }
 
+/* rd_json_plain (SIMD, 64 or 16 bytes a step) against a byte loop, on
+ * random bytes with the special ones (quote, backslash, controls, DEL,
+ * high bytes) at every offset of 200-byte buffers; and rd_buf_json_str's
+ * output read back as escapes */
+static void json_plain(void)
+{
+    static char b[256];
+    uint64_t x = 42;
+    int bad = 0;
+    for (int round = 0; round < 4000; round++) {
+        size_t n = (size_t)(round % 200) + 1;
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            /* mostly plain, one special byte now and then */
+            static const char sp[] = {'"', '\\', 0, 0x1f, '\n', 0x7f,
+                                      (char)0x80, (char)0xff, ' '};
+            b[i] = x % 97 ? (char)('a' + x % 26)
+                          : sp[(x >> 8) % sizeof sp];
+        }
+        for (int del = 0; del <= 1; del++)
+            for (size_t from = 0; from <= n; from += 1 + from / 8) {
+                size_t want = from;
+                while (want < n && !((unsigned char)b[want] < 0x20 ||
+                                     b[want] == '"' || b[want] == '\\' ||
+                                     (del && b[want] == 0x7f)))
+                    want++;
+                size_t got = rd_json_plain(b, from, n, del);
+                if (got != want && bad++ < 3)
+                    fprintf(stderr, "rd_json_plain(%zu of %zu, del %d): %zu, "
+                                    "want %zu\n", from, n, del, got, want);
+            }
+    }
+    CHECK(bad == 0);
+    rd_buf o = {0};
+    const char in[] = "a\"b\\c\nd\x7f"
+                      "0123456789012345678901234567890123456789012345678901234567890123"
+                      "\x01" "e";
+    rd_buf_json_str(&o, in, sizeof in - 1);
+    CHECK(o.n > 0 && memcmp(o.p, "\"a\\\"b\\\\c\\nd\\u007f0123", 20) == 0);
+    CHECK(o.n >= 8 && memcmp(o.p + o.n - 8, "\\u0001e\"", 8) == 0);
+    rd_buf_free(&o);
+}
+
 int main(void)
 {
     lg_err e;
@@ -338,6 +381,7 @@ int main(void)
     }
     S = rd_scratch_new(E);
     validators();
+    json_plain();
     standard_forms();
     nonstandard_forms();
     lookalikes();
