@@ -43,7 +43,7 @@ static const char usage[] =
     "                   anything was found\n"
     "  --stats          counts per type, distinct values, malformed records\n"
     "                   and throughput on stderr\n"
-    "  --threads N      worker threads (default 1)\n"
+    "  --threads N      threads, the main one included (default 1)\n"
     "  -o OUT           write to OUT (through a temporary file renamed at\n"
     "                   the end)\n"
     "Exit: 0 done, 1 --check found something, 2 error.\n";
