@@ -171,7 +171,7 @@ void lg_arena_free(lg_arena *a)
     memset(a, 0, sizeof *a);
 }
 
-int lg_grow(void *arr, size_t *cap, size_t need, size_t elem)
+int lg_grow_slow(void *arr, size_t *cap, size_t need, size_t elem)
 {
     void **p = arr;
     if (need <= *cap)

@@ -26,7 +26,11 @@ void *lg_arena_alloc_nz(lg_arena *a, size_t n);
 void *lg_arena_grow(lg_arena *a, void *arr, size_t *cap, size_t n, size_t elem);
 /* Heap arrays: make *arr hold at least `need` elements (doubling); 0 ok,
  * -1 out of memory with *arr unchanged. */
-int lg_grow(void *arr, size_t *cap, size_t need, size_t elem);
+int lg_grow_slow(void *arr, size_t *cap, size_t need, size_t elem);
+static inline int lg_grow(void *arr, size_t *cap, size_t need, size_t elem)
+{
+    return need <= *cap ? 0 : lg_grow_slow(arr, cap, need, elem);
+}
 /* The same where running out of memory leaves nothing sensible to do (set
  * arithmetic, reports): aborts with a message, as the arenas do. */
 void lg_grow_or_abort(void *arr, size_t *cap, size_t need, size_t elem);

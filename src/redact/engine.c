@@ -290,13 +290,12 @@ void rd_scratch_free(rd_scratch *s)
  * offsets (the buffer may move). */
 size_t rd_norm_begin(rd_scratch *s) { return s->nn; }
 
-int rd_norm_putc(rd_scratch *s, char c)
+int rd_norm_grow(rd_scratch *s)
 {
     if (lg_grow(&s->nbuf, &s->capn, s->nn + 1, 1)) {
         s->oom = 1;
         return -1;
     }
-    s->nbuf[s->nn++] = c;
     return 0;
 }
 

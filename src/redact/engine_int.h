@@ -138,7 +138,14 @@ void rd_whole_value(rd_scratch *s, int type);
 
 /* engine.c: candidates and their normalised values */
 size_t rd_norm_begin(rd_scratch *s);
-int rd_norm_putc(rd_scratch *s, char c);
+int rd_norm_grow(rd_scratch *s);
+static inline int rd_norm_putc(rd_scratch *s, char c)
+{
+    if (s->nn == s->capn && rd_norm_grow(s))
+        return -1;
+    s->nbuf[s->nn++] = c;
+    return 0;
+}
 void rd_add(rd_scratch *s, size_t st, size_t en, int type, int weak,
             size_t noff);
 void rd_note_uni(rd_scratch *s, size_t at);

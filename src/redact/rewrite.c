@@ -17,7 +17,7 @@
 #define RD_AVX512 1
 #endif
 
-static int reserve(rd_buf *b, size_t more)
+int rd_buf_grow(rd_buf *b, size_t more)
 {
     if (b->err)
         return -1;
@@ -36,26 +36,13 @@ static int reserve(rd_buf *b, size_t more)
     return 0;
 }
 
-int rd_buf_put(rd_buf *b, const void *p, size_t n)
-{
-    if (n == 0)
-        return b->err ? -1 : 0;
-    if (reserve(b, n))
-        return -1;
-    memcpy(b->p + b->n, p, n);
-    b->n += n;
-    return 0;
-}
-
-int rd_buf_putc(rd_buf *b, char c) { return rd_buf_put(b, &c, 1); }
-
 int rd_buf_printf(rd_buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n < 0 || reserve(b, (size_t)n + 1))
+    if (n < 0 || rd_buf_grow(b, (size_t)n + 1))
         return -1;
     va_start(ap, fmt);
     vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
@@ -133,7 +120,7 @@ size_t rd_json_plain(const char *p, size_t i, size_t n, int del)
 
 int rd_buf_json_str(rd_buf *b, const char *s, size_t n)
 {
-    if (reserve(b, n + 2))
+    if (rd_buf_grow(b, n + 2))
         return -1;
     rd_buf_putc(b, '"');
     for (size_t i = 0; i < n; i++) {

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "redact/rd.h"
 
 /* A growable byte buffer.  A failed allocation is sticky: every later
@@ -16,8 +17,27 @@ typedef struct rd_buf {
     int err;
 } rd_buf;
 
-int rd_buf_put(rd_buf *b, const void *p, size_t n);
-int rd_buf_putc(rd_buf *b, char c);
+/* make room for `more` bytes: 0, or -1 (and err set) */
+int rd_buf_grow(rd_buf *b, size_t more);
+
+static inline int rd_buf_put(rd_buf *b, const void *p, size_t n)
+{
+    if (b->err || (b->cap - b->n < n && rd_buf_grow(b, n)))
+        return -1;
+    if (n) {
+        memcpy(b->p + b->n, p, n);
+        b->n += n;
+    }
+    return 0;
+}
+
+static inline int rd_buf_putc(rd_buf *b, char c)
+{
+    if (b->err || (b->cap == b->n && rd_buf_grow(b, 1)))
+        return -1;
+    b->p[b->n++] = c;
+    return 0;
+}
 int rd_buf_printf(rd_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* a JSON string literal with the quotes */
