@@ -72,10 +72,26 @@ const rd_anchor rd_anchors[] = {
 
 const size_t rd_nanchors = sizeof rd_anchors / sizeof *rd_anchors;
 
+/* The words of the K_PERSON_CUE and K_PLACE_CUE regexes, for scan.c,
+ * which matches them backwards from a space before a capital (test_cscan
+ * checks that both say the same).  Person cues: case-insensitive, any
+ * text may come before them; place cues: as written, at a word start. */
+const char *const rd_person_cues[] = {
+    "my name is", "my name's", "name is", "this is", "i am", "i'm", "name:",
+    "customer:", "contact:", "caller:", "client:", "regards,", "thanks,",
+    "thank you,", "sincerely,", "cheers,", "best,", "hi", "hello", "dear",
+    "hey", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.",
+    "spoke with", "speaking with", "spoke to", "talked to", "agent", NULL};
+const char *const rd_place_cues[] = {
+    "in", "from", "to", "near", "at", "of", "visit", "visiting", "based in",
+    "located in", "lives in", "live in", "moved to", "City:", "Location:",
+    "Address:", NULL};
+
 int rd_cscanned(int kind)
 {
     return kind == K_NUMRUN || kind == K_ENTROPY || kind == K_NAME_PAIR ||
-           kind == K_IBAN || kind == K_MAC;
+           kind == K_IBAN || kind == K_MAC || kind == K_PERSON_CUE ||
+           kind == K_PLACE_CUE || kind == K_IPV6;
 }
 
 /* FNV-1a over the Vectorscan version and every anchor of the built-in

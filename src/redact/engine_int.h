@@ -45,6 +45,9 @@ extern const rd_anchor rd_anchors[];
 extern const size_t rd_nanchors;
 /* 1 when scan.c finds this kind (not in the Vectorscan database) */
 int rd_cscanned(int kind);
+/* the words of the cue anchors, NULL-terminated (see anchors.c) */
+extern const char *const rd_person_cues[];
+extern const char *const rd_place_cues[];
 /* identifies the built-in database: Vectorscan version and anchors */
 uint64_t rd_anchor_key(void);
 

@@ -1,7 +1,8 @@
 /* scan.c - the anchors that have no literal, found in C instead of by
  * Vectorscan: a run of seven digits maybe grouped (K_NUMRUN), 32
  * characters of a token alphabet (K_ENTROPY), two capitalised words
- * (K_NAME_PAIR), the start of an IBAN (K_IBAN) and MAC addresses (K_MAC).
+ * (K_NAME_PAIR), the start of an IBAN (K_IBAN), MAC addresses (K_MAC), and
+ * the cue words before a capitalised word (K_PERSON_CUE, K_PLACE_CUE).
  * Their regexes (anchors.c) gave Vectorscan's literal matcher nothing to
  * look for, so its automata ran on every byte and cost most of the scan;
  * here each block of 64 bytes becomes a few bit masks (digits, token
@@ -18,8 +19,13 @@
  *               expands the whole chain and skips the rest of it);
  *   K_ENTROPY   a run of [A-Za-z0-9+/_=-]; reported once, after its 32nd
  *               character (entropy_tok skips the rest of the run);
- *   K_NAME_PAIR [A-Z][a-z]+ [A-Z][a-z], K_IBAN, K_MAC: reported at every
- *               end offset (their expanders keep no state).
+ *   K_NAME_PAIR [A-Z][a-z]+ [A-Z][a-z], K_IBAN, K_MAC, K_PERSON_CUE,
+ *               K_PLACE_CUE: reported at every end offset (their expanders
+ *               keep no state).  The cues have literals, but short and
+ *               common ones ("in", "to", "hi") that fired Vectorscan's
+ *               literal matcher all the time; here a space before a
+ *               capital is the trigger, and most have no cue before them
+ *               (one look at the byte before the space says so).
  * No kind shares expander state with an anchor left in Vectorscan, so
  * running after hs_scan instead of interleaved changes nothing (the
  * candidates are sorted afterwards).
@@ -30,6 +36,7 @@
  * per mask.  test_cscan runs every path the CPU has. */
 #include "redact/engine_int.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
@@ -43,9 +50,12 @@
 
 enum { M_DIG, M_ENT, M_UP, M_LO, M_SP, M_HEX, M_COLDASH, M_DOT, M_NMASK };
 
-/* masks of one block: bit i is byte i (mask k is class bit 1 << k) */
+/* masks of one block: bit i is byte i (mask k is class bit 1 << k); and
+ * three beyond the 8 class bits: colons (IPv6), commas, and the letters r
+ * and s in either case (the cue words: "regards," "mr." "ms.") */
 typedef struct blk {
     uint64_t m[M_NMASK];
+    uint64_t colon, comma, rs;
 } blk;
 
 #if defined(__SSE2__)
@@ -88,6 +98,10 @@ static void classify64(const unsigned char *p, blk *b)
                             q);
         b->m[M_COLDASH] |= bits(_mm_or_si128(eq(v, ':'), eq(v, '-')), q);
         b->m[M_DOT] |= bits(eq(v, '.'), q);
+        b->colon |= bits(eq(v, ':'), q);
+        b->comma |= bits(eq(v, ','), q);
+        __m128i f = _mm_or_si128(v, _mm_set1_epi8(0x20)); /* r R s S */
+        b->rs |= bits(_mm_or_si128(eq(f, 'r'), eq(f, 's')), q);
     }
 }
 #else
@@ -113,6 +127,12 @@ static void classify64(const unsigned char *p, blk *b)
             b->m[M_COLDASH] |= bit;
         if (c == '.')
             b->m[M_DOT] |= bit;
+        if (c == ':')
+            b->colon |= bit;
+        if (c == ',')
+            b->comma |= bit;
+        if ((c | 0x20) == 'r' || (c | 0x20) == 's')
+            b->rs |= bit;
         if (dig || up || lo || (c && strchr("+/_=-", c)))
             b->m[M_ENT] |= bit;
     }
@@ -147,8 +167,14 @@ classify64_vbmi(const unsigned char *p, blk *b)
     /* the low 7 bits pick the table entry; bytes >= 0x80 get no class */
     __m512i c = _mm512_maskz_permutex2var_epi8(~_mm512_movepi8_mask(v), lo,
                                                v, hi);
+#pragma GCC unroll 8
     for (int k = 0; k < M_NMASK; k++)
         b->m[k] = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)(1 << k)));
+    b->colon = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':'));
+    b->comma = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(','));
+    __m512i f = _mm512_or_si512(v, _mm512_set1_epi8(0x20)); /* r R s S */
+    b->rs = _mm512_cmpeq_epi8_mask(f, _mm512_set1_epi8('r')) |
+            _mm512_cmpeq_epi8_mask(f, _mm512_set1_epi8('s'));
 }
 #endif
 
@@ -188,6 +214,89 @@ static void names(rd_scratch *s, uint64_t c, size_t base)
             k--;
         if (k > 0 && buf[k - 1] >= 'A' && buf[k - 1] <= 'Z')
             rd_expand(s, K_NAME_PAIR, 0, 0, i + 1);
+    }
+}
+
+/* ---- cue words ---------------------------------------------------------- */
+
+/* The cue words by their last byte (folded for the person cues): bit k of
+ * by_last[c] is word k.  Built once, on first use. */
+enum { MAXCUES = 64 };
+typedef struct cue_ix {
+    const char *const *w;
+    int fold; /* person cues: any case, no word start asked */
+    uint64_t by_last[256];
+    unsigned char len[MAXCUES];
+} cue_ix;
+
+static cue_ix person_ix = {.w = rd_person_cues, .fold = 1},
+              place_ix = {.w = rd_place_cues, .fold = 0};
+static pthread_once_t cue_once = PTHREAD_ONCE_INIT;
+
+static void index_cues(cue_ix *x)
+{
+    for (int k = 0; x->w[k] && k < MAXCUES; k++) {
+        size_t n = strlen(x->w[k]);
+        x->len[k] = (unsigned char)n;
+        x->by_last[(unsigned char)x->w[k][n - 1]] |= (uint64_t)1 << k;
+    }
+}
+
+static void index_all_cues(void)
+{
+    index_cues(&person_ix);
+    index_cues(&place_ix);
+}
+
+/* ASCII case folding, as Vectorscan's (?i) does it */
+static unsigned char fold(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
+}
+
+static int isword(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+           (c >= 'a' && c <= 'z') || c == '_';
+}
+
+/* Does buf[0, e) end with one of x's words?  Place cues must start a
+ * word (\b before their first byte, which is a word byte). */
+static int cue_before(const unsigned char *buf, size_t e, const cue_ix *x)
+{
+    if (e == 0)
+        return 0;
+    unsigned char last = x->fold ? fold(buf[e - 1]) : buf[e - 1];
+    for (uint64_t m = x->by_last[last]; m; m &= m - 1) {
+        int k = __builtin_ctzll(m);
+        size_t n = x->len[k];
+        if (n > e)
+            continue;
+        const unsigned char *p = buf + e - n, *w = (const unsigned char *)x->w[k];
+        size_t i = 0;
+        while (i < n && (x->fold ? fold(p[i]) : p[i]) == w[i])
+            i++;
+        if (i == n && (x->fold || e == n || !isword(buf[e - n - 1])))
+            return 1;
+    }
+    return 0;
+}
+
+/* K_PERSON_CUE ends after the capital, K_PLACE_CUE after the small letter
+ * that follows it: person has a bit for each ' ' [A-Z] ending there that
+ * may follow a cue, place for each such ' ' [A-Z] [a-z] */
+static void cues(rd_scratch *s, uint64_t person, uint64_t place, size_t base)
+{
+    const unsigned char *buf = (const unsigned char *)s->buf;
+    for (; person; person &= person - 1) {
+        size_t i = base + (size_t)__builtin_ctzll(person);
+        if (cue_before(buf, i - 1, &person_ix))
+            rd_expand(s, K_PERSON_CUE, 0, 0, i + 1);
+    }
+    for (; place; place &= place - 1) {
+        size_t i = base + (size_t)__builtin_ctzll(place);
+        if (cue_before(buf, i - 2, &place_ix))
+            rd_expand(s, K_PLACE_CUE, 0, 0, i + 1);
     }
 }
 
@@ -237,6 +346,29 @@ static void mac(rd_scratch *s, const blk *b, const blk *pb, size_t base)
         rd_expand(s, K_MAC, (m11 >> __builtin_ctzll(m)) & 1 ? 11 : 14, 0,
                   base + (size_t)__builtin_ctzll(m) + 1);
 }
+/* K_IPV6: [0-9A-Fa-f]{1,4}::?[0-9A-Fa-f]{1,4}: | ::[0-9A-Fa-f]{1,4} |
+ * [0-9A-Fa-f]{1,4}:: -- every end of each form.  H(k), C(k): the byte k
+ * before the end is a hex digit, a colon; A(k): it is the last colon of a
+ * "hex:" or "hex::" */
+static void ipv6(rd_scratch *s, const blk *b, const blk *pb, size_t base)
+{
+    uint64_t h[8], c[9];
+    h[0] = b->m[M_HEX], c[0] = b->colon;
+    for (int k = 1; k < 8; k++)
+        h[k] = AT(M_HEX, k), c[k] = SHL(b->colon, pb->colon, k);
+    c[8] = SHL(b->colon, pb->colon, 8);
+#define A(k) (c[k] & (h[(k) + 1] | (c[(k) + 1] & h[(k) + 2])))
+    uint64_t h1 = h[1], h12 = h1 & h[2], h123 = h12 & h[3],
+             h1234 = h123 & h[4];
+    uint64_t m = (c[0] & ((h1 & A(2)) | (h12 & A(3)) | (h123 & A(4)) |
+                          (h1234 & A(5)))) |
+                 (h[0] & ((c[1] & c[2]) | (h1 & c[2] & c[3]) |
+                          (h12 & c[3] & c[4]) | (h123 & c[4] & c[5]))) |
+                 (c[0] & c[1] & h[2]);
+#undef A
+    for (; m; m &= m - 1)
+        rd_expand(s, K_IPV6, 0, 0, base + (size_t)__builtin_ctzll(m) + 1);
+}
 #undef AT
 
 static inline __attribute__((always_inline)) void cscan(rd_scratch *s,
@@ -249,6 +381,9 @@ static inline __attribute__((always_inline)) void cscan(rd_scratch *s,
      * token bytes (K_ENTROPY wants 2^5 = 32) */
     uint64_t pr0 = 0, pr1 = 0, pr2 = 0, pr3 = 0, pr4 = 0, pr5 = 0;
     uint64_t py = 0; /* the previous block's [A-Za-z]{2}\d{2} ends */
+    uint64_t pcap = 0; /* the previous block's ' ' [A-Z] ends */
+    uint64_t ppair = 0; /* and its colons with another colon close before */
+    pthread_once(&cue_once, index_all_cues);
     blk pb; /* the previous block */
     memset(&pb, 0, sizeof pb);
     unsigned char tail[64];
@@ -280,6 +415,22 @@ static inline __attribute__((always_inline)) void cscan(rd_scratch *s,
                      SHL(b.m[M_LO], pb.m[M_LO], 3);
         if (c)
             names(s, c, base);
+        /* every person cue ends in a letter, ':' or ',', or is "mr."
+         * "mrs." "ms." "dr." (most ". X" end a sentence); every place cue
+         * in a small letter or ':' */
+        uint64_t cap = b.m[M_UP] & SHL(b.m[M_SP], pb.m[M_SP], 1),
+                 place = b.m[M_LO] & SHL(cap, pcap, 1),
+                 person = cap & (SHL(b.m[M_UP] | b.m[M_LO] | b.m[M_COLDASH] |
+                                         b.comma,
+                                     pb.m[M_UP] | pb.m[M_LO] |
+                                         pb.m[M_COLDASH] | pb.comma,
+                                     2) |
+                                 (SHL(b.m[M_DOT], pb.m[M_DOT], 2) &
+                                  SHL(b.rs, pb.rs, 3)));
+        place &= SHL(b.m[M_LO] | b.m[M_COLDASH], pb.m[M_LO] | pb.m[M_COLDASH], 3);
+        if (person | place)
+            cues(s, person, place, base);
+        pcap = cap;
         /* K_IBAN: [A-Za-z]{2}\d{2} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4}, the
          * four ways the optional spaces go; reported at every end.  Every
          * form ends 8, 9 or 10 bytes after its [A-Za-z]{2}\d{2}: y marks
@@ -295,6 +446,17 @@ static inline __attribute__((always_inline)) void cscan(rd_scratch *s,
          * their lengths the anchors' arg; never both at one end */
         if (b.m[M_COLDASH] | pb.m[M_COLDASH] | b.m[M_DOT] | pb.m[M_DOT])
             mac(s, &b, &pb, base);
+        /* K_IPV6: every form has two colons at most 5 bytes apart, the
+         * second at most 4 bytes before the end (maybe in the previous
+         * block); most blocks of JSON have a colon, few such a pair */
+        uint64_t pair = b.colon & (SHL(b.colon, pb.colon, 1) |
+                                   SHL(b.colon, pb.colon, 2) |
+                                   SHL(b.colon, pb.colon, 3) |
+                                   SHL(b.colon, pb.colon, 4) |
+                                   SHL(b.colon, pb.colon, 5));
+        if (pair | ppair >> 58)
+            ipv6(s, &b, &pb, base);
+        ppair = pair;
         pb = b;
     }
 }

@@ -41,6 +41,35 @@ static const char *const pieces[] = {
     "\\n", "\"", "\n",
 };
 
+/* the words of the cue regexes (K_PERSON_CUE, K_PLACE_CUE) read from the
+ * regexes themselves, so a word scan.c lacks shows up as a difference;
+ * "mr\\.?" gives "mr" and "mr." */
+static char cue_word[128][24];
+static size_t ncue;
+
+static void cue_words(const char *re)
+{
+    const char *p = strchr(re, '(');
+    p = strchr(p, ':') + 1; /* past "(?i:" or "(?:" */
+    while (*p && *p != ')' && ncue + 2 < 128) {
+        size_t n = strcspn(p, "|)");
+        char w[24] = {0};
+        size_t k = 0;
+        for (size_t i = 0; i < n && k < sizeof w - 1; i++)
+            if (p[i] != '\\' && p[i] != '?')
+                w[k++] = p[i];
+        int optdot = n > 3 && !memcmp(p + n - 3, "\\.?", 3);
+        if (optdot)
+            w[--k] = 0;
+        memcpy(cue_word[ncue++], w, sizeof w);
+        if (optdot) {
+            w[k] = '.';
+            memcpy(cue_word[ncue++], w, sizeof w);
+        }
+        p += n + (p[n] == '|');
+    }
+}
+
 static const char alpha[] =
     "0123456789012345678901234567890123456789 .-/() .-/()"
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+/_=-"
@@ -51,7 +80,7 @@ static size_t text(char *b, size_t cap)
 {
     size_t n = 0, want = rnd(4) ? rnd(200) : rnd(cap);
     while (n < want) {
-        unsigned k = rnd(10);
+        unsigned k = rnd(11);
         if (k < 4) { /* a piece */
             const char *p = pieces[rnd(sizeof pieces / sizeof *pieces)];
             size_t l = strlen(p);
@@ -67,6 +96,21 @@ static size_t text(char *b, size_t cap)
             size_t l = 1 + rnd(rnd(2) ? 8 : 48);
             for (size_t i = 0; i < l && n < cap; i++)
                 b[n++] = cls[rnd((unsigned)strlen(cls))];
+        } else if (k == 10 && ncue && n + 40 < cap) {
+            /* a cue word, in any case, at a word start or not, then one
+             * or two capitalised words */
+            static const char *const after[] = {"Maria", "Seattle", "New York",
+                                                "Ana Lopez", "Zed", "X"};
+            b[n++] = "x_ 9.\n,"[rnd(7)];
+            for (const char *w = cue_word[rnd((unsigned)ncue)]; *w; w++)
+                b[n++] = (char)(rnd(4) ? *w : *w ^ (((*w | 0x20) >= 'a' &&
+                                                      (*w | 0x20) <= 'z')
+                                                         ? 0x20
+                                                         : 0));
+            b[n++] = ' ';
+            const char *a = after[rnd(6)];
+            memcpy(b + n, a, strlen(a));
+            n += strlen(a);
         } else if (k < 6) { /* digits with short separators */
             size_t g = 1 + rnd(6);
             for (size_t i = 0; i < g && n + 8 < cap; i++) {
@@ -129,6 +173,11 @@ int main(int argc, char **argv)
         {.want = 0, .suppress = (uint64_t)1 << RD_PHONE, .whole = -1},
         {.want = 0, .suppress = 0, .whole = RD_PERSON},
     };
+    for (size_t i = 0; i < rd_nanchors; i++)
+        if (rd_anchors[i].kind == K_PERSON_CUE ||
+            rd_anchors[i].kind == K_PLACE_CUE)
+            cue_words(rd_anchors[i].re);
+    CHECK(ncue > 40);
     int bad = 0, best = rd_cscan_path(-1);
     uint64_t rng0 = rng;
     for (int path = best; path >= RD_CSCAN_PLAIN; path--) {
@@ -147,14 +196,15 @@ int main(int argc, char **argv)
                 bad++;
             }
         }
-        /* the IBAN and MAC forms alone, at every offset across a block
+        /* the IBAN, MAC and IPv6 forms alone, at every offset across a block
          * boundary: the masks skip blocks by their separators and country
          * codes, which the random texts rarely test one form at a time */
         const char *const alone[] = {
             "DE89 3704 0044 0532 0130 00", "GB82WEST12345698765432",
             "DE89 370400440532013000",     "DE893704 00440532013000",
             "00:1a:2b:3c:4d:5e",           "00-1A-2B-3C-4D-5E",
-            "001a.2b3c.4d5e",
+            "001a.2b3c.4d5e", "fe80::1ff:fe23:4567:890a", "2001:db8::1",
+            "2001:0db8:85a3:0000:0000:8a2e:0370:7334", "::1", "1::",
         };
         for (size_t i = 0; i < sizeof alone / sizeof *alone; i++) {
             for (size_t at = 0; at < 140; at++) {
