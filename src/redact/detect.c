@@ -1049,8 +1049,10 @@ static void city_zip(rd_scratch *s, size_t to)
     if (e + 5 <= n && CH(e) == '-' && isdigit(CH(e + 1)) &&
         isdigit(CH(e + 4)))
         e += 5;
-    /* to - 10 is the letter before ", ST 12345" */
-    size_t i = to - 10 + 1;
+    /* to - 10 is the comma of "X, ST 12345": the city's words end there
+     * (it was taken as the space after the comma, so no city was ever
+     * found) */
+    size_t i = to - 10;
     int words = 0;
     while (words < 3 && i > 0) {
         size_t b = i;

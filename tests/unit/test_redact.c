@@ -168,6 +168,10 @@ static void lookalikes(void)
             fprintf(stderr, "look-alike redacted: \"%s\" -> %s\n", *k, r);
         CHECK(*r == 0);
     }
+    /* "City, ST 12345" (a regression: the city was looked for after the
+     * comma, so this form found nothing) */
+    CHECK_STR(scan("ship to Redmond, WA 98052 today"), "LOCATION@8-25");
+    CHECK_STR(scan("Fort Worth, TX 76102-1234"), "LOCATION@0-25");
     /* weak forms need context */
     CHECK_STR(scan("ref 4255550100"), "");
     CHECK_STR(scan("call 4255550100"), "PHONE@5-15");
