@@ -1,8 +1,9 @@
 /* scan.c - the anchors that have no literal, found in C instead of by
  * Vectorscan: a run of seven digits maybe grouped (K_NUMRUN), 32
  * characters of a token alphabet (K_ENTROPY), two capitalised words
- * (K_NAME_PAIR), the start of an IBAN (K_IBAN), MAC addresses (K_MAC), and
- * the cue words before a capitalised word (K_PERSON_CUE, K_PLACE_CUE).
+ * (K_NAME_PAIR), the start of an IBAN (K_IBAN), MAC addresses (K_MAC),
+ * the cue words before a capitalised word (K_PERSON_CUE, K_PLACE_CUE),
+ * IPv6 addresses (K_IPV6) and ", WA 98052" (K_CITY_ZIP).
  * Their regexes (anchors.c) gave Vectorscan's literal matcher nothing to
  * look for, so its automata ran on every byte and cost most of the scan;
  * here each block of 64 bytes becomes a few bit masks (digits, token
@@ -19,9 +20,11 @@
  *               expands the whole chain and skips the rest of it);
  *   K_ENTROPY   a run of [A-Za-z0-9+/_=-]; reported once, after its 32nd
  *               character (entropy_tok skips the rest of the run);
+ *   K_IPV6      reported at every end offset, in order (ipv6_token skips
+ *               ends inside the address it took);
  *   K_NAME_PAIR [A-Z][a-z]+ [A-Z][a-z], K_IBAN, K_MAC, K_PERSON_CUE,
- *               K_PLACE_CUE: reported at every end offset (their expanders
- *               keep no state).  The cues have literals, but short and
+ *               K_PLACE_CUE, K_CITY_ZIP: reported at every end offset (their
+ *               expanders keep no state).  The cues have literals, but short and
  *               common ones ("in", "to", "hi") that fired Vectorscan's
  *               literal matcher all the time; here a space before a
  *               capital is the trigger, and most have no cue before them
@@ -369,6 +372,16 @@ static void ipv6(rd_scratch *s, const blk *b, const blk *pb, size_t base)
     for (; m; m &= m - 1)
         rd_expand(s, K_IPV6, 0, 0, base + (size_t)__builtin_ctzll(m) + 1);
 }
+/* K_CITY_ZIP: [A-Za-z], [A-Z]{2} \d{5}, ending at the last digit */
+static void city_zip(rd_scratch *s, const blk *b, const blk *pb, size_t base)
+{
+    uint64_t m = b->m[M_DIG] & AT(M_DIG, 1) & AT(M_DIG, 2) & AT(M_DIG, 3) &
+                 AT(M_DIG, 4) & AT(M_SP, 5) & AT(M_UP, 6) & AT(M_UP, 7) &
+                 AT(M_SP, 8) & SHL(b->comma, pb->comma, 9) &
+                 (AT(M_UP, 10) | AT(M_LO, 10));
+    for (; m; m &= m - 1)
+        rd_expand(s, K_CITY_ZIP, 0, 0, base + (size_t)__builtin_ctzll(m) + 1);
+}
 #undef AT
 
 static inline __attribute__((always_inline)) void cscan(rd_scratch *s,
@@ -457,6 +470,10 @@ static inline __attribute__((always_inline)) void cscan(rd_scratch *s,
         if (pair | ppair >> 58)
             ipv6(s, &b, &pb, base);
         ppair = pair;
+        /* K_CITY_ZIP: a digit 9 bytes after a comma, 5 after a space */
+        if (b.m[M_DIG] & SHL(b.comma, pb.comma, 9) &
+            SHL(b.m[M_SP], pb.m[M_SP], 5))
+            city_zip(s, &b, &pb, base);
         pb = b;
     }
 }

@@ -205,6 +205,7 @@ int main(int argc, char **argv)
             "00:1a:2b:3c:4d:5e",           "00-1A-2B-3C-4D-5E",
             "001a.2b3c.4d5e", "fe80::1ff:fe23:4567:890a", "2001:db8::1",
             "2001:0db8:85a3:0000:0000:8a2e:0370:7334", "::1", "1::",
+            "Redmond, WA 98052", "Austin, TX 78701-2345",
         };
         for (size_t i = 0; i < sizeof alone / sizeof *alone; i++) {
             for (size_t at = 0; at < 140; at++) {
