@@ -785,7 +785,7 @@ static void entropy_tok(rd_scratch *s, size_t to)
 {
     if (to <= s->tok_end)
         return;
-#define ENT(c) (isalnum(c) || strchr("+/_=-", (c)))
+#define ENT(c) (isalnum(c) || ((c) && strchr("+/_=-", (c))))
     size_t n = s->len, i = to, j = to;
     while (i > 0 && ENT(CH(i - 1)))
         i--;

@@ -474,7 +474,8 @@ static int jstring(jp *j, int *esc)
                         !isxdigit((unsigned char)j->p[j->i + (size_t)k]))
                         return fail(j, "four hex digits after \\u");
                 j->i += 4;
-            } else if (!strchr("\"\\/bfnrt", c)) {
+            } else if (c == 0 || !strchr("\"\\/bfnrt", c)) {
+                /* (strchr finds NUL: it is the string's terminator) */
                 return fail(j, "an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u)");
             }
         }

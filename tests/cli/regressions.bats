@@ -164,3 +164,13 @@ EOF
     [ "$(printf '%s\n' "$output" | jq -c '.findings[] | select(.port == 9200) | .cause')" = \
       '[{"rule":"allow-es","change":"allow added"},{"rule":"deny-es-internet","change":"deny removed"}]' ]
 }
+
+@test "redact: a backslash before a NUL byte in a JSON string is malformed, not an escape" {
+    # strchr("\"\\/bfnrt", 0) finds the terminator, so "\<NUL>" passed as
+    # an escape and came out re-encoded as \u0000: a changed record
+    run --separate-stderr "$LEAKGUARD" redact --format ndjson --stats < <(printf '{"a":"x\\\0y jane@contoso.com"}\n')
+    [ "$status" -eq 0 ]
+    [ "$output" = "$(printf '{"a":"x\\\0y <EMAIL>"}')" ]
+    [[ "$stderr" == *"record 1: not valid JSON"* ]]
+    [[ "$stderr" == *"1 malformed"* ]]
+}
