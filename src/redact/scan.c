@@ -23,12 +23,13 @@
  *   K_IPV6      reported at every end offset, in order (ipv6_token skips
  *               ends inside the address it took);
  *   K_NAME_PAIR [A-Z][a-z]+ [A-Z][a-z], K_IBAN, K_MAC, K_PERSON_CUE,
- *               K_PLACE_CUE, K_CITY_ZIP: reported at every end offset (their
- *               expanders keep no state).  The cues have literals, but short and
- *               common ones ("in", "to", "hi") that fired Vectorscan's
- *               literal matcher all the time; here a space before a
- *               capital is the trigger, and most have no cue before them
- *               (one look at the byte before the space says so).
+ *               K_PLACE_CUE, K_CITY_ZIP: reported at every end offset
+ *               (their expanders keep no state).  The cues have literals,
+ *               but short and common ones ("in", "to", "hi") that fired
+ *               Vectorscan's literal matcher all the time; here a space
+ *               before a capital is the trigger, and most have no cue
+ *               before them (one look at the byte before the space says
+ *               so).
  * No kind shares expander state with an anchor left in Vectorscan, so
  * running after hs_scan instead of interleaved changes nothing (the
  * candidates are sorted afterwards).
@@ -170,7 +171,6 @@ classify64_vbmi(const unsigned char *p, blk *b)
     /* the low 7 bits pick the table entry; bytes >= 0x80 get no class */
     __m512i c = _mm512_maskz_permutex2var_epi8(~_mm512_movepi8_mask(v), lo,
                                                v, hi);
-#pragma GCC unroll 8
     for (int k = 0; k < M_NMASK; k++)
         b->m[k] = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)(1 << k)));
     b->colon = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':'));
@@ -275,7 +275,8 @@ static int cue_before(const unsigned char *buf, size_t e, const cue_ix *x)
         size_t n = x->len[k];
         if (n > e)
             continue;
-        const unsigned char *p = buf + e - n, *w = (const unsigned char *)x->w[k];
+        const unsigned char *p = buf + e - n,
+                            *w = (const unsigned char *)x->w[k];
         size_t i = 0;
         while (i < n && (x->fold ? fold(p[i]) : p[i]) == w[i])
             i++;
@@ -349,6 +350,7 @@ static void mac(rd_scratch *s, const blk *b, const blk *pb, size_t base)
         rd_expand(s, K_MAC, (m11 >> __builtin_ctzll(m)) & 1 ? 11 : 14, 0,
                   base + (size_t)__builtin_ctzll(m) + 1);
 }
+
 /* K_IPV6: [0-9A-Fa-f]{1,4}::?[0-9A-Fa-f]{1,4}: | ::[0-9A-Fa-f]{1,4} |
  * [0-9A-Fa-f]{1,4}:: -- every end of each form.  H(k), C(k): the byte k
  * before the end is a hex digit, a colon; A(k): it is the last colon of a
@@ -372,6 +374,7 @@ static void ipv6(rd_scratch *s, const blk *b, const blk *pb, size_t base)
     for (; m; m &= m - 1)
         rd_expand(s, K_IPV6, 0, 0, base + (size_t)__builtin_ctzll(m) + 1);
 }
+
 /* K_CITY_ZIP: [A-Za-z], [A-Z]{2} \d{5}, ending at the last digit */
 static void city_zip(rd_scratch *s, const blk *b, const blk *pb, size_t base)
 {
@@ -380,7 +383,8 @@ static void city_zip(rd_scratch *s, const blk *b, const blk *pb, size_t base)
                  AT(M_SP, 8) & SHL(b->comma, pb->comma, 9) &
                  (AT(M_UP, 10) | AT(M_LO, 10));
     for (; m; m &= m - 1)
-        rd_expand(s, K_CITY_ZIP, 0, 0, base + (size_t)__builtin_ctzll(m) + 1);
+        rd_expand(s, K_CITY_ZIP, 0, 0,
+                  base + (size_t)__builtin_ctzll(m) + 1);
 }
 #undef AT
 
@@ -440,7 +444,8 @@ static inline __attribute__((always_inline)) void cscan(rd_scratch *s,
                                      2) |
                                  (SHL(b.m[M_DOT], pb.m[M_DOT], 2) &
                                   SHL(b.rs, pb.rs, 3)));
-        place &= SHL(b.m[M_LO] | b.m[M_COLDASH], pb.m[M_LO] | pb.m[M_COLDASH], 3);
+        place &= SHL(b.m[M_LO] | b.m[M_COLDASH],
+                     pb.m[M_LO] | pb.m[M_COLDASH], 3);
         if (person | place)
             cues(s, person, place, base);
         pcap = cap;
