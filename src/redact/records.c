@@ -130,6 +130,11 @@ void rd_u64set_free(rd_u64set *s)
 int rd_worker_init(rd_worker *w, const rd_engine *eng, const rd_opts *o)
 {
     *w = (rd_worker){.eng = eng, .o = o};
+    /* no key is cached yet: a zeroed slot would be the empty key's, with
+     * the hint {0} (whole value RD_EMAIL) -- every value under "" became
+     * <EMAIL> */
+    for (size_t i = 0; i < RD_HCACHE; i++)
+        w->hc[i].len = SIZE_MAX;
     w->s = rd_scratch_new(eng);
     return w->s ? 0 : -1;
 }

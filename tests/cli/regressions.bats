@@ -174,3 +174,13 @@ EOF
     [[ "$stderr" == *"record 1: not valid JSON"* ]]
     [[ "$stderr" == *"1 malformed"* ]]
 }
+
+@test "redact: a value under the empty key \"\" is judged like any other, not taken for an email" {
+    # the key-hint cache started zeroed, and a zeroed slot matched the
+    # empty key with the hint {0}: every value under "" became <EMAIL>
+    run "$LEAKGUARD" redact --format ndjson < <(printf '{"":"4255550100"}\n{"":"see the log"}\n{"":"jane@contoso.com"}\n')
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = '{"":"4255550100"}' ]
+    [ "${lines[1]}" = '{"":"see the log"}' ]
+    [ "${lines[2]}" = '{"":"<EMAIL>"}' ]
+}
