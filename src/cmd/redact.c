@@ -348,26 +348,6 @@ static int emit(batch *b, FILE *out, FILE *fnd)
     return 0;
 }
 
-/* Run one input through the batches.  Returns 0, or -1 with the error
- * printed. */
-static int pump_one(run *r)
-{
-    batch *b = &r->b[0];
-    int rc = 0;
-    while (!rc && (!r->eof || r->carry.n)) {
-        if (fill(r, b)) {
-            rc = -4;
-            break;
-        }
-        if (b->nrec == 0 && r->eof)
-            break;
-        b->err = process(&r->w[0], b);
-        rc = emit(b, r->out, r->fnd);
-        r->write_errno = errno;
-    }
-    return rc;
-}
-
 typedef struct thr {
     run *r;
     rd_worker *w;
@@ -434,31 +414,29 @@ static void *pipeline(void *arg)
     return NULL;
 }
 
+/* Run one input through the batches, on the main thread and threads-1
+ * more (one thread is the same pipeline with one slot).  Returns 0, or
+ * -1 with the error printed. */
 static int pump(run *r)
 {
-    int rc;
-    if (r->threads == 1) {
-        rc = pump_one(r);
-    } else {
-        r->filled = r->written = 0;
-        r->filling = r->writing = r->in_done = r->rc = 0;
-        for (size_t i = 0; i < r->nb; i++)
-            r->b[i].state = 0;
-        pthread_t th[64];
-        thr t[64];
-        int started = 0;
-        for (int i = 0; i < r->threads; i++)
-            t[i] = (thr){r, &r->w[i]};
-        for (int i = 1; i < r->threads; i++) {
-            if (pthread_create(&th[i], NULL, pipeline, &t[i]))
-                break; /* fewer threads: still correct */
-            started++;
-        }
-        pipeline(&t[0]);
-        for (int i = 1; i <= started; i++)
-            pthread_join(th[i], NULL);
-        rc = r->rc;
+    r->filled = r->written = 0;
+    r->filling = r->writing = r->in_done = r->rc = 0;
+    for (size_t i = 0; i < r->nb; i++)
+        r->b[i].state = 0;
+    pthread_t th[64];
+    thr t[64];
+    int started = 0;
+    for (int i = 0; i < r->threads; i++)
+        t[i] = (thr){r, &r->w[i]};
+    for (int i = 1; i < r->threads; i++) {
+        if (pthread_create(&th[i], NULL, pipeline, &t[i]))
+            break; /* fewer threads: still correct */
+        started++;
     }
+    pipeline(&t[0]);
+    for (int i = 1; i <= started; i++)
+        pthread_join(th[i], NULL);
+    int rc = r->rc;
     if (rc == -4)
         fprintf(stderr, "leakguard redact: %s: read error: %s\n",
                 r->file ? r->file : "(stdin)",
@@ -694,10 +672,8 @@ int cmd_redact(int argc, char **argv)
     for (int i = 0; i < r.threads; i++)
         if (rd_worker_init(&r.w[i], eng, &r.opts))
             goto oom;
-    if (r.threads > 1) {
-        pthread_mutex_init(&r.mu, NULL);
-        pthread_cond_init(&r.cv, NULL);
-    }
+    pthread_mutex_init(&r.mu, NULL);
+    pthread_cond_init(&r.cv, NULL);
     r.out = out;
     r.fnd = fnd;
     struct timespec t0, t1;
@@ -729,10 +705,8 @@ int cmd_redact(int argc, char **argv)
             break;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (r.threads > 1) {
-        pthread_mutex_destroy(&r.mu);
-        pthread_cond_destroy(&r.cv);
-    }
+    pthread_mutex_destroy(&r.mu);
+    pthread_cond_destroy(&r.cv);
     if (bad)
         goto out;
     if (out && fflush(out)) {
