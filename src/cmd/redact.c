@@ -238,6 +238,7 @@ static int fill(run *r, batch *b)
                 char *x = realloc(b->data.p, want);
                 if (!x)
                     return -1;
+                lg_prefault(x + b->data.n, want - b->data.n);
                 b->data.p = x;
                 b->data.cap = want;
             }
@@ -314,6 +315,10 @@ static int process(rd_worker *w, batch *b)
 {
     rd_worker_reset(w);
     w->cols = b->cols;
+    /* room for the batch and then some in one step (each doubling of a
+     * small buffer would fault its pages in one by one) */
+    if (!w->o->check && rd_buf_grow(&w->out, b->data.n + b->data.n / 4))
+        return -1;
     if (rd_batch(w, b->data.p, b->data.n, b->recs, b->nrec, b->recno0))
         return -1;
     swap(&w->out, &b->out);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 struct lg_arena_chunk {
     lg_arena_chunk *next;
@@ -185,6 +186,21 @@ int lg_grow_slow(void *arr, size_t *cap, size_t need, size_t elem)
     *p = r;
     *cap = nc;
     return 0;
+}
+
+void lg_prefault(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE), a = (uintptr_t)p,
+              b = a + n;
+    a = (a + pg - 1) & ~(pg - 1);
+    b &= ~(pg - 1);
+    if (b > a) /* failing (an old kernel) only costs the faults */
+        (void)madvise((void *)a, b - a, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)n;
+#endif
 }
 
 void lg_grow_or_abort(void *arr, size_t *cap, size_t need, size_t elem)

@@ -31,6 +31,11 @@ static inline int lg_grow(void *arr, size_t *cap, size_t need, size_t elem)
 {
     return need <= *cap ? 0 : lg_grow_slow(arr, cap, need, elem);
 }
+/* Map in the pages of [p, p + n) now, in one system call (Linux
+ * MADV_POPULATE_WRITE; nothing elsewhere).  A hint for big buffers about
+ * to be filled: on virtual machines a first-touch page fault can cost
+ * 20 times what populating the page costs. */
+void lg_prefault(void *p, size_t n);
 /* The same where running out of memory leaves nothing sensible to do (set
  * arithmetic, reports): aborts with a message, as the arenas do. */
 void lg_grow_or_abort(void *arr, size_t *cap, size_t need, size_t elem);

@@ -1,6 +1,8 @@
 /* rewrite.c - mask, partial, token: what a finding becomes. */
 #include "redact/rewrite.h"
 
+#include "core/arena.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <sodium.h>
@@ -31,6 +33,8 @@ int rd_buf_grow(rd_buf *b, size_t more)
         b->err = 1;
         return -1;
     }
+    if (nc >= 16384) /* whole pages at least: map them in at once */
+        lg_prefault(r + b->n, nc - b->n);
     b->p = r;
     b->cap = nc;
     return 0;
