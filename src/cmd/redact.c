@@ -679,6 +679,10 @@ int cmd_redact(int argc, char **argv)
             goto oom;
     pthread_mutex_init(&r.mu, NULL);
     pthread_cond_init(&r.cv, NULL);
+    /* a batch is one fwrite of about batch_bytes: unbuffered, that is
+     * one write(2), not a flush of the stdio buffer and then the rest */
+    if (out)
+        setvbuf(out, NULL, _IONBF, 0);
     r.out = out;
     r.fnd = fnd;
     struct timespec t0, t1;
