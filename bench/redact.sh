@@ -7,6 +7,10 @@
 #                               also subtracted for an "excluding start-up" rate
 #   leakguard --threads 1       redact --format ndjson, single thread
 #   leakguard --threads 2       the same with two worker threads
+#   two leakguard at once       two --threads 1 runs over the file side by
+#                               side: the two-core ceiling of the machine
+#                               (shared caches, memory bandwidth), against
+#                               which --threads 2 is judged
 #   sed -E                      one GNU sed pass with comparable regexes (email
 #                               incl. " at "/" dot " forms, phone, IPv4, card,
 #                               SSN, IBAN, AWS key) over the same file
@@ -164,6 +168,11 @@ for round in $(seq 1 "$ROUNDS"); do
     run lg0 /dev/null "$LG" redact --format ndjson
     run lg1 "$IN" "$LG" redact --format ndjson --threads 1
     run lg2 "$IN" "$LG" redact --format ndjson --threads 2
+    # two independent one-thread runs at once: what two cores of this
+    # machine give when nothing is shared (caches and memory bandwidth
+    # are, on these VMs), the ceiling for --threads 2
+    run lgpair /dev/null sh -c '"$1" redact --format ndjson <"$2" >/dev/null &
+        "$1" redact --format ndjson <"$2" >/dev/null; wait' sh "$LG" "$IN"
     run sed "$IN" env LC_ALL=C sed -E -f "$TMP/redact.sed"
     run sedall "$IN" env LC_ALL=C sed -E -f "$TMP/redact-all.sed"
     if [ -n "$RP" ]; then
@@ -209,7 +218,10 @@ if [ -n "$RP" ]; then
 else
     echo "leakguard/redact-pii -  (redact-pii skipped)"
 fi
-printf 'threads2/threads1    %sx\n' "$(div "$L2" "$L1")"
+LP=$(mbs $((2 * SIZE)) "${BEST[lgpair]}")
+printf 'threads2/threads1    %sx  (two one-thread runs at once: %sx, %s MB/s in all;\n' \
+    "$(div "$L2" "$L1")" "$(div "$LP" "$L1")" "$LP"
+printf '                     --threads 2 reaches %s%% of that)\n' "$(awk -v a="$L2" -v b="$LP" 'BEGIN { printf "%.0f", 100 * a / b }')"
 printf 'leakguard/cat        %sx\n' "$(div "$L1" "$(mbs "$SIZE" "${BEST[cat]}")" 3)"
 printf 'leakguard excluding start-up: %s MB/s (threads 1), %s MB/s (threads 2)\n' \
     "$(awk -v b="$SIZE" -v s="${BEST[lg1]}" -v z="${BEST[lg0]}" 'BEGIN { r = 0; if (s - z > 0) r = b / 1e6 / (s - z); printf "%.1f", r }')" \
