@@ -1249,7 +1249,7 @@ static int csv_record(rd_worker *w, const char *rec, size_t len,
         rd_action fa = cols && i < cols->n ? cols->action[i] : RD_ACT_DEFAULT;
         const char *name = cols && i < cols->n ? cols->name[i] : NULL;
         char numname[32];
-        if (!name) {
+        if (!name || !*name) { /* beyond the header, or named "" */
             snprintf(numname, sizeof numname, "%zu", i + 1);
             name = numname;
         }

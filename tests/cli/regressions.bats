@@ -184,3 +184,12 @@ EOF
     [ "${lines[1]}" = '{"":"see the log"}' ]
     [ "${lines[2]}" = '{"":"<EMAIL>"}' ]
 }
+
+@test "redact: a CSV column the header leaves unnamed is named by its position in findings" {
+    # findings named such a column "", the same for every unnamed column
+    F="$BATS_TEST_TMPDIR/f.json"
+    run "$LEAKGUARD" redact --format csv --findings "$F" < <(printf 'id,,,email\n1,jane@contoso.com,bob@fabrikam.com,x\n2,a,b,c,eve@contoso.com\n')
+    [ "$status" -eq 0 ]
+    [ "${lines[1]}" = '1,<EMAIL>,<EMAIL>,x' ]
+    [ "$(jq -r .field "$F" | tr '\n' ' ')" = "2 3 5 " ]
+}
