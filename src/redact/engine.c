@@ -104,6 +104,7 @@ static hs_database_t *builtin_db(void)
 
 static rd_engine *engine_new(const rd_policy *p, int all_hs, lg_err *e)
 {
+    rd_cscan_init();
     rd_engine *g = calloc(1, sizeof *g);
     rd_policy *own = NULL;
     const char *pf = p && p->file ? p->file : "policy";

@@ -125,12 +125,16 @@ struct rd_scratch {
  * rd_engine_new. */
 rd_engine *rd_engine_new_reference(const rd_policy *p, lg_err *e);
 
-/* scan.c: the anchors marked cscan in engine.c, over s->buf[0, s->len) */
+/* scan.c: the anchors marked cscan in engine.c, over s->buf[0, s->len);
+ * rd_cscan_init (engine creation, once is enough, thread-safe) builds
+ * the cue-word index and picks the code path before any scan */
+void rd_cscan_init(void);
 void rd_cscan(rd_scratch *s);
 /* Its code path: RD_CSCAN_PLAIN (SSE2, or plain C off x86) or
  * RD_CSCAN_VBMI (AVX-512 VBMI).  rd_cscan_path(-1) picks the best the CPU
- * has (rd_cscan does that on first use); a lower `want` forces that one
- * (tests).  Returns the path now in use.  Not for use while scanning. */
+ * has (rd_cscan_init does that unless a path was forced); a lower `want`
+ * forces that one (tests).  Returns the path now in use.  Not for use
+ * while scanning. */
 enum { RD_CSCAN_PLAIN, RD_CSCAN_VBMI };
 int rd_cscan_path(int want);
 

@@ -223,7 +223,7 @@ static void names(rd_scratch *s, uint64_t c, size_t base)
 /* ---- cue words ---------------------------------------------------------- */
 
 /* The cue words by their last byte (folded for the person cues): bit k of
- * by_last[c] is word k.  Built once, on first use. */
+ * by_last[c] is word k.  Built once, by the first engine (rd_cscan_init). */
 enum { MAXCUES = 64 };
 typedef struct cue_ix {
     const char *const *w;
@@ -400,7 +400,6 @@ static inline __attribute__((always_inline)) void cscan(rd_scratch *s,
     uint64_t py = 0; /* the previous block's [A-Za-z]{2}\d{2} ends */
     uint64_t pcap = 0; /* the previous block's ' ' [A-Z] ends */
     uint64_t ppair = 0; /* and its colons with another colon close before */
-    pthread_once(&cue_once, index_all_cues);
     blk pb; /* the previous block */
     memset(&pb, 0, sizeof pb);
     unsigned char tail[64];
@@ -511,13 +510,17 @@ int rd_cscan_path(int want)
     return p;
 }
 
+void rd_cscan_init(void)
+{
+    pthread_once(&cue_once, index_all_cues);
+    if (atomic_load_explicit(&path, memory_order_relaxed) < 0)
+        rd_cscan_path(-1);
+}
+
 void rd_cscan(rd_scratch *s)
 {
-    int p = atomic_load_explicit(&path, memory_order_relaxed);
-    if (p < 0)
-        p = rd_cscan_path(-1);
 #ifdef RD_VBMI
-    if (p == RD_CSCAN_VBMI) {
+    if (atomic_load_explicit(&path, memory_order_relaxed) == RD_CSCAN_VBMI) {
         cscan_vbmi(s);
         return;
     }
