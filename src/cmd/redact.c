@@ -238,7 +238,8 @@ static int fill(run *r, batch *b)
                 char *x = realloc(b->data.p, want);
                 if (!x)
                     return -1;
-                lg_prefault(x + b->data.n, want - b->data.n);
+                if (want - b->data.n <= LG_PREFAULT_MAX)
+                    lg_prefault(x + b->data.n, want - b->data.n);
                 b->data.p = x;
                 b->data.cap = want;
             }
@@ -316,8 +317,11 @@ static int process(rd_worker *w, batch *b)
     rd_worker_reset(w);
     w->cols = b->cols;
     /* room for the batch and then some in one step (each doubling of a
-     * small buffer would fault its pages in one by one) */
-    if (!w->o->check && rd_buf_grow(&w->out, b->data.n + b->data.n / 4))
+     * small buffer would fault its pages in one by one); not for a huge
+     * record, whose output may be smaller than a quarter more */
+    size_t room = b->data.n + b->data.n / 4;
+    if (!w->o->check && room <= LG_PREFAULT_MAX &&
+        rd_buf_grow(&w->out, room))
         return -1;
     if (rd_batch(w, b->data.p, b->data.n, b->recs, b->nrec, b->recno0))
         return -1;

@@ -33,8 +33,12 @@ int rd_buf_grow(rd_buf *b, size_t more)
         b->err = 1;
         return -1;
     }
-    if (nc >= 16384) /* whole pages at least: map them in at once */
-        lg_prefault(r + b->n, nc - b->n);
+    /* map in at once what is about to be written, and a little more (not
+     * all of a doubling: a huge record's buffers would grow RSS) */
+    if (nc >= 16384 && more <= LG_PREFAULT_MAX) {
+        size_t upto = b->n + more + 65536;
+        lg_prefault(r + b->n, (upto < nc ? upto : nc) - b->n);
+    }
     b->p = r;
     b->cap = nc;
     return 0;
