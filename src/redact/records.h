@@ -80,7 +80,8 @@ typedef struct rd_mstore {
     size_t nwk, capwk;
 } rd_mstore;
 
-#define RD_HCACHE 64
+#define RD_HCACHE 256
+#define RD_HPROBE 8
 typedef struct rd_hcache {
     char key[48];
     size_t len;
@@ -110,6 +111,7 @@ typedef struct rd_worker {
     int sub_oom;
     int rec_found; /* the current record has a finding */
     rd_hcache hc[RD_HCACHE];
+    uint64_t hint_computed; /* key hints not found in hc (tests) */
     void *cf; /* CSV field spans */
     size_t capcf;
 } rd_worker;
