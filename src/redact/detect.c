@@ -22,17 +22,41 @@ static int isloc(unsigned char c)
 static int islab(unsigned char c) { return isalnum(c) || c == '-'; }
 static int isword(unsigned char c) { return isalnum(c) || c == '_'; }
 
-/* case-insensitive "does buf[i..] start with lit" */
+/* ASCII lower case, as strncasecmp folds in the C locale */
+static unsigned char lc(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
+}
+
+/* isalpha of the C locale, without the call */
+static int letter(unsigned char c)
+{
+    c = lc(c);
+    return c >= 'a' && c <= 'z';
+}
+
+/* case-insensitive "does buf[i..] start with lit"; the first byte is
+ * compared before anything is called: the context checks try every word
+ * of a list at every word start before a weak number, and nearly all
+ * differ there (a column of IDs or timestamps made them half a run) */
 static int has(const rd_scratch *s, size_t i, const char *lit)
 {
+    if (!lit[0])
+        return i <= s->len;
+    if (i >= s->len || lc(CH(i)) != lc((unsigned char)lit[0]))
+        return 0;
     size_t n = strlen(lit);
     return i + n <= s->len && strncasecmp(s->buf + i, lit, n) == 0;
 }
 
 static int in_list(const char *w, size_t n, const char *const *list)
 {
+    if (n == 0)
+        return 0; /* no list holds "" */
+    unsigned char w0 = lc((unsigned char)w[0]);
     for (; *list; list++)
-        if (strlen(*list) == n && strncasecmp(*list, w, n) == 0)
+        if (lc((unsigned char)**list) == w0 && strlen(*list) == n &&
+            strncasecmp(*list, w, n) == 0)
             return 1;
     return 0;
 }
@@ -1221,7 +1245,8 @@ int rd_context_ok(const rd_scratch *s, const cand *c)
             break;
         }
     for (size_t i = lo; i < c->s; i++) {
-        if (i > 0 && isalpha(CH(i - 1)))
+        /* every cue starts with a letter, at a word start */
+        if (!letter(CH(i)) || (i > 0 && letter(CH(i - 1))))
             continue;
         for (const char *const *q = cues; *q; q++)
             if (has(s, i, *q) && !isalpha(CH(i + strlen(*q))))
