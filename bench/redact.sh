@@ -7,6 +7,9 @@
 #                               also subtracted for an "excluding start-up" rate
 #   leakguard --threads 1       redact --format ndjson, single thread
 #   leakguard --threads 2       the same with two worker threads
+#   leakguard, + order id ...   --threads 1 over the same records with an
+#                               order id and a timestamp string added to
+#                               each (bare digit runs: weak candidates)
 #   two leakguard at once       two --threads 1 runs over the file side by
 #                               side: the two-core ceiling of the machine
 #                               (shared caches, memory bandwidth), against
@@ -62,6 +65,20 @@ import sys
 data = open(sys.argv[1], "rb").read(int(sys.argv[3]))
 open(sys.argv[2], "wb").write(data[:data.rfind(b"\n") + 1])
 EOF
+# the same records with an order id and a timestamp string each: bare
+# digit runs are weak candidates (a phone only with a cue word near it),
+# and real support exports are full of them
+IDS=$TMP/corpus-ids.ndjson
+python3 - "$IN" "$IDS" "$SEED" <<'EOF'
+import random, sys
+rng = random.Random(int(sys.argv[3]))
+with open(sys.argv[1], "rb") as f, open(sys.argv[2], "wb") as o:
+    for line in f:
+        tail = b',"order_id":"%d","ts":"%d"}\n' % (
+            rng.randint(1000000, 9999999), 1700000000 + rng.randint(0, 9999999))
+        o.write(line.rstrip(b"\n")[:-1] + tail)
+EOF
+IDS_SIZE=$(wc -c <"$IDS")
 SIZE=$(wc -c <"$IN")
 SLICE_SIZE=$(wc -c <"$SLICE")
 RECORDS=$(wc -l <"$IN")
@@ -168,6 +185,7 @@ for round in $(seq 1 "$ROUNDS"); do
     run lg0 /dev/null "$LG" redact --format ndjson
     run lg1 "$IN" "$LG" redact --format ndjson --threads 1
     run lg2 "$IN" "$LG" redact --format ndjson --threads 2
+    run lgids "$IDS" "$LG" redact --format ndjson --threads 1
     # two independent one-thread runs at once: what two cores of this
     # machine give when nothing is shared (caches and memory bandwidth
     # are, on these VMs), the ceiling for --threads 2
@@ -198,6 +216,7 @@ row() { # label name bytes
 row "cat" cat "$SIZE"
 row "leakguard redact --threads 1" lg1 "$SIZE"
 row "leakguard redact --threads 2" lg2 "$SIZE"
+row "leakguard, + order id and timestamp" lgids "$IDS_SIZE"
 row "sed -E (8 patterns, LC_ALL=C)" sed "$SIZE"
 row "sed -E (every detector, $(grep -c '^s' "$TMP/redact-all.sed") patterns)" sedall "$SIZE"
 printf '%-36s %9.3f %10s %12s\n' "leakguard start-up (empty input)" "${BEST[lg0]}" - \
