@@ -8,54 +8,63 @@
 #include "redact/engine_int.h"
 #include "redact/validate.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CH(i) ((unsigned char)s->buf[i])
 
+/* The <ctype.h> classes of the C locale, inline: each isdigit() was a
+ * call for the class table (__ctype_b_loc), 5 % of a run over log lines
+ * dense with numbers.  The program never calls setlocale, so these are
+ * the same tests; an embedder's locale does not change them. */
+static int c_digit(int c) { return c >= '0' && c <= '9'; }
+static int c_upper(int c) { return c >= 'A' && c <= 'Z'; }
+static int c_lower(int c) { return c >= 'a' && c <= 'z'; }
+static int c_alpha(int c) { return c_upper(c) || c_lower(c); }
+static int c_alnum(int c) { return c_alpha(c) || c_digit(c); }
+static int c_xdigit(int c)
+{
+    return c_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+static int c_space(int c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+static int c_tolower(int c) { return c_upper(c) ? c | 0x20 : c; }
+static int c_toupper(int c) { return c_lower(c) ? c & ~0x20 : c; }
+
 static int isloc(unsigned char c)
 {
-    return isalnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
+    return c_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
            c == '-' || c == '\'';
 }
-static int islab(unsigned char c) { return isalnum(c) || c == '-'; }
-static int isword(unsigned char c) { return isalnum(c) || c == '_'; }
-
-/* ASCII lower case, as strncasecmp folds in the C locale */
-static unsigned char lc(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
-}
-
-/* isalpha of the C locale, without the call */
-static int letter(unsigned char c)
-{
-    c = lc(c);
-    return c >= 'a' && c <= 'z';
-}
+static int islab(unsigned char c) { return c_alnum(c) || c == '-'; }
+static int isword(unsigned char c) { return c_alnum(c) || c == '_'; }
 
 /* case-insensitive "does buf[i..] start with lit"; the first byte is
  * compared before anything is called: the context checks try every word
  * of a list at every word start before a weak number, and nearly all
  * differ there (a column of IDs or timestamps made them half a run) */
-static int has(const rd_scratch *s, size_t i, const char *lit)
+static int has_rest(const rd_scratch *s, size_t i, const char *lit)
+{
+    size_t n = strlen(lit);
+    return i + n <= s->len && strncasecmp(s->buf + i, lit, n) == 0;
+}
+
+static inline __attribute__((always_inline)) int
+has(const rd_scratch *s, size_t i, const char *lit)
 {
     if (!lit[0])
         return i <= s->len;
-    if (i >= s->len || lc(CH(i)) != lc((unsigned char)lit[0]))
+    if (i >= s->len || c_tolower(CH(i)) != c_tolower((unsigned char)lit[0]))
         return 0;
-    size_t n = strlen(lit);
-    return i + n <= s->len && strncasecmp(s->buf + i, lit, n) == 0;
+    return has_rest(s, i, lit);
 }
 
 static int in_list(const char *w, size_t n, const char *const *list)
 {
     if (n == 0)
         return 0; /* no list holds "" */
-    unsigned char w0 = lc((unsigned char)w[0]);
+    int w0 = c_tolower((unsigned char)w[0]);
     for (; *list; list++)
-        if (lc((unsigned char)**list) == w0 && strlen(*list) == n &&
+        if (c_tolower((unsigned char)**list) == w0 && strlen(*list) == n &&
             strncasecmp(*list, w, n) == 0)
             return 1;
     return 0;
@@ -64,7 +73,7 @@ static int in_list(const char *w, size_t n, const char *const *list)
 static void norm_span(rd_scratch *s, size_t a, size_t b, int lower)
 {
     for (size_t i = a; i < b; i++)
-        rd_norm_putc(s, lower ? (char)tolower(CH(i)) : (char)CH(i));
+        rd_norm_putc(s, lower ? (char)c_tolower(CH(i)) : (char)CH(i));
 }
 
 /* ---- EMAIL ----------------------------------------------------------- */
@@ -147,7 +156,7 @@ static void email_at(rd_scratch *s, size_t a, size_t b, int word)
         i--;
     while (i < le && strchr(".-'+%", CH(i)))
         i++;
-    if (i == le || (i > 0 && isalnum(CH(i - 1))))
+    if (i == le || (i > 0 && c_alnum(CH(i - 1))))
         return;
     size_t ls = i;
     /* the domain: labels joined by dots in any disguise */
@@ -162,14 +171,14 @@ static void email_at(rd_scratch *s, size_t a, size_t b, int word)
         size_t k = j;
         while (k < n && islab(CH(k)) && k - j < 63)
             k++;
-        if (k == j || !isalnum(CH(j)))
+        if (k == j || !c_alnum(CH(j)))
             break;
         lab_s[nl] = j;
         lab_e[nl] = k;
         nl++;
         int w = 0;
         size_t d = dot_at(s, k, &w);
-        if (!d || k + d >= n || !isalnum(CH(k + d)))
+        if (!d || k + d >= n || !c_alnum(CH(k + d)))
             break;
         wd[nl] = w;
         j = k + d;
@@ -181,7 +190,7 @@ static void email_at(rd_scratch *s, size_t a, size_t b, int word)
             strict |= wd[q];
         size_t tl = lab_e[nl - 1] - lab_s[nl - 1];
         if (rd_tld_ok(s->buf + lab_s[nl - 1], tl, strict) &&
-            !(lab_e[nl - 1] < n && isalnum(CH(lab_e[nl - 1]))))
+            !(lab_e[nl - 1] < n && c_alnum(CH(lab_e[nl - 1]))))
             break;
         nl--;
     }
@@ -196,7 +205,7 @@ static void email_at(rd_scratch *s, size_t a, size_t b, int word)
         size_t ln = le - ls;
         int shaped = 0;
         for (size_t q = ls; q < le; q++)
-            if (!isalpha(CH(q)))
+            if (!c_alpha(CH(q)))
                 shaped = 1;
         if (in_list(s->buf + ls, ln, at_stop))
             return;
@@ -240,7 +249,7 @@ static int prev_word_in(const rd_scratch *s, size_t i, const char *const *l)
     while (j > 0 && (CH(j - 1) == ' ' || CH(j - 1) == ':' || CH(j - 1) == '#'))
         j--;
     size_t e = j;
-    while (j > 0 && isalpha(CH(j - 1)) && e - j < 16)
+    while (j > 0 && c_alpha(CH(j - 1)) && e - j < 16)
         j--;
     return e > j && in_list(s->buf + j, e - j, l);
 }
@@ -343,7 +352,7 @@ static void add_digits(rd_scratch *s, size_t a, size_t b, int type, int weak)
 {
     size_t noff = rd_norm_begin(s);
     for (size_t i = a; i < b; i++)
-        if (isdigit(CH(i)) || (CH(i) == '+' && type == RD_PHONE))
+        if (c_digit(CH(i)) || (CH(i) == '+' && type == RD_PHONE))
             rd_norm_putc(s, (char)CH(i));
     rd_add(s, a, b, type, weak, noff);
 }
@@ -355,49 +364,49 @@ static void numrun(rd_scratch *s, size_t to)
     size_t n = s->len, i = to, j = to;
     /* back over digits and short separator runs */
     while (i > 0) {
-        if (isdigit(CH(i - 1))) {
+        if (c_digit(CH(i - 1))) {
             i--;
             continue;
         }
         size_t k = i;
         while (k > 0 && isrunsep(CH(k - 1)) && i - k < 3)
             k--;
-        if (k < i && i - k <= 2 && k > 0 && isdigit(CH(k - 1)))
+        if (k < i && i - k <= 2 && k > 0 && c_digit(CH(k - 1)))
             i = k;
         else
             break;
     }
     while (j < n) {
-        if (isdigit(CH(j))) {
+        if (c_digit(CH(j))) {
             j++;
             continue;
         }
         size_t k = j;
         while (k < n && isrunsep(CH(k)) && k - j < 3)
             k++;
-        if (k > j && k - j <= 2 && k < n && isdigit(CH(k)))
+        if (k > j && k - j <= 2 && k < n && c_digit(CH(k)))
             j = k;
         else
             break;
     }
     s->run_end = j;
     /* glued to letters: KB5034441, 0x80070005, v1.2.3, CAS-05277-406788 */
-    if ((i > 0 && (isalpha(CH(i - 1)) || CH(i - 1) == '_' ||
+    if ((i > 0 && (c_alpha(CH(i - 1)) || CH(i - 1) == '_' ||
                    CH(i - 1) == '$' || CH(i - 1) == '#')) ||
         (i > 1 && (CH(i - 1) == '-' || CH(i - 1) == '/') &&
-         isalpha(CH(i - 2))) ||
-        (j < n && (isalpha(CH(j)) || CH(j) == '_')))
+         c_alpha(CH(i - 2))) ||
+        (j < n && (c_alpha(CH(j)) || CH(j) == '_')))
         return;
     if (prev_word_in(s, i, ver_words))
         return;
     run r = {.ng = 0};
     for (size_t p = i; p < j && r.ng < 32;) {
-        if (!isdigit(CH(p))) {
+        if (!c_digit(CH(p))) {
             p++;
             continue;
         }
         r.gs[r.ng] = p;
-        while (p < j && isdigit(CH(p)))
+        while (p < j && c_digit(CH(p)))
             p++;
         r.ge[r.ng++] = p;
     }
@@ -456,7 +465,7 @@ static void ipv4_token(rd_scratch *s, size_t to, int defanged)
      : has(s, (p), "[dot]")                                         ? 5      \
                                                                     : 0)
     for (;;) {
-        if (i > 0 && (isdigit(CH(i - 1)) || CH(i - 1) == '.')) {
+        if (i > 0 && (c_digit(CH(i - 1)) || CH(i - 1) == '.')) {
             i--;
             continue;
         }
@@ -471,7 +480,7 @@ static void ipv4_token(rd_scratch *s, size_t to, int defanged)
         break;
     }
     for (;;) {
-        if (j < n && (isdigit(CH(j)) || CH(j) == '.')) {
+        if (j < n && (c_digit(CH(j)) || CH(j) == '.')) {
             j++;
             continue;
         }
@@ -497,7 +506,7 @@ static void ipv4_token(rd_scratch *s, size_t to, int defanged)
     size_t nq = 0;
     for (size_t p = i; p < j; p++) {
         unsigned char c = CH(p);
-        if (isdigit(c) || c == '.') { /* the dot of [.] too */
+        if (c_digit(c) || c == '.') { /* the dot of [.] too */
             if (nq == sizeof q - 1)
                 return;
             q[nq++] = (char)c;
@@ -522,10 +531,10 @@ static void ipv6_token(rd_scratch *s, size_t to)
     size_t n = s->len, i = to, j = to;
     if (to <= s->v6_end)
         return;
-    while (i > 0 && (isxdigit(CH(i - 1)) || CH(i - 1) == ':' ||
+    while (i > 0 && (c_xdigit(CH(i - 1)) || CH(i - 1) == ':' ||
                      CH(i - 1) == '.') && to - i < 64)
         i--;
-    while (j < n && (isxdigit(CH(j)) || CH(j) == ':' || CH(j) == '.') &&
+    while (j < n && (c_xdigit(CH(j)) || CH(j) == ':' || CH(j) == '.') &&
            j - i < 64)
         j++;
     s->v6_end = j;
@@ -554,7 +563,7 @@ static void ipv6_token(rd_scratch *s, size_t to)
 static void mac(rd_scratch *s, size_t from, size_t to)
 {
     size_t n = s->len;
-    if (from > 0 && (isalnum(CH(from - 1)) || CH(from - 1) == ':' ||
+    if (from > 0 && (c_alnum(CH(from - 1)) || CH(from - 1) == ':' ||
                      CH(from - 1) == '-' || CH(from - 1) == '.'))
         return;
     size_t e;
@@ -568,18 +577,18 @@ static void mac(rd_scratch *s, size_t from, size_t to)
                 return;
             if (g)
                 e++;
-            if (e + 2 > n || !isxdigit(CH(e)) || !isxdigit(CH(e + 1)))
+            if (e + 2 > n || !c_xdigit(CH(e)) || !c_xdigit(CH(e + 1)))
                 return;
             e += 2;
         }
     }
-    if (e < n && (isalnum(CH(e)) || ((CH(e) == ':' || CH(e) == '-') &&
-                                     e + 1 < n && isxdigit(CH(e + 1)))))
+    if (e < n && (c_alnum(CH(e)) || ((CH(e) == ':' || CH(e) == '-') &&
+                                     e + 1 < n && c_xdigit(CH(e + 1)))))
         return;
     size_t noff = rd_norm_begin(s);
     for (size_t p = from; p < e; p++)
-        if (isxdigit(CH(p)))
-            rd_norm_putc(s, (char)tolower(CH(p)));
+        if (c_xdigit(CH(p)))
+            rd_norm_putc(s, (char)c_tolower(CH(p)));
     rd_add(s, from, e, RD_MAC_ADDRESS, 0, noff);
 }
 
@@ -592,7 +601,7 @@ static void iban_end(rd_scratch *s, size_t to)
     size_t a = to;
     int need = 8;
     while (need > 0 && a > 0) {
-        if (isalnum(CH(a - 1)))
+        if (c_alnum(CH(a - 1)))
             need--;
         else if (CH(a - 1) != ' ')
             return;
@@ -608,16 +617,16 @@ static void iban_end(rd_scratch *s, size_t to)
 static void iban(rd_scratch *s, size_t from)
 {
     size_t n = s->len;
-    if (from > 0 && isalnum(CH(from - 1)))
+    if (from > 0 && c_alnum(CH(from - 1)))
         return;
     char v[40];
     size_t nv = 0, e = from;
     /* letters and digits, optionally a space every four */
     while (e < n && nv < 34) {
-        if (isalnum(CH(e))) {
-            v[nv++] = (char)toupper(CH(e));
+        if (c_alnum(CH(e))) {
+            v[nv++] = (char)c_toupper(CH(e));
             e++;
-        } else if (CH(e) == ' ' && e + 1 < n && isalnum(CH(e + 1)) &&
+        } else if (CH(e) == ' ' && e + 1 < n && c_alnum(CH(e + 1)) &&
                    nv % 4 == 0) {
             e++;
         } else {
@@ -630,11 +639,11 @@ static void iban(rd_scratch *s, size_t from)
             continue;
         size_t cnt = 0, p = from;
         while (cnt < k) {
-            if (isalnum(CH(p)))
+            if (c_alnum(CH(p)))
                 cnt++;
             p++;
         }
-        if (p < n && isalnum(CH(p)))
+        if (p < n && c_alnum(CH(p)))
             continue;
         size_t noff = rd_norm_begin(s);
         for (size_t q = 0; q < k; q++)
@@ -647,7 +656,7 @@ static void iban(rd_scratch *s, size_t from)
 static void url(rd_scratch *s, size_t from, size_t to)
 {
     size_t n = s->len, e = to;
-    if (from > 0 && (isalnum(CH(from - 1)) ||
+    if (from > 0 && (c_alnum(CH(from - 1)) ||
                      ((CH(from) == 'w' || CH(from) == 'W') &&
                       (CH(from - 1) == '.' || CH(from - 1) == '/' ||
                        CH(from - 1) == '-'))))
@@ -690,13 +699,13 @@ static void add_secret(rd_scratch *s, size_t a, size_t b)
 
 static int istok(unsigned char c)
 {
-    return isalnum(c) || c == '_' || c == '-';
+    return c_alnum(c) || c == '_' || c == '-';
 }
 
 static void secret_token(rd_scratch *s, size_t from, size_t to)
 {
     size_t n = s->len, e = to;
-    if (from > 0 && isalnum(CH(from - 1)))
+    if (from > 0 && c_alnum(CH(from - 1)))
         return;
     int fixed = has(s, from, "AIza") ? 39 : CH(from) == 'A' ? 20 : 0;
     int sg = has(s, from, "SG.");
@@ -736,7 +745,7 @@ static void pem(rd_scratch *s, size_t from, size_t to)
         e = close ? (size_t)(close - s->buf) + 5 : lim;
     } else { /* cut short: the base64 body that follows */
         e = to;
-        while (e < lim && (isalnum(CH(e)) || strchr("+/=\r\n\\ ", CH(e))))
+        while (e < lim && (c_alnum(CH(e)) || strchr("+/=\r\n\\ ", CH(e))))
             e++;
     }
     add_secret(s, from, e);
@@ -771,7 +780,7 @@ static void secret_value(rd_scratch *s, size_t to, int said)
          * (password=x&user=y); Tr0ub4dor&3 is one password */
         if (CH(e) == '&') {
             size_t k = e + 1;
-            while (k < n && (isalnum(CH(k)) || CH(k) == '_') && k - e < 32)
+            while (k < n && (c_alnum(CH(k)) || CH(k) == '_') && k - e < 32)
                 k++;
             if (k > e + 1 && k < n && CH(k) == '=')
                 break;
@@ -787,9 +796,9 @@ static void secret_value(rd_scratch *s, size_t to, int said)
     for (size_t p = a; p < e; p++) {
         unsigned char c = CH(p);
         stars &= c == '*' || c == 'x' || c == 'X' || c == '.';
-        digit |= isdigit(c);
-        other |= !isalnum(c);
-        upper |= p > a && isupper(c);
+        digit |= c_digit(c);
+        other |= !c_alnum(c);
+        upper |= p > a && c_upper(c);
     }
     if (stars || in_list(s->buf + a, len, said_stop))
         return;
@@ -809,7 +818,7 @@ static void entropy_tok(rd_scratch *s, size_t to)
 {
     if (to <= s->tok_end)
         return;
-#define ENT(c) (isalnum(c) || ((c) && strchr("+/_=-", (c))))
+#define ENT(c) (c_alnum(c) || ((c) && strchr("+/_=-", (c))))
     size_t n = s->len, i = to, j = to;
     while (i > 0 && ENT(CH(i - 1)))
         i--;
@@ -823,11 +832,11 @@ static void entropy_tok(rd_scratch *s, size_t to)
     int up = 0, lo = 0, dg = 0, slash = 0, nonhex = 0;
     for (size_t p = i; p < j; p++) {
         unsigned char c = CH(p);
-        up |= isupper(c);
-        lo |= islower(c);
-        dg |= isdigit(c);
+        up |= c_upper(c);
+        lo |= c_lower(c);
+        dg |= c_digit(c);
         slash += c == '/';
-        nonhex |= isalpha(c) && !isxdigit(c);
+        nonhex |= c_alpha(c) && !c_xdigit(c);
     }
     if (!up || !lo || !dg || !nonhex || slash > 2)
         return;
@@ -858,20 +867,20 @@ static const char *const cap_stop[] = {
 static int cap_word(const rd_scratch *s, size_t i, size_t *e)
 {
     size_t n = s->len, j = i;
-    if (j >= n || !isupper(CH(j)))
+    if (j >= n || !c_upper(CH(j)))
         return 0;
     j++;
-    while (j < n && (isalpha(CH(j)) ||
+    while (j < n && (c_alpha(CH(j)) ||
                      ((CH(j) == '\'' || CH(j) == '-') && j + 1 < n &&
-                      isalpha(CH(j + 1)))) &&
+                      c_alpha(CH(j + 1)))) &&
            j - i < 32)
         j++;
-    if (j - i < 2 || (j < n && isalnum(CH(j))))
+    if (j - i < 2 || (j < n && c_alnum(CH(j))))
         return 0;
     /* all capitals (ACME, VPN) are not names */
     int low = 0;
     for (size_t p = i + 1; p < j; p++)
-        low |= islower(CH(p));
+        low |= c_lower(CH(p));
     if (!low || in_list(s->buf + i, j - i, cap_stop))
         return 0;
     *e = j;
@@ -891,7 +900,7 @@ static int name_words(const rd_scratch *s, size_t i, size_t ws[3],
         ws[k] = i;
         i = we[k];
         k++;
-        if (i + 1 < s->len && CH(i) == ' ' && isupper(CH(i + 1)))
+        if (i + 1 < s->len && CH(i) == ' ' && c_upper(CH(i + 1)))
             i++;
         else
             break;
@@ -912,7 +921,7 @@ static void add_words(rd_scratch *s, size_t a, size_t b, int type)
         if (sp && s->nn > noff)
             rd_norm_putc(s, ' ');
         sp = 0;
-        rd_norm_putc(s, (char)tolower(c));
+        rd_norm_putc(s, (char)c_tolower(c));
     }
     rd_add(s, a, b, type, 0, noff);
 }
@@ -938,7 +947,7 @@ static int ends_with_cue(const rd_scratch *s, size_t e,
     for (; *cues; cues++) {
         size_t n = strlen(*cues);
         if (n <= e && strncasecmp(s->buf + e - n, *cues, n) == 0 &&
-            (e == n || !isalpha(CH(e - n - 1))))
+            (e == n || !c_alpha(CH(e - n - 1))))
             return 1;
     }
     return 0;
@@ -972,17 +981,17 @@ static void person_cue(rd_scratch *s, size_t to)
 static void name_pair(rd_scratch *s, size_t to)
 {
     size_t sp = to - 3, a = sp; /* the space between the words */
-    while (a > 0 && isalpha(CH(a - 1)) && sp - a < 32)
+    while (a > 0 && c_alpha(CH(a - 1)) && sp - a < 32)
         a--;
-    if ((a > 0 && isalnum(CH(a - 1))) || !isupper(CH(a)))
+    if ((a > 0 && c_alnum(CH(a - 1))) || !c_upper(CH(a)))
         return;
     /* "Ahmed Hassan Escalated": the pair starting at Ahmed has the name;
      * the one starting at Hassan would only add the next sentence */
-    if (a > 1 && CH(a - 1) == ' ' && isalpha(CH(a - 2))) {
+    if (a > 1 && CH(a - 1) == ' ' && c_alpha(CH(a - 2))) {
         size_t p = a - 1;
-        while (p > 0 && isalpha(CH(p - 1)))
+        while (p > 0 && c_alpha(CH(p - 1)))
             p--;
-        if (isupper(CH(p)))
+        if (c_upper(CH(p)))
             return;
     }
     size_t ws[3], we[3];
@@ -1005,15 +1014,15 @@ static void place_cue(rd_scratch *s, size_t to)
     size_t ends[4];
     int k = 0;
     size_t p = a;
-    while (k < 4 && p < n && isupper(CH(p))) {
+    while (k < 4 && p < n && c_upper(CH(p))) {
         size_t e = p + 1;
-        while (e < n && (isalpha(CH(e)) || CH(e) == '-' || CH(e) == '\'') &&
+        while (e < n && (c_alpha(CH(e)) || CH(e) == '-' || CH(e) == '\'') &&
                e - p < 32)
             e++;
-        if (e < n && isalnum(CH(e)))
+        if (e < n && c_alnum(CH(e)))
             break;
         ends[k++] = e;
-        if (e + 1 < n && CH(e) == ' ' && isupper(CH(e + 1)))
+        if (e + 1 < n && CH(e) == ' ' && c_upper(CH(e + 1)))
             p = e + 1;
         else
             break;
@@ -1031,7 +1040,7 @@ static void street(rd_scratch *s, size_t to)
     /* back over the suffix, then one to three capitalised words, then a
      * house number */
     size_t i = to;
-    while (i > 0 && isalpha(CH(i - 1)))
+    while (i > 0 && c_alpha(CH(i - 1)))
         i--;
     if (i == 0 || CH(i - 1) != ' ')
         return;
@@ -1039,23 +1048,23 @@ static void street(rd_scratch *s, size_t to)
     int words = 0;
     while (words < 4 && i > 0) {
         size_t e = i, b = i;
-        while (b > 0 && (isalnum(CH(b - 1)) || CH(b - 1) == '\''))
+        while (b > 0 && (c_alnum(CH(b - 1)) || CH(b - 1) == '\''))
             b--;
         if (b == e)
             break;
-        if (isdigit(CH(b))) { /* the number, or an ordinal like 5th */
+        if (c_digit(CH(b))) { /* the number, or an ordinal like 5th */
             size_t d = b;
-            while (d < e && isdigit(CH(d)))
+            while (d < e && c_digit(CH(d)))
                 d++;
             if (d == e && e - b <= 6 && words > 0) {
-                if (b > 0 && isalnum(CH(b - 1)))
+                if (b > 0 && c_alnum(CH(b - 1)))
                     return;
                 add_words(s, b, to, RD_LOCATION);
                 return;
             }
             if (d == e)
                 return;
-        } else if (!isupper(CH(b))) {
+        } else if (!c_upper(CH(b))) {
             return;
         }
         words++;
@@ -1068,10 +1077,10 @@ static void street(rd_scratch *s, size_t to)
 static void city_zip(rd_scratch *s, size_t to)
 {
     size_t n = s->len, e = to;
-    if (e < n && isdigit(CH(e)))
+    if (e < n && c_digit(CH(e)))
         return;
-    if (e + 5 <= n && CH(e) == '-' && isdigit(CH(e + 1)) &&
-        isdigit(CH(e + 4)))
+    if (e + 5 <= n && CH(e) == '-' && c_digit(CH(e + 1)) &&
+        c_digit(CH(e + 4)))
         e += 5;
     /* to - 10 is the comma of "X, ST 12345": the city's words end there
      * (it was taken as the space after the comma, so no city was ever
@@ -1080,14 +1089,14 @@ static void city_zip(rd_scratch *s, size_t to)
     int words = 0;
     while (words < 3 && i > 0) {
         size_t b = i;
-        while (b > 0 && isalpha(CH(b - 1)))
+        while (b > 0 && c_alpha(CH(b - 1)))
             b--;
-        if (b == i || !isupper(CH(b)))
+        if (b == i || !c_upper(CH(b)))
             break;
         i = b;
         words++;
-        if (i > 1 && CH(i - 1) == ' ' && isupper(CH(i - 2)) == 0 &&
-            isalpha(CH(i - 2)))
+        if (i > 1 && CH(i - 1) == ' ' && c_upper(CH(i - 2)) == 0 &&
+            c_alpha(CH(i - 2)))
             i = i - 1;
         else
             break;
@@ -1109,14 +1118,14 @@ static void custom(rd_scratch *s, int arg, size_t from, size_t to)
     size_t nv = 0;
     if (c->validator != RD_VAL_NONE) {
         for (size_t p = from; p < to; p++)
-            if (isalnum(CH(p))) {
+            if (c_alnum(CH(p))) {
                 if (nv == sizeof v)
                     return;
                 v[nv++] = (char)CH(p);
             }
         if (c->validator == RD_VAL_LUHN) {
             for (size_t q = 0; q < nv; q++)
-                if (!isdigit((unsigned char)v[q]))
+                if (!c_digit((unsigned char)v[q]))
                     return;
             if (!rd_luhn_ok(v, nv))
                 return;
@@ -1125,9 +1134,9 @@ static void custom(rd_scratch *s, int arg, size_t from, size_t to)
             unsigned rem = 0;
             for (size_t q = 0; q < nv; q++) {
                 unsigned char ch = (unsigned char)v[q];
-                rem = isdigit(ch)
+                rem = c_digit(ch)
                           ? (rem * 10 + (unsigned)(ch - '0')) % 97
-                          : (rem * 100 + (unsigned)(toupper(ch) - 'A' + 10)) %
+                          : (rem * 100 + (unsigned)(c_toupper(ch) - 'A' + 10)) %
                                 97;
             }
             if (rem != 1)
@@ -1186,7 +1195,7 @@ void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to)
     case K_URL: {
         size_t a = to - (size_t)arg;
         if (!arg) /* scheme:// */
-            for (a = to - 3; a > 0 && isalpha(CH(a - 1)) && to - a < 10;)
+            for (a = to - 3; a > 0 && c_alpha(CH(a - 1)) && to - a < 10;)
                 a--;
         url(s, a, to);
         break;
@@ -1246,10 +1255,10 @@ int rd_context_ok(const rd_scratch *s, const cand *c)
         }
     for (size_t i = lo; i < c->s; i++) {
         /* every cue starts with a letter, at a word start */
-        if (!letter(CH(i)) || (i > 0 && letter(CH(i - 1))))
+        if (!c_alpha(CH(i)) || (i > 0 && c_alpha(CH(i - 1))))
             continue;
         for (const char *const *q = cues; *q; q++)
-            if (has(s, i, *q) && !isalpha(CH(i + strlen(*q))))
+            if (has(s, i, *q) && !c_alpha(CH(i + strlen(*q))))
                 return 1;
     }
     return 0;
@@ -1263,9 +1272,9 @@ static int whole_fits(const char *v, size_t len, int type, size_t *pa,
                       size_t *pb)
 {
     size_t a = 0, b = len;
-    while (a < b && isspace((unsigned char)v[a]))
+    while (a < b && c_space((unsigned char)v[a]))
         a++;
-    while (b > a && isspace((unsigned char)v[b - 1]))
+    while (b > a && c_space((unsigned char)v[b - 1]))
         b--;
     if (a == b)
         return 0;
@@ -1277,7 +1286,7 @@ static int whole_fits(const char *v, size_t len, int type, size_t *pa,
             unsigned char c = (unsigned char)v[p];
             if (c == ' ')
                 words++;
-            else if (!isalpha(c) && !strchr(".-',", c) && c < 0x80)
+            else if (!c_alpha(c) && !strchr(".-',", c) && c < 0x80)
                 return 0;
         }
         if (words > 5)
@@ -1318,17 +1327,17 @@ static int key_tokens(const char *k, size_t n, char tok[8][24])
     int nt = 0;
     size_t i = 0;
     while (i < n && nt < 8) {
-        while (i < n && !isalnum((unsigned char)k[i]))
+        while (i < n && !c_alnum((unsigned char)k[i]))
             i++;
         if (i >= n)
             break;
         size_t l = 0;
-        tok[nt][l++] = (char)tolower((unsigned char)k[i++]);
-        while (i < n && isalnum((unsigned char)k[i]) &&
-               !(isupper((unsigned char)k[i]) &&
-                 islower((unsigned char)k[i - 1]))) {
+        tok[nt][l++] = (char)c_tolower((unsigned char)k[i++]);
+        while (i < n && c_alnum((unsigned char)k[i]) &&
+               !(c_upper((unsigned char)k[i]) &&
+                 c_lower((unsigned char)k[i - 1]))) {
             if (l < 23)
-                tok[nt][l++] = (char)tolower((unsigned char)k[i]);
+                tok[nt][l++] = (char)c_tolower((unsigned char)k[i]);
             i++;
         }
         tok[nt][l] = 0;
@@ -1408,7 +1417,7 @@ int rd_classify_number(const rd_engine *g, const char *d, size_t n,
 {
     (void)g;
     for (size_t i = 0; i < n; i++)
-        if (!isdigit((unsigned char)d[i]))
+        if (!c_digit((unsigned char)d[i]))
             return -1;
     if (n >= 13 && n <= 19 && rd_card_ok(d, n))
         return RD_CREDIT_CARD;
@@ -1432,7 +1441,7 @@ static uint64_t hash_ci(const char *w, size_t n)
 {
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < n; i++)
-        h = (h ^ (uint64_t)tolower((unsigned char)w[i])) * 1099511628211ULL;
+        h = (h ^ (uint64_t)c_tolower((unsigned char)w[i])) * 1099511628211ULL;
     return h;
 }
 
