@@ -421,13 +421,21 @@ static void numrun(rd_scratch *s, size_t to)
         return;
     /* two values side by side ("+1-425-555-0100 4111 1111 1111 1111"):
      * first split where the separator changes */
+    /* digits before group g: classify finds nothing in fewer than 7 or
+     * more than 19 (timestamps in logs, "2024-05-01 12:00", tried every
+     * sub-run of their groups) */
+    size_t pre[33];
+    pre[0] = 0;
+    for (int g = 0; g < r.ng; g++)
+        pre[g + 1] = pre[g] + (r.ge[g] - r.gs[g]);
+#define FITS(g0, g1) (pre[g1] - pre[g0] >= 7 && pre[g1] - pre[g0] <= 19)
     int found = 0, seg0 = 0;
     for (int g = 1; g <= r.ng; g++) {
         int cut = g == r.ng ||
                   (g >= 2 && CH(r.ge[g - 1]) != CH(r.ge[g - 2]));
         if (!cut)
             continue;
-        if (!(seg0 == 0 && g == r.ng)) {
+        if (!(seg0 == 0 && g == r.ng) && FITS(seg0, g)) {
             int t2 = classify(s, &r, seg0, g, &weak, &a, &b);
             if (t2 >= 0 && !weak) {
                 add_digits(s, a, b, t2, 0);
@@ -441,7 +449,7 @@ static void numrun(rd_scratch *s, size_t to)
     /* "4111 1111 1111 1111 12/25": the longest strong sub-runs */
     for (int g0 = 0; g0 < r.ng; g0++)
         for (int g1 = r.ng; g1 > g0; g1--) {
-            if (g0 == 0 && g1 == r.ng)
+            if ((g0 == 0 && g1 == r.ng) || !FITS(g0, g1))
                 continue;
             int t2 = classify(s, &r, g0, g1, &weak, &a, &b);
             if (t2 >= 0 && !weak) {
@@ -450,6 +458,7 @@ static void numrun(rd_scratch *s, size_t to)
                 break;
             }
         }
+#undef FITS
 }
 
 /* ---- IP addresses ---------------------------------------------------- */
