@@ -38,16 +38,16 @@ static int isloc(unsigned char c)
 static int islab(unsigned char c) { return c_alnum(c) || c == '-'; }
 static int isword(unsigned char c) { return c_alnum(c) || c == '_'; }
 
-/* case-insensitive "does buf[i..] start with lit"; the first byte is
- * compared before anything is called: the context checks try every word
- * of a list at every word start before a weak number, and nearly all
- * differ there (a column of IDs or timestamps made them half a run) */
 static int has_rest(const rd_scratch *s, size_t i, const char *lit)
 {
     size_t n = strlen(lit);
     return i + n <= s->len && strncasecmp(s->buf + i, lit, n) == 0;
 }
 
+/* case-insensitive "does buf[i..] start with lit"; the first byte is
+ * compared before anything is called: the context checks try every word
+ * of a list at every word start before a weak number, and nearly all
+ * differ there (a column of IDs or timestamps made them half a run) */
 static inline __attribute__((always_inline)) int
 has(const rd_scratch *s, size_t i, const char *lit)
 {
@@ -419,16 +419,16 @@ static void numrun(rd_scratch *s, size_t to)
         add_digits(s, a, b, t, weak);
     if (t >= 0 && !weak)
         return;
-    /* two values side by side ("+1-425-555-0100 4111 1111 1111 1111"):
-     * first split where the separator changes */
-    /* digits before group g: classify finds nothing in fewer than 7 or
-     * more than 19 (timestamps in logs, "2024-05-01 12:00", tried every
-     * sub-run of their groups) */
+    /* pre[g]: the digits before group g.  classify finds nothing in
+     * fewer than 7 or more than 19 digits, so such sub-runs are skipped
+     * (a log timestamp "2024-05-01 12:00" had every one of its tried) */
     size_t pre[33];
     pre[0] = 0;
     for (int g = 0; g < r.ng; g++)
         pre[g + 1] = pre[g] + (r.ge[g] - r.gs[g]);
 #define FITS(g0, g1) (pre[g1] - pre[g0] >= 7 && pre[g1] - pre[g0] <= 19)
+    /* two values side by side ("+1-425-555-0100 4111 1111 1111 1111"):
+     * first split where the separator changes */
     int found = 0, seg0 = 0;
     for (int g = 1; g <= r.ng; g++) {
         int cut = g == r.ng ||
