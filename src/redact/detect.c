@@ -13,30 +13,12 @@
 
 #define CH(i) ((unsigned char)s->buf[i])
 
-/* The <ctype.h> classes of the C locale, inline: each isdigit() was a
- * call for the class table (__ctype_b_loc), 5 % of a run over log lines
- * dense with numbers.  The program never calls setlocale, so these are
- * the same tests; an embedder's locale does not change them. */
-static int c_digit(int c) { return c >= '0' && c <= '9'; }
-static int c_upper(int c) { return c >= 'A' && c <= 'Z'; }
-static int c_lower(int c) { return c >= 'a' && c <= 'z'; }
-static int c_alpha(int c) { return c_upper(c) || c_lower(c); }
-static int c_alnum(int c) { return c_alpha(c) || c_digit(c); }
-static int c_xdigit(int c)
-{
-    return c_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-static int c_space(int c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-static int c_tolower(int c) { return c_upper(c) ? c | 0x20 : c; }
-static int c_toupper(int c) { return c_lower(c) ? c & ~0x20 : c; }
-
 static int isloc(unsigned char c)
 {
     return c_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
            c == '-' || c == '\'';
 }
 static int islab(unsigned char c) { return c_alnum(c) || c == '-'; }
-static int isword(unsigned char c) { return c_alnum(c) || c == '_'; }
 
 static int has_rest(const rd_scratch *s, size_t i, const char *lit)
 {
@@ -226,12 +208,6 @@ static void email_at(rd_scratch *s, size_t a, size_t b, int word)
 
 /* ---- digit runs: cards, SSNs, phones ---------------------------------- */
 
-static int isrunsep(unsigned char c)
-{
-    return c == ' ' || c == '.' || c == '-' || c == '/' || c == '(' ||
-           c == ')';
-}
-
 typedef struct run {
     size_t gs[32], ge[32]; /* digit groups */
     int ng;
@@ -369,7 +345,7 @@ static void numrun(rd_scratch *s, size_t to)
             continue;
         }
         size_t k = i;
-        while (k > 0 && isrunsep(CH(k - 1)) && i - k < 3)
+        while (k > 0 && c_runsep(CH(k - 1)) && i - k < 3)
             k--;
         if (k < i && i - k <= 2 && k > 0 && c_digit(CH(k - 1)))
             i = k;
@@ -382,7 +358,7 @@ static void numrun(rd_scratch *s, size_t to)
             continue;
         }
         size_t k = j;
-        while (k < n && isrunsep(CH(k)) && k - j < 3)
+        while (k < n && c_runsep(CH(k)) && k - j < 3)
             k++;
         if (k > j && k - j <= 2 && k < n && c_digit(CH(k)))
             j = k;
@@ -506,8 +482,8 @@ static void ipv4_token(rd_scratch *s, size_t to, int defanged)
         j--;
     while (i < j && CH(i) == '.')
         i++;
-    if ((i > 0 && (isword(CH(i - 1)) || CH(i - 1) == '-')) ||
-        (j < n && (isword(CH(j)) || CH(j) == '-')))
+    if ((i > 0 && (c_word(CH(i - 1)) || CH(i - 1) == '-')) ||
+        (j < n && (c_word(CH(j)) || CH(j) == '-')))
         return;
     if (prev_word_in(s, i, ver_words))
         return;
@@ -553,7 +529,7 @@ static void ipv6_token(rd_scratch *s, size_t to)
         j--;
     while (i < j && CH(i) == '.')
         i++;
-    if ((i > 0 && (isword(CH(i - 1)))) || (j < n && isword(CH(j))))
+    if ((i > 0 && (c_word(CH(i - 1)))) || (j < n && c_word(CH(j))))
         return;
     int colons = 0;
     for (size_t p = i; p < j; p++)

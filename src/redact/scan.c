@@ -181,12 +181,6 @@ classify64_vbmi(const unsigned char *p, blk *b)
 }
 #endif
 
-static int isrunsep(unsigned char c)
-{
-    return c == ' ' || c == '.' || c == '-' || c == '/' || c == '(' ||
-           c == ')';
-}
-
 /* K_NUMRUN over the digits of one block: follow the chain from digit to
  * digit; *last is the previous digit (SIZE_MAX: none), *nd the digits of
  * its chain so far */
@@ -198,7 +192,7 @@ static void digits(rd_scratch *s, uint64_t d, size_t base, size_t *last,
         size_t p = base + (size_t)__builtin_ctzll(d), ld = *last;
         int linked = ld != SIZE_MAX && p - ld <= 3;
         for (size_t q = ld + 1; linked && q < p; q++)
-            linked = isrunsep(buf[q]);
+            linked = c_runsep(buf[q]);
         *nd = linked ? *nd + 1 : 1;
         *last = p;
         if (*nd == 7)
@@ -251,25 +245,13 @@ static void index_all_cues(void)
     index_cues(&place_ix);
 }
 
-/* ASCII case folding, as Vectorscan's (?i) does it */
-static unsigned char fold(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
-}
-
-static int isword(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-           (c >= 'a' && c <= 'z') || c == '_';
-}
-
 /* Does buf[0, e) end with one of x's words?  Place cues must start a
  * word (\b before their first byte, which is a word byte). */
 static int cue_before(const unsigned char *buf, size_t e, const cue_ix *x)
 {
     if (e == 0)
         return 0;
-    unsigned char last = x->fold ? fold(buf[e - 1]) : buf[e - 1];
+    unsigned char last = x->fold ? c_tolower(buf[e - 1]) : buf[e - 1];
     for (uint64_t m = x->by_last[last]; m; m &= m - 1) {
         int k = __builtin_ctzll(m);
         size_t n = x->len[k];
@@ -278,9 +260,9 @@ static int cue_before(const unsigned char *buf, size_t e, const cue_ix *x)
         const unsigned char *p = buf + e - n,
                             *w = (const unsigned char *)x->w[k];
         size_t i = 0;
-        while (i < n && (x->fold ? fold(p[i]) : p[i]) == w[i])
+        while (i < n && (x->fold ? c_tolower(p[i]) : p[i]) == w[i])
             i++;
-        if (i == n && (x->fold || e == n || !isword(buf[e - n - 1])))
+        if (i == n && (x->fold || e == n || !c_word(buf[e - n - 1])))
             return 1;
     }
     return 0;
