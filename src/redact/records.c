@@ -15,6 +15,7 @@ struct jnode {
     char type;       /* o a s n l */
     unsigned char esc, drop, changed, dropkids, repl;
     int parent, first, last, next;
+    int idx;             /* its place among its parent's children */
     size_t start, end;   /* the value */
     size_t kstart, kend; /* the key's string token, NONE when not a member */
     size_t rstart, rlen; /* replacement in w->repl */
@@ -465,10 +466,12 @@ static int new_node(jp *j, char type, int parent)
                           .kstart = NONE};
     if (parent >= 0) {
         jnode *p = &w->nodes[parent];
-        if (p->last >= 0)
+        if (p->last >= 0) {
+            w->nodes[k].idx = w->nodes[p->last].idx + 1;
             w->nodes[p->last].next = k;
-        else
+        } else {
             p->first = k;
+        }
         p->last = k;
     }
     return k;
@@ -724,11 +727,7 @@ static void pointer(rd_worker *w, const char *rec, int k)
                     rd_buf_putc(&w->path, ch);
             }
         } else { /* array index */
-            int idx = 0;
-            for (int s = w->nodes[nd->parent].first; s >= 0 && s != chain[c];
-                 s = w->nodes[s].next)
-                idx++;
-            rd_buf_printf(&w->path, "%d", idx);
+            rd_buf_printf(&w->path, "%d", nd->idx);
         }
     }
 }
