@@ -360,15 +360,20 @@ static int plain_hint(const rd_hint *h)
  * words of other fields, so any weak one sends the value to its own scan.
  * Otherwise the field takes its slice of the record scan, as a field with
  * a plain key does (an `agent_reply` paragraph, a `created` timestamp). */
-static int hint_idle(const rd_worker *w, const rd_hint *h, const char *v,
+static int hint_idle(rd_worker *w, const rd_hint *h, const char *v,
                      size_t vl, size_t a, size_t b)
 {
     if (plain_hint(h))
         return 1;
     if (rd_hint_whole_fits(h, v, vl))
         return 0;
+    /* values come in record order: spans that end before this one do
+     * not reach the next ones either (looking from the first span each
+     * time made a record of n such values cost n^2) */
     const rd_mstore *r = &w->rm;
-    for (size_t i = 0; i < r->nwk && r->wk[i].start < b; i++)
+    while (w->wi < r->nwk && r->wk[w->wi].end <= a)
+        w->wi++;
+    for (size_t i = w->wi; i < r->nwk && r->wk[i].start < b; i++)
         if (r->wk[i].end > a)
             return 0;
     return 1;
@@ -1049,7 +1054,7 @@ static int json_record(rd_worker *w, const char *rec, size_t len,
     jp j = {.w = w, .p = rec, .n = len};
     w->nnodes = 0;
     w->repl.n = 0;
-    w->ri = 0;
+    w->ri = w->wi = 0;
     ws(&j);
     int root = jvalue(&j, -1);
     if (root >= 0) {
@@ -1265,7 +1270,7 @@ static int csv_record(rd_worker *w, const char *rec, size_t len,
     }
     const rd_columns *cols = w->cols;
     int changed = 0;
-    w->ri = 0;
+    w->ri = w->wi = 0;
     size_t start_out = w->out.n, pos = 0;
     for (size_t i = 0; i < nf; i++) {
         const cfield *f = &(*fl)[i];

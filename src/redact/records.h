@@ -107,7 +107,7 @@ typedef struct rd_worker {
     size_t nnodes, capnodes;
     rd_buf dec, repl, path, tmp;
     rd_mstore bm, rm, one, sub; /* batch, record, one value, a value's */
-    size_t bi, bw, ri;           /* cursors into bm (matches, weak) and rm */
+    size_t bi, bw, ri, wi; /* cursors into bm and rm (matches, weak) */
     int sub_oom;
     int rec_found; /* the current record has a finding */
     rd_hcache hc[RD_HCACHE];

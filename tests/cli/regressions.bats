@@ -205,3 +205,16 @@ EOF
     [ "$(tail -1 "$F")" = '{"record":1,"field":"/emails/299999","start":0,"end":19,"type":"EMAIL"}' ]
     [ "$(sed -n 12345p "$F" | jq -r .field)" = "/emails/12344" ]
 }
+
+@test "redact: values under a hinting key look only at the weak spans near them" {
+    # hint_idle looked through the record's weak spans from the first for
+    # each value: a record of n "ref 10000000 x" under order_ids cost n^2
+    # (60 records of 50 000 values: 28 s; now about a second)
+    python3 -c '
+import json
+for r in range(60):
+    print(json.dumps({"order_ids": ["ref %d x" % (10000000 + i) for i in range(50000)]}))' >"$BATS_TEST_TMPDIR/in.ndjson"
+    run timeout 20 "$LEAKGUARD" redact --format ndjson -o "$BATS_TEST_TMPDIR/out.ndjson" "$BATS_TEST_TMPDIR/in.ndjson"
+    [ "$status" -eq 0 ]
+    cmp "$BATS_TEST_TMPDIR/out.ndjson" "$BATS_TEST_TMPDIR/in.ndjson"
+}
