@@ -218,7 +218,10 @@ static rd_role role_of(run *r, batch *b, size_t off, size_t len)
 }
 
 /* Fill b with whole records: the carry from last time, then reads until
- * batch_bytes or the end of input.  Returns -1 on a read error. */
+ * batch_bytes or the end of input; a record longer than that is read on
+ * a batch at a time, so that the batch ends a read after the record does
+ * and the next batch is of the usual size again.  Returns -1 on a read
+ * error. */
 static int fill(run *r, batch *b)
 {
     b->data.n = 0;
@@ -230,11 +233,16 @@ static int fill(run *r, batch *b)
         return -1;
     r->carry.n = 0;
     size_t scanned = 0; /* records are split from here */
+    size_t limit = r->batch_bytes; /* read until the batch holds this */
     for (;;) {
-        while (!r->eof && b->data.n < r->batch_bytes) {
+        while (!r->eof && b->data.n < limit) {
             if (b->data.cap - b->data.n < 65536 &&
                 rd_buf_put(&b->data, "", 0) == 0) {
+                /* a long record doubles the buffer (realloc of a heap
+                 * block copies it) */
                 size_t want = b->data.n + r->batch_bytes + 65536;
+                if (want < 2 * b->data.cap && b->data.n >= r->batch_bytes)
+                    want = 2 * b->data.cap;
                 char *x = realloc(b->data.p, want);
                 if (!x)
                     return -1;
@@ -243,8 +251,10 @@ static int fill(run *r, batch *b)
                 b->data.p = x;
                 b->data.cap = want;
             }
-            ssize_t got = read(r->fd, b->data.p + b->data.n,
-                               b->data.cap - b->data.n);
+            size_t room = b->data.cap - b->data.n;
+            if (room > r->batch_bytes + 65536)
+                room = r->batch_bytes + 65536;
+            ssize_t got = read(r->fd, b->data.p + b->data.n, room);
             if (got < 0 && errno == EINTR)
                 continue;
             if (got < 0) {
@@ -293,13 +303,7 @@ static int fill(run *r, batch *b)
             return 0;
         }
         /* one record larger than a batch: read on */
-        size_t want = b->data.cap * 2;
-        char *x = realloc(b->data.p, want);
-        if (!x)
-            return -1;
-        b->data.p = x;
-        b->data.cap = want;
-        r->batch_bytes = b->data.n + (b->data.cap - b->data.n) / 2;
+        limit = b->data.n + r->batch_bytes;
     }
 }
 
