@@ -130,7 +130,7 @@ void rd_u64set_free(rd_u64set *s)
 
 int rd_worker_init(rd_worker *w, const rd_engine *eng, const rd_opts *o)
 {
-    *w = (rd_worker){.eng = eng, .o = o};
+    *w = (rd_worker){.eng = eng, .o = o, .win = RD_WIN};
     /* every slot empty (len SIZE_MAX): a zeroed slot would be the empty
      * key's, with the hint {0} (whole value RD_EMAIL) -- every value under
      * "" became <EMAIL> */
@@ -150,6 +150,7 @@ void rd_worker_free(rd_worker *w)
     rd_buf_free(&w->repl);
     rd_buf_free(&w->path);
     rd_buf_free(&w->tmp);
+    rd_buf_free(&w->key);
     for (int t = 0; t < RD_MAXTYPES; t++)
         rd_u64set_free(&w->distinct[t]);
     free(w->nodes);
@@ -200,7 +201,7 @@ static rd_action action_for(const rd_worker *w, int type, rd_action field)
 }
 
 /* Copy matches and their normalised values out of the scratch (the next
- * rd_scan reuses it) into a store; `shift` is subtracted from offsets. */
+ * rd_scan reuses it) into a store; `shift` is added to offsets. */
 static int store(rd_mstore *st, const rd_match *m, size_t n, size_t shift)
 {
     st->n = 0;
@@ -209,8 +210,8 @@ static int store(rd_mstore *st, const rd_match *m, size_t n, size_t shift)
         return -1;
     for (size_t i = 0; i < n; i++) {
         st->m[i] = m[i];
-        st->m[i].start -= shift;
-        st->m[i].end -= shift;
+        st->m[i].start += shift;
+        st->m[i].end += shift;
         st->m[i].norm = (const char *)(uintptr_t)st->norm.n;
         if (rd_buf_put(&st->norm, m[i].norm, m[i].nlen))
             return -1;
@@ -363,6 +364,8 @@ static int plain_hint(const rd_hint *h)
 static int hint_idle(rd_worker *w, const rd_hint *h, const char *v,
                      size_t vl, size_t a, size_t b)
 {
+    if (w->long_rec) /* no scan of the whole record to take from */
+        return 0;
     if (plain_hint(h))
         return 1;
     if (rd_hint_whole_fits(h, v, vl))
@@ -379,11 +382,12 @@ static int hint_idle(rd_worker *w, const rd_hint *h, const char *v,
     return 1;
 }
 
-/* Rewrite v[0, n) with its matches into out; drop renders as empty. */
-static int rewrite(rd_worker *w, rd_buf *out, const char *v, size_t n,
-                   const rd_match *m, size_t nm, rd_action field)
+/* Rewrite v[from, to) with its matches (offsets into v, inside the
+ * range) into out; drop renders as empty. */
+static int rewrite(rd_worker *w, rd_buf *out, const char *v, size_t from,
+                   size_t to, const rd_match *m, size_t nm, rd_action field)
 {
-    size_t pos = 0;
+    size_t pos = from;
     for (size_t i = 0; i < nm; i++) {
         rd_buf_put(out, v + pos, m[i].start - pos);
         rd_action a = action_for(w, m[i].type, field);
@@ -393,7 +397,7 @@ static int rewrite(rd_worker *w, rd_buf *out, const char *v, size_t n,
             return -1;
         pos = m[i].end;
     }
-    return rd_buf_put(out, v + pos, n - pos);
+    return rd_buf_put(out, v + pos, to - pos);
 }
 
 enum { RD_KEEP_ALL, RD_REWRITE, RD_DROP_VALUE };
@@ -415,22 +419,130 @@ static int decide(rd_worker *w, uint64_t recno, const char *field,
     return drop ? RD_DROP_VALUE : keep ? RD_KEEP_ALL : RD_REWRITE;
 }
 
+/* One window of a value longer than w->win: its own scan of v[from -
+ * RD_WIN_BACK, from + win + RD_WIN_AHEAD) (clipped to v), the matches
+ * that start in [from, cut) into w->one with offsets into v.  The cut
+ * returned is past from, at or after from + win, and no match crosses
+ * it; unless a match is longer than RD_WIN_AHEAD / 2, at least that much
+ * of the window follows it, and RD_WIN_BACK precedes the next window's
+ * from, so the matches near a cut are those a scan of the whole value
+ * finds (the expanders and context words reach a few hundred bytes).
+ * Memory follows the window, not the value.  SIZE_MAX when out of memory.
+ * A whole-value hint ("phone") judges each window as a whole. */
+static size_t scan_window(rd_worker *w, const char *v, size_t vl,
+                          size_t from, const rd_hint *h)
+{
+    size_t a = from > RD_WIN_BACK ? from - RD_WIN_BACK : 0;
+    size_t b = vl - from > w->win + RD_WIN_AHEAD ? from + w->win + RD_WIN_AHEAD
+                                                 : vl;
+    const rd_match *m;
+    size_t nm = rd_scan(w->eng, w->s, v + a, b - a, h, &m);
+    if (nm == RD_SCAN_ERROR)
+        return SIZE_MAX;
+    size_t i = 0, j = nm, cut = b;
+    while (i < nm && m[i].start + a < from)
+        i++;
+    if (b < vl) { /* matches are sorted and apart: one may cross from+WIN */
+        cut = from + w->win;
+        for (j = i; j < nm && m[j].start + a < cut; j++)
+            if (m[j].end + a > cut)
+                cut = m[j].end + a;
+        if (cut > b - RD_WIN_AHEAD / 2 && j > i && m[j - 1].start + a > from)
+            cut = m[--j].start + a; /* the next window has it whole */
+    }
+    return store(&w->one, m + i, j - i, a) ? SIZE_MAX : cut;
+}
+
+static void pointer(rd_worker *w, const char *rec, int k);
+
+/* What a value's findings name as its field: a CSV column, or the JSON
+ * pointer of node k of rec, made when first needed (most values have no
+ * finding).  No vfield in text: "field":null. */
+typedef struct vfield {
+    const char *name;
+    size_t len;
+    const char *rec;
+    int k; /* -1 once name is set */
+} vfield;
+
+static int noted(rd_worker *w, uint64_t recno, vfield *f, const rd_match *m,
+                 size_t nm, rd_action fa)
+{
+    if (f && f->k >= 0 && nm) {
+        pointer(w, f->rec, f->k);
+        f->name = w->path.p;
+        f->len = w->path.n;
+        f->k = -1;
+    }
+    return decide(w, recno, f ? f->name : NULL, f ? f->len : 0, m, nm, fa);
+}
+
+/* Note the matches of value v[0, vl) and say what becomes of it (decide);
+ * unless it is kept as it is, the value rewritten is appended to out when
+ * out is not NULL.  Its matches: the record scan's for its place [a, b) in
+ * the record when `slice` (see hint_idle), else its own scan under h,
+ * window by window when v is longer than w->win.  -1 when out of memory. */
+static int value(rd_worker *w, const char *v, size_t vl, const rd_hint *h,
+                 int slice, size_t a, size_t b, rd_action fa, uint64_t recno,
+                 vfield *f, rd_buf *out)
+{
+    if (vl <= w->win) {
+        rd_match *m;
+        size_t nm;
+        if (slice) {
+            nm = within(w, a, b, &m);
+        } else {
+            const rd_match *m0;
+            nm = rd_scan(w->eng, w->s, v, vl, h, &m0);
+            if (nm == RD_SCAN_ERROR || store(&w->one, m0, nm, 0))
+                return -1;
+            m = w->one.m;
+        }
+        if (nm == 0)
+            return RD_KEEP_ALL;
+        int what = noted(w, recno, f, m, nm, fa);
+        if (what > RD_KEEP_ALL && out && rewrite(w, out, v, 0, vl, m, nm, fa))
+            return -1;
+        return what;
+    }
+    int what = RD_KEEP_ALL;
+    size_t done = 0; /* v[0, done) is in out */
+    for (size_t from = 0; from < vl;) {
+        size_t cut = scan_window(w, v, vl, from, h);
+        if (cut == SIZE_MAX)
+            return -1;
+        int wh = noted(w, recno, f, w->one.m, w->one.n, fa);
+        if (wh < 0)
+            return -1;
+        if (wh > RD_KEEP_ALL && out) {
+            rd_buf_put(out, v + done, from - done);
+            if (rewrite(w, out, v, from, cut, w->one.m, w->one.n, fa))
+                return -1;
+            done = cut;
+        }
+        if (wh > what)
+            what = wh;
+        from = cut;
+    }
+    if (what > RD_KEEP_ALL && out)
+        return rd_buf_put(out, v + done, vl - done) ? -1 : what;
+    return what;
+}
+
 /* ---- text ------------------------------------------------------------- */
 
 static int text_record(rd_worker *w, const char *rec, size_t len,
                        uint64_t recno)
 {
-    const rd_match *m = w->rm.m;
-    size_t nm = w->rm.n;
-    int what = decide(w, recno, NULL, 0, m, nm, RD_ACT_DEFAULT);
+    rd_buf *out = w->o->check ? NULL : &w->out;
+    int what = value(w, rec, len, NULL, !w->long_rec, 0, len, RD_ACT_DEFAULT,
+                     recno, NULL, out);
     if (what < 0)
         return -1;
-    if (nm == 0 || what == RD_KEEP_ALL)
-        return w->o->check ? 0 : rd_buf_put(&w->out, rec, len);
+    if (what == RD_KEEP_ALL)
+        return out ? rd_buf_put(out, rec, len) : 0;
     w->st.changed++;
-    if (w->o->check)
-        return 0;
-    return rewrite(w, &w->out, rec, len, m, nm, RD_ACT_DEFAULT);
+    return 0;
 }
 
 /* ---- JSON ------------------------------------------------------------- */
@@ -721,9 +833,9 @@ static void pointer(rd_worker *w, const char *rec, int k)
         const jnode *nd = &w->nodes[chain[c]];
         rd_buf_putc(&w->path, '/');
         if (nd->kstart != NONE) {
-            jdecode(&w->tmp, rec + nd->kstart, nd->kend - nd->kstart);
-            for (size_t i = 0; i < w->tmp.n; i++) {
-                char ch = w->tmp.p[i];
+            jdecode(&w->key, rec + nd->kstart, nd->kend - nd->kstart);
+            for (size_t i = 0; i < w->key.n; i++) {
+                char ch = w->key.p[i];
                 if (ch == '~')
                     rd_buf_put(&w->path, "~0", 2);
                 else if (ch == '/')
@@ -886,6 +998,10 @@ static void replace_with_tmp(rd_worker *w, int k)
     size_t r0 = w->repl.n;
     rd_buf_json_str(&w->repl, w->tmp.p ? w->tmp.p : "", w->tmp.n);
     set_repl(w, k, r0);
+    /* a long value's copy is given back: the record's output, still to
+     * be written, needs the room more */
+    if (w->tmp.cap > 4 * w->win)
+        rd_buf_free(&w->tmp);
 }
 
 /* A value a field rule masks, tokenises or drops whole: when it is one
@@ -896,8 +1012,10 @@ static int whole_value(rd_worker *w, const char *v, size_t vl, rd_hint h,
                        rd_action a, uint64_t recno, const char *field,
                        size_t flen)
 {
-    const rd_match *m0;
-    size_t nm = rd_scan(w->eng, w->s, v, vl, &h, &m0);
+    /* a value longer than a window is not one detected value: no scan,
+     * whose memory would follow the value */
+    const rd_match *m0 = NULL;
+    size_t nm = vl > w->win ? 0 : rd_scan(w->eng, w->s, v, vl, &h, &m0);
     if (nm == RD_SCAN_ERROR)
         return -1;
     size_t a0 = 0, b0 = vl;
@@ -956,35 +1074,22 @@ static int scan_string(rd_worker *w, const char *rec, int k, rd_action fa,
         vl = w->dec.n;
     }
     rd_hint h = node_hint(w, rec, k);
-    rd_match *m;
-    size_t nm;
-    if (!nd->esc &&
-        hint_idle(w, &h, v, vl, nd->start + 1, nd->end - 1)) {
-        /* what the scan of the whole record found inside this string */
-        nm = within(w, nd->start + 1, nd->end - 1, &m);
-    } else {
-        const rd_match *m0;
-        nm = rd_scan(w->eng, w->s, v, vl, &h, &m0);
-        if (nm == RD_SCAN_ERROR || store(&w->one, m0, nm, 0))
-            return -1;
-        m = w->one.m;
-    }
-    if (nm == 0)
-        return 0;
-    pointer(w, rec, k);
-    int what = decide(w, recno, w->path.p, w->path.n, m, nm, fa);
+    /* unescaped and idle: what the scan of the whole record found inside
+     * this string */
+    int slice = !nd->esc &&
+                hint_idle(w, &h, v, vl, nd->start + 1, nd->end - 1);
+    vfield f = {.rec = rec, .k = k};
+    w->tmp.n = 0;
+    int what = value(w, v, vl, &h, slice, nd->start + 1, nd->end - 1, fa,
+                     recno, &f, w->o->check ? NULL : &w->tmp);
     if (what < 0)
         return -1;
-    if (what == RD_KEEP_ALL) /* found, but the policy keeps it: same bytes */
+    if (what == RD_KEEP_ALL) /* nothing, or the policy keeps it */
         return 0;
-    if (what == RD_DROP_VALUE) {
+    if (what == RD_DROP_VALUE)
         mark_drop(w, k);
-        return 0;
-    }
-    w->tmp.n = 0;
-    if (rewrite(w, &w->tmp, v, vl, m, nm, fa))
-        return -1;
-    replace_with_tmp(w, k);
+    else
+        replace_with_tmp(w, k);
     return 0;
 }
 
@@ -1300,30 +1405,19 @@ static int csv_record(rd_worker *w, const char *rec, size_t len,
             rd_hint h = cols && i < cols->n
                             ? cols->hint[i]
                             : (rd_hint){.want = 0, .suppress = 0, .whole = -1};
-            const rd_match *m0;
-            size_t nm;
             size_t q = (size_t)f->quoted;
-            if ((!f->quoted ||
-                 !memchr(rec + f->s + 1, '"', f->e - f->s - 2)) &&
-                hint_idle(w, &h, v, vl, f->s + q, f->e - q)) {
-                rd_match *mm;
-                nm = within(w, f->s + q, f->e - q, &mm);
-                m0 = mm;
-            } else {
-                nm = rd_scan(w->eng, w->s, v, vl, &h, &m0);
-                if (nm == RD_SCAN_ERROR || store(&w->one, m0, nm, 0))
-                    return -1;
-                m0 = w->one.m;
-            }
-            if (nm == 0)
-                continue;
-            int what = decide(w, recno, name, strlen(name), m0, nm, fa);
+            int slice = (!f->quoted ||
+                         !memchr(rec + f->s + 1, '"', f->e - f->s - 2)) &&
+                        hint_idle(w, &h, v, vl, f->s + q, f->e - q);
+            vfield vf = {.name = name, .len = strlen(name), .k = -1};
+            int what = value(w, v, vl, &h, slice, f->s + q, f->e - q, fa,
+                             recno, &vf, w->o->check ? NULL : &w->tmp);
             if (what < 0)
                 return -1;
             if (what == RD_KEEP_ALL)
                 continue;
-            if (what == RD_REWRITE && rewrite(w, &w->tmp, v, vl, m0, nm, fa))
-                return -1;
+            if (what == RD_DROP_VALUE) /* an empty field */
+                w->tmp.n = 0;
         }
         changed = 1;
         if (w->o->check)
@@ -1381,7 +1475,7 @@ static int dispatch1(rd_worker *w, rd_role role, const char *rec,
 static int worker_failed(rd_worker *w)
 {
     const rd_buf *b[] = {&w->out, &w->findings, &w->msgs, &w->dec,
-                         &w->repl, &w->path, &w->tmp, &w->bm.norm,
+                         &w->repl, &w->path, &w->tmp, &w->key, &w->bm.norm,
                          &w->rm.norm, &w->one.norm};
     for (size_t i = 0; i < sizeof b / sizeof *b; i++)
         if (b[i]->err)
@@ -1389,13 +1483,28 @@ static int worker_failed(rd_worker *w)
     return w->sub_oom ? -1 : 0;
 }
 
+/* The matches of a record before dispatch: its own scan, or none for a
+ * record longer than a window, whose values are scanned on their own
+ * (window by window when long: memory follows the window, not the
+ * record). */
+static int record_prep(rd_worker *w, rd_role role, const char *rec,
+                       size_t len)
+{
+    w->long_rec = len > w->win;
+    if (w->long_rec) {
+        w->rm.n = w->rm.nwk = 0;
+        return 0;
+    }
+    return role != RD_ROLE_VERBATIM ? record_scan(w, rec, len) : 0;
+}
+
 int rd_record(rd_worker *w, rd_role role, const char *rec, size_t len,
               uint64_t recno)
 {
-    if (role != RD_ROLE_VERBATIM && record_scan(w, rec, len))
+    if (record_prep(w, role, rec, len) ||
+        dispatch(w, role, rec, len, recno))
         return -1;
-    if (dispatch(w, role, rec, len, recno))
-        return -1;
+    w->long_rec = 0;
     return worker_failed(w);
 }
 
@@ -1403,19 +1512,25 @@ int rd_batch(rd_worker *w, const char *data, size_t n, const rd_rec *recs,
              size_t nrec, uint64_t recno0)
 {
     /* one scan for the whole batch: per-record calls into Vectorscan cost
-     * more than the scanning of a short record itself */
-    const rd_match *m;
-    size_t nm = rd_scan(w->eng, w->s, data, n, NULL, &m);
-    if (nm == RD_SCAN_ERROR || store_scan(w, &w->bm, m, nm))
-        return -1;
-    w->bi = w->bw = 0;
+     * more than the scanning of a short record itself; a batch longer
+     * than a window holds a long record: each record on its own */
+    int whole = n <= w->win;
+    if (whole) {
+        const rd_match *m;
+        size_t nm = rd_scan(w->eng, w->s, data, n, NULL, &m);
+        if (nm == RD_SCAN_ERROR || store_scan(w, &w->bm, m, nm))
+            return -1;
+        w->bi = w->bw = 0;
+    }
     for (size_t i = 0; i < nrec; i++) {
         const rd_rec *r = &recs[i];
-        if (record_slice(w, r->off, r->len) ||
+        if ((whole ? record_slice(w, r->off, r->len)
+                   : record_prep(w, r->role, data + r->off, r->len)) ||
             dispatch(w, r->role, data + r->off, r->len, recno0 + i + 1))
             return -1;
         if (!w->o->check && rd_buf_put(&w->out, data + r->off + r->len, r->term))
             return -1;
     }
+    w->long_rec = 0;
     return worker_failed(w);
 }

@@ -94,6 +94,14 @@ typedef struct rd_rec {
     rd_role role;
 } rd_rec;
 
+/* Records longer than RD_WIN are not scanned whole: each value gets its
+ * own scan, and a value longer than RD_WIN is scanned in windows of
+ * RD_WIN with RD_WIN_BACK bytes before and RD_WIN_AHEAD after (see
+ * scan_window), so memory follows the window, not the record. */
+#define RD_WIN ((size_t)1 << 20)
+#define RD_WIN_BACK ((size_t)4 << 10)
+#define RD_WIN_AHEAD ((size_t)64 << 10)
+
 typedef struct rd_worker {
     const rd_engine *eng;
     rd_scratch *s;
@@ -105,11 +113,13 @@ typedef struct rd_worker {
     /* scratch */
     jnode *nodes;
     size_t nnodes, capnodes;
-    rd_buf dec, repl, path, tmp;
+    rd_buf dec, repl, path, tmp, key; /* key: pointer()'s decoding */
     rd_mstore bm, rm, one, sub; /* batch, record, one value, a value's */
     size_t bi, bw, ri, wi; /* cursors into bm and rm (matches, weak) */
     int sub_oom;
     int rec_found; /* the current record has a finding */
+    size_t win;    /* RD_WIN (tests make it smaller) */
+    int long_rec;  /* the current record is longer: no record scan */
     rd_hcache hc[RD_HCACHE];
     uint64_t hint_computed; /* key hints not found in hc (tests) */
     void *cf; /* CSV field spans */

@@ -299,6 +299,84 @@ static void key_cache(void)
     rd_worker_free(&w);
 }
 
+/* A long value scanned window by window gives what one scan of it gives:
+ * the same text, JSON and CSV records through a worker whose window is
+ * 8 KB (each record long, each long value in windows) and one whose
+ * window is the default (one scan), with values planted at random
+ * places, many across the 8 KB steps. */
+static void windows(void)
+{
+    static const char *plant[] = {
+        "jane.doe@contoso.com", "jane.doe @ contoso.com",
+        "jane[at]contoso[dot]com", "call me at 425-555-0100",
+        "my ssn is 123-45-6789", "10.1.2.3", "52.1.2[.]3",
+        "fe80::1ff:fe23:4567:890a", "4111 1111 1111 1111",
+        "IBAN DE89 3704 0044 0532 0130 00", "00:1A:2B:3C:4D:5E",
+        "https://user:pw@example.com/x?token=abc", "password=hunter22",
+        "AKIAIOSFODNN7EXAMPLE", "my name is Jane Smith",
+        "1 Main Street, Redmond, WA 98052", "Regards, John Miller",
+        "build 10.0.19041.1415", "0x80070005", "order 4748 2674 shipped"};
+    static const char *fill[] = {"the", "printer", "stopped", "again", "after",
+                                 "update", "we", "tried", "twice", "today"};
+    size_t cap = 400000, n = 0;
+    char *t = malloc(cap + 64);
+    CHECK(t != NULL);
+    if (!t)
+        return;
+    uint64_t x = 42;
+    while (n < cap - 64) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        const char *p = (x >> 33) % 9 == 0
+                            ? plant[(x >> 40) % (sizeof plant / sizeof *plant)]
+                            : fill[(x >> 40) % (sizeof fill / sizeof *fill)];
+        size_t k = strlen(p);
+        if (n + k + 1 > cap - 64)
+            break;
+        memcpy(t + n, p, k);
+        n += k;
+        t[n++] = ' ';
+    }
+    /* the same text as a JSON string and as a CSV field */
+    size_t jn = 0, cn = 0;
+    char *j = malloc(n + 64), *c = malloc(n + 64);
+    CHECK(j && c);
+    if (!j || !c) {
+        free(t), free(j), free(c);
+        return;
+    }
+    jn = (size_t)sprintf(j, "{\"id\":7,\"body\":\"");
+    memcpy(j + jn, t, n);
+    jn += n;
+    jn += (size_t)sprintf(j + jn, "\",\"phone\":\"4255550100\"}");
+    cn = (size_t)sprintf(c, "7,\"");
+    memcpy(c + cn, t, n);
+    cn += n;
+    cn += (size_t)sprintf(c + cn, "\",4255550100");
+    struct { rd_role role; const char *r; size_t n; } in[] = {
+        {RD_ROLE_TEXT, t, n}, {RD_ROLE_JSON, j, jn}, {RD_ROLE_CSV, c, cn}};
+    rd_opts o = {.mode = RD_ACT_MASK, .findings = 1};
+    rd_worker a, b;
+    CHECK(rd_worker_init(&a, E, &o) == 0);
+    CHECK(rd_worker_init(&b, E, &o) == 0);
+    b.win = 8192;
+    for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
+        rd_worker_reset(&a);
+        rd_worker_reset(&b);
+        CHECK(rd_record(&a, in[i].role, in[i].r, in[i].n, 1) == 0);
+        CHECK(rd_record(&b, in[i].role, in[i].r, in[i].n, 1) == 0);
+        CHECK(a.out.n > 0 && a.out.n < in[i].n); /* found and masked */
+        CHECK(a.out.n == b.out.n && memcmp(a.out.p, b.out.p, a.out.n) == 0);
+        CHECK(a.findings.n > 10000);
+        CHECK(a.findings.n == b.findings.n &&
+              memcmp(a.findings.p, b.findings.p, a.findings.n) == 0);
+    }
+    rd_worker_free(&a);
+    rd_worker_free(&b);
+    free(t);
+    free(j);
+    free(c);
+}
+
 static void policy_engine(void)
 {
     const char *y = "own_domains: [contoso.com]\nallow: [help@fabrikam.com]\n"
@@ -423,6 +501,7 @@ int main(void)
     hints();
     records();
     key_cache();
+    windows();
     policy_engine();
     distinct();
     rd_scratch_free(S);
