@@ -130,45 +130,67 @@ static rd_format sniff(const char *file, const char *p, size_t n)
     return RD_FMT_TEXT;
 }
 
-/* Where the record starting at off ends in a CSV buffer (the newline
- * outside quotes), or NONE.  Quotes count only at a field's start. */
-static size_t csv_end(const char *p, size_t off, size_t n, size_t cap)
+/* Where a record ends: the search for the line end of the record at off
+ * resumes where the last one stopped (at, with the CSV quote state st),
+ * since a long record arrives a read at a time and looking from its
+ * start after each read cost its length squared. */
+typedef struct seek {
+    size_t at;
+    int st;
+} seek;
+
+enum { CSV_START, CSV_UNQ, CSV_Q, CSV_QQ, CSV_LINE };
+
+/* The end of the CSV record starting at off in p[0, n) (the newline
+ * outside quotes), or NONE.  Quotes count only at a field's start; an
+ * open quote that runs past cap bytes ends at the record's first line
+ * end instead. */
+static size_t csv_end(const char *p, size_t off, size_t n, size_t cap,
+                      seek *k)
 {
-    enum { START, UNQ, Q, QQ } st = START;
-    for (size_t i = off; i < n; i++) {
+    int st = k->st;
+    size_t i = k->at;
+    if (st == CSV_LINE) {
+        const char *nl = memchr(p + i, '\n', n - i);
+        k->at = n;
+        return nl ? (size_t)(nl - p) : (size_t)-1;
+    }
+    for (; i < n; i++) {
         char c = p[i];
         switch (st) {
-        case START:
-        case UNQ:
+        case CSV_START:
+        case CSV_UNQ:
             if (c == '\n')
                 return i;
             if (c == ',')
-                st = START;
-            else if (c == '"' && st == START)
-                st = Q;
+                st = CSV_START;
+            else if (c == '"' && st == CSV_START)
+                st = CSV_Q;
             else
-                st = UNQ;
+                st = CSV_UNQ;
             break;
-        case Q:
+        case CSV_Q:
             if (c == '"')
-                st = QQ;
+                st = CSV_QQ;
             break;
-        case QQ:
+        case CSV_QQ:
             if (c == '"')
-                st = Q;
+                st = CSV_Q;
             else if (c == ',')
-                st = START;
+                st = CSV_START;
             else if (c == '\n')
                 return i;
             else
-                st = UNQ;
+                st = CSV_UNQ;
             break;
         }
         if (i - off > cap) { /* an open quote runs away: end at a line */
             const char *nl = memchr(p + off, '\n', n - off);
+            *k = (seek){n, CSV_LINE};
             return nl ? (size_t)(nl - p) : (size_t)-1;
         }
     }
+    *k = (seek){n, st};
     return (size_t)-1;
 }
 
@@ -233,27 +255,15 @@ static int fill(run *r, batch *b)
         return -1;
     r->carry.n = 0;
     size_t scanned = 0; /* records are split from here */
+    seek k = {0, CSV_START}; /* the line end of that record: looked to here */
     size_t limit = r->batch_bytes; /* read until the batch holds this */
     for (;;) {
         while (!r->eof && b->data.n < limit) {
-            if (b->data.cap - b->data.n < 65536 &&
-                rd_buf_put(&b->data, "", 0) == 0) {
-                /* a long record doubles the buffer (realloc of a heap
-                 * block copies it) */
-                size_t want = b->data.n + r->batch_bytes + 65536;
-                if (want < 2 * b->data.cap && b->data.n >= r->batch_bytes)
-                    want = 2 * b->data.cap;
-                char *x = realloc(b->data.p, want);
-                if (!x)
-                    return -1;
-                if (want - b->data.n <= LG_PREFAULT_MAX)
-                    lg_prefault(x + b->data.n, want - b->data.n);
-                b->data.p = x;
-                b->data.cap = want;
-            }
-            size_t room = b->data.cap - b->data.n;
-            if (room > r->batch_bytes + 65536)
-                room = r->batch_bytes + 65536;
+            /* a read of up to a batch into memory mapped in ahead (a read
+             * into fresh pages faults them in one by one) */
+            size_t room = r->batch_bytes + 65536;
+            if (rd_buf_grow(&b->data, room))
+                return -1;
             ssize_t got = read(r->fd, b->data.p + b->data.n, room);
             if (got < 0 && errno == EINTR)
                 continue;
@@ -273,10 +283,13 @@ static int fill(run *r, batch *b)
         for (;;) {
             size_t end;
             if (r->cur == RD_FMT_CSV && !r->csv_header_pending) {
-                end = csv_end(b->data.p, off, b->data.n, (size_t)64 << 20);
+                end = csv_end(b->data.p, off, b->data.n, (size_t)64 << 20,
+                              &k);
             } else {
-                const char *nl = memchr(b->data.p + off, '\n', b->data.n - off);
+                const char *nl =
+                    memchr(b->data.p + k.at, '\n', b->data.n - k.at);
                 end = nl ? (size_t)(nl - b->data.p) : (size_t)-1;
+                k.at = b->data.n;
             }
             if (end == (size_t)-1)
                 break;
@@ -285,6 +298,7 @@ static int fill(run *r, batch *b)
                 return -1;
             r->recno++;
             off = end + 1;
+            k = (seek){off, CSV_START};
         }
         scanned = off;
         if (r->eof) {
@@ -358,6 +372,10 @@ static int emit(batch *b, FILE *out, FILE *fnd)
                 b->file ? b->file : "(stdin)", (int)l, b->msgs.p + i);
         i += l + 1;
     }
+    /* a batch that held a long record gives its memory back */
+    rd_buf *big[] = {&b->data, &b->out, &b->findings, &b->msgs};
+    for (size_t i = 0; i < sizeof big / sizeof *big; i++)
+        rd_buf_trim(big[i]);
     return 0;
 }
 

@@ -36,8 +36,9 @@ static inline int lg_grow(void *arr, size_t *cap, size_t need, size_t elem)
  * to be filled: on virtual machines a first-touch page fault can cost
  * 20 times what populating the page costs. */
 void lg_prefault(void *p, size_t n);
-/* buffers up to this size are prefaulted; bigger ones (a record of many
- * MB) fill page by page, so RSS follows what is written */
+/* the most a buffer is made ready ahead of what is written into it (a
+ * batch's output, sized before the batch is processed): more would let
+ * RSS run ahead of what is written */
 #define LG_PREFAULT_MAX ((size_t)1 << 20)
 /* The same where running out of memory leaves nothing sensible to do (set
  * arithmetic, reports): aborts with a message, as the arenas do. */

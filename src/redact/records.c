@@ -165,7 +165,17 @@ void rd_worker_free(rd_worker *w)
 
 void rd_worker_reset(rd_worker *w)
 {
-    w->out.n = w->findings.n = w->msgs.n = 0;
+    rd_buf *b[] = {&w->out, &w->findings, &w->msgs, &w->dec,
+                   &w->repl, &w->path, &w->tmp, &w->key};
+    for (size_t i = 0; i < sizeof b / sizeof *b; i++) {
+        rd_buf_trim(b[i]);
+        b[i]->n = 0;
+    }
+    if (w->capnodes * sizeof *w->nodes > RD_BUF_KEEP) {
+        free(w->nodes);
+        w->nodes = NULL;
+        w->capnodes = 0;
+    }
 }
 
 /* Record what was found: counts, distinct hashes, a findings line. */
@@ -764,13 +774,18 @@ static int jvalue(jp *j, int parent)
 static int jdecode(rd_buf *out, const char *p, size_t n)
 {
     out->n = 0;
+    /* the decoded string is no longer than the token: room for it at
+     * once, and the runs between escapes copied whole */
+    if (n < 2 || rd_buf_grow(out, n - 2))
+        return 0;
     for (size_t i = 1; i + 1 < n; i++) {
-        char c = p[i];
-        if (c != '\\') {
-            rd_buf_putc(out, c);
-            continue;
-        }
-        c = p[++i];
+        const char *bs = memchr(p + i, '\\', n - 1 - i);
+        size_t j = bs ? (size_t)(bs - p) : n - 1;
+        rd_buf_put(out, p + i, j - i);
+        if (j + 1 >= n)
+            break;
+        i = j;
+        char c = p[++i];
         switch (c) {
         case 'b': rd_buf_putc(out, '\b'); break;
         case 'f': rd_buf_putc(out, '\f'); break;
@@ -998,10 +1013,9 @@ static void replace_with_tmp(rd_worker *w, int k)
     size_t r0 = w->repl.n;
     rd_buf_json_str(&w->repl, w->tmp.p ? w->tmp.p : "", w->tmp.n);
     set_repl(w, k, r0);
-    /* a long value's copy is given back: the record's output, still to
-     * be written, needs the room more */
-    if (w->tmp.cap > 4 * w->win)
-        rd_buf_free(&w->tmp);
+    /* a long value's copy is given back now: the record's output, still
+     * to be written, needs the room more */
+    rd_buf_trim(&w->tmp);
 }
 
 /* A value a field rule masks, tokenises or drops whole: when it is one

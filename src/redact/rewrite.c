@@ -23,24 +23,27 @@ int rd_buf_grow(rd_buf *b, size_t more)
 {
     if (b->err)
         return -1;
-    if (b->n + more <= b->cap)
+    size_t need = b->n + more;
+    if (need <= b->cap)
         return 0;
-    size_t nc = b->cap ? b->cap : 4096;
-    while (nc < b->n + more)
-        nc *= 2;
-    char *r = realloc(b->p, nc);
-    if (!r) {
-        b->err = 1;
-        return -1;
+    if (need > b->size) {
+        size_t nc = b->size ? b->size : 4096;
+        while (nc < need)
+            nc *= 2;
+        char *r = realloc(b->p, nc);
+        if (!r) {
+            b->err = 1;
+            return -1;
+        }
+        b->p = r;
+        b->size = nc;
     }
-    /* map in at once what is about to be written, and a little more (not
-     * all of a doubling: a huge record's buffers would grow RSS) */
-    if (nc >= 16384 && more <= LG_PREFAULT_MAX) {
-        size_t upto = b->n + more + 65536;
-        lg_prefault(r + b->n, (upto < nc ? upto : nc) - b->n);
-    }
-    b->p = r;
-    b->cap = nc;
+    /* map in what is about to be written and a little more, not all of a
+     * doubling: RSS follows what is written */
+    size_t upto = need + RD_BUF_AHEAD < b->size ? need + RD_BUF_AHEAD : b->size;
+    if (b->size >= 16384)
+        lg_prefault(b->p + b->cap, upto - b->cap);
+    b->cap = upto;
     return 0;
 }
 
@@ -163,6 +166,12 @@ void rd_buf_free(rd_buf *b)
 {
     free(b->p);
     *b = (rd_buf){0};
+}
+
+void rd_buf_trim(rd_buf *b)
+{
+    if (b->size > RD_BUF_KEEP)
+        rd_buf_free(b);
 }
 
 /* ---- keys ------------------------------------------------------------ */

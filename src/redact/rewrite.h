@@ -10,15 +10,25 @@
 #include "redact/rd.h"
 
 /* A growable byte buffer.  A failed allocation is sticky: every later
- * call fails too, so one check of `err` at the end covers a sequence. */
+ * call fails too, so one check of `err` at the end covers a sequence.
+ * Of the `size` bytes allocated, the first `cap` are mapped in already:
+ * writes below cap never fault, and rd_buf_grow maps in what is about to
+ * be written and RD_BUF_AHEAD more at a time, in one system call (on
+ * these VMs a fault costs 20 times that), however big the buffer grows. */
 typedef struct rd_buf {
     char *p;
-    size_t n, cap;
+    size_t n, cap, size;
     int err;
 } rd_buf;
 
+#define RD_BUF_AHEAD ((size_t)256 << 10)
+
 /* make room for `more` bytes: 0, or -1 (and err set) */
 int rd_buf_grow(rd_buf *b, size_t more);
+/* after a long record: give b's memory back when it holds more than
+ * RD_BUF_KEEP, or nothing of what follows is as long */
+#define RD_BUF_KEEP ((size_t)4 << 20)
+void rd_buf_trim(rd_buf *b);
 
 static inline int rd_buf_put(rd_buf *b, const void *p, size_t n)
 {
