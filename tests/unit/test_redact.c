@@ -1,5 +1,6 @@
 /* test_redact.c - validators, the engine's detections on standard and
  * non-standard forms and on look-alikes, and the record writers. */
+#include <math.h>
 #include <stdlib.h>
 
 #include "redact/rd.h"
@@ -83,6 +84,21 @@ static void validators(void)
     CHECK(!rd_ipv6_parse("10:30:00", 8, c6, sizeof c6));
     CHECK(!rd_ipv6_parse("1::2::3", 7, c6, sizeof c6));
     CHECK(rd_entropy("aaaa", 4) == 0.0);
+    CHECK(rd_entropy("0123456789abcdefghijklmnopqrstuv", 32) == 5.0);
+    /* -sum p log2 p, with counts below and above the table's 64 */
+    {
+        char t[300];
+        for (int i = 0; i < 300; i++)
+            t[i] = (char)(i < 100 ? 'a' : 'b' + i % 37);
+        unsigned cnt[256] = {0};
+        for (int i = 0; i < 300; i++)
+            cnt[(unsigned char)t[i]]++;
+        double h = 0;
+        for (int c = 0; c < 256; c++)
+            if (cnt[c])
+                h -= cnt[c] / 300.0 * log2(cnt[c] / 300.0);
+        CHECK(fabs(rd_entropy(t, 300) - h) < 1e-12);
+    }
     CHECK(rd_tld_ok("com", 3, 1) && rd_tld_ok("COM", 3, 1));
     CHECK(!rd_tld_ok("menu", 4, 1) && rd_tld_ok("menu", 4, 0));
     CHECK(!rd_tld_ok("c0m", 3, 0));
