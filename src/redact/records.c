@@ -1173,7 +1173,6 @@ static int json_record(rd_worker *w, const char *rec, size_t len,
     jp j = {.w = w, .p = rec, .n = len};
     w->nnodes = 0;
     w->repl.n = 0;
-    w->ri = w->wi = 0;
     ws(&j);
     int root = jvalue(&j, -1);
     if (root >= 0) {
@@ -1389,7 +1388,6 @@ static int csv_record(rd_worker *w, const char *rec, size_t len,
     }
     const rd_columns *cols = w->cols;
     int changed = 0;
-    w->ri = w->wi = 0;
     size_t start_out = w->out.n, pos = 0;
     for (size_t i = 0; i < nf; i++) {
         const cfield *f = &(*fl)[i];
@@ -1457,6 +1455,7 @@ static int dispatch(rd_worker *w, rd_role role, const char *rec, size_t len,
                     uint64_t recno)
 {
     w->rec_found = 0;
+    w->ri = w->wi = 0; /* cursors into this record's matches (rm) */
     int rc = dispatch1(w, role, rec, len, recno);
     w->st.found_in += (uint64_t)w->rec_found;
     return rc;

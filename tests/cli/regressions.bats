@@ -261,3 +261,12 @@ sys.exit(1) if st else print(ru.ru_maxrss // 1024)' "$BATS_TEST_TMPDIR/out" "$LE
     echo "three such records: $m MB RSS"
     [ "$m" -lt $((4 * size)) ]
 }
+
+@test "redact: a malformed CSV row after a row with findings is redacted whole" {
+    # the row's fallback to text took its matches from a cursor the row
+    # before had left advanced: the first findings of the row leaked
+    run --separate-stderr "$LEAKGUARD" redact --format csv < <(printf 'a,b,c\nx@contoso.com,y@contoso.com,z@contoso.com\n"bad"x, p@contoso.com q@contoso.com r@contoso.com s@contoso.com\n')
+    [ "$status" -eq 0 ]
+    [ "${lines[2]}" = '"bad"x, <EMAIL> <EMAIL> <EMAIL> <EMAIL>' ]
+    [[ "$stderr" == *"record 3: not a valid CSV row"* ]]
+}
