@@ -432,13 +432,15 @@ static int decide(rd_worker *w, uint64_t recno, const char *field,
 /* One window of a value longer than w->win: its own scan of v[from -
  * RD_WIN_BACK, from + win + RD_WIN_AHEAD) (clipped to v), the matches
  * that start in [from, cut) into w->one with offsets into v.  The cut
- * returned is past from, at or after from + win, and no match crosses
- * it; unless a match is longer than RD_WIN_AHEAD / 2, at least that much
- * of the window follows it, and RD_WIN_BACK precedes the next window's
- * from, so the matches near a cut are those a scan of the whole value
- * finds (the expanders and context words reach a few hundred bytes).
- * Memory follows the window, not the value.  SIZE_MAX when out of memory.
- * A whole-value hint ("phone") judges each window as a whole. */
+ * returned is past from and no match crosses it: from + win, or the end
+ * of a match that crosses that, or, when that end leaves less than
+ * RD_WIN_AHEAD / 2 of the window after it, that match's start (the next
+ * window has it whole).  With that much after a cut and RD_WIN_BACK
+ * before the next window's from, the matches near a cut are those a scan
+ * of the whole value finds (expanders and context words reach a few
+ * hundred bytes).  Memory follows the window, not the value.  A
+ * whole-value hint ("phone") judges each window as a whole.  SIZE_MAX
+ * when out of memory. */
 static size_t scan_window(rd_worker *w, const char *v, size_t vl,
                           size_t from, const rd_hint *h)
 {
@@ -458,7 +460,7 @@ static size_t scan_window(rd_worker *w, const char *v, size_t vl,
             if (m[j].end + a > cut)
                 cut = m[j].end + a;
         if (cut > b - RD_WIN_AHEAD / 2 && j > i && m[j - 1].start + a > from)
-            cut = m[--j].start + a; /* the next window has it whole */
+            cut = m[--j].start + a;
     }
     return store(&w->one, m + i, j - i, a) ? SIZE_MAX : cut;
 }
@@ -1528,6 +1530,7 @@ int rd_batch(rd_worker *w, const char *data, size_t n, const rd_rec *recs,
      * more than the scanning of a short record itself; a batch longer
      * than a window holds a long record: each record on its own */
     int whole = n <= w->win;
+    w->long_rec = 0;
     if (whole) {
         const rd_match *m;
         size_t nm = rd_scan(w->eng, w->s, data, n, NULL, &m);
