@@ -1098,6 +1098,7 @@ static int scan_string(rd_worker *w, const char *rec, int k, rd_action fa,
     w->tmp.n = 0;
     int what = value(w, v, vl, &h, slice, nd->start + 1, nd->end - 1, fa,
                      recno, &f, w->o->check ? NULL : &w->tmp);
+    rd_buf_trim(&w->dec); /* v, if decoded, is done with */
     if (what < 0)
         return -1;
     if (what == RD_KEEP_ALL) /* nothing, or the policy keeps it */
