@@ -641,38 +641,45 @@ static void iban(rd_scratch *s, size_t from)
 static void url(rd_scratch *s, size_t from, size_t to)
 {
     size_t n = s->len, e = to;
+    /* a scheme inside the URL taken last ("?next=https://...") is part of
+     * it: expanding each again cost a line of "http://a.b/" repeated 8 KB
+     * a scheme and as much memory */
+    if (from < s->url_end)
+        return;
     if (from > 0 && (c_alnum(CH(from - 1)) ||
                      ((CH(from) == 'w' || CH(from) == 'W') &&
                       (CH(from - 1) == '.' || CH(from - 1) == '/' ||
                        CH(from - 1) == '-'))))
         return;
+    long paren = 0, brack = 0; /* opened less closed in [from, e) */
     while (e < n && CH(e) > ' ' && !strchr("\"'<>\\^`{|}", CH(e)) &&
            e - from < 8192)
         e++;
-    /* trailing punctuation and unbalanced closers are prose */
+    for (size_t p = from; p < e; p++) {
+        paren += (CH(p) == '(') - (CH(p) == ')');
+        brack += (CH(p) == '[') - (CH(p) == ']');
+    }
+    /* trailing punctuation and unbalanced closers are prose (counted once:
+     * a recount per closer cost a URL followed by closers their square) */
     for (;;) {
         if (e > to && strchr(".,;:!?*", CH(e - 1))) {
             e--;
-            continue;
+        } else if (e > to && CH(e - 1) == ')' && paren < 0) {
+            e--;
+            paren++;
+        } else if (e > to && CH(e - 1) == ']' && brack < 0) {
+            e--;
+            brack++;
+        } else {
+            break;
         }
-        if (e > to && (CH(e - 1) == ')' || CH(e - 1) == ']')) {
-            char open = CH(e - 1) == ')' ? '(' : '[';
-            int bal = 0;
-            for (size_t p = from; p < e; p++)
-                bal += (CH(p) == (unsigned char)open) -
-                       (CH(p) == (unsigned char)CH(e - 1));
-            if (bal < 0) {
-                e--;
-                continue;
-            }
-        }
-        break;
     }
     if (e < to + 2)
         return;
     size_t noff = rd_norm_begin(s);
     norm_span(s, from, e, 0);
     rd_add(s, from, e, RD_URL, 0, noff);
+    s->url_end = e;
 }
 
 static void add_secret(rd_scratch *s, size_t a, size_t b)
@@ -719,14 +726,34 @@ static void jwt(rd_scratch *s, size_t from, size_t to)
     add_secret(s, from, e);
 }
 
+/* The first "-----END " in s->buf[to, lim), or SIZE_MAX.  Anchors come in
+ * order, so an END found for an earlier one is still the first if it lies
+ * past this one, and a stretch searched without finding one is not
+ * searched again: a line of BEGIN lines searched 64 KB for each. */
+static size_t pem_end_line(rd_scratch *s, size_t to, size_t lim)
+{
+    if (s->pem_at == SIZE_MAX || s->pem_at < to) {
+        size_t a = to;
+        if (s->pem_at == SIZE_MAX && s->pem_upto > to + 8)
+            a = s->pem_upto - 8; /* an END may straddle the old limit */
+        const char *x = a < lim ? memmem(s->buf + a, lim - a, "-----END ", 9)
+                                : NULL;
+        s->pem_at = x ? (size_t)(x - s->buf) : SIZE_MAX;
+        s->pem_upto = lim;
+    }
+    return s->pem_at != SIZE_MAX && s->pem_at + 9 <= lim ? s->pem_at
+                                                         : SIZE_MAX;
+}
+
 static void pem(rd_scratch *s, size_t from, size_t to)
 {
+    if (from < s->pem_end) /* a BEGIN inside the key taken last */
+        return;
     size_t n = s->len, lim = n - to < 65536 ? n : to + 65536;
-    const char *end = memmem(s->buf + to, lim - to, "-----END ", 9);
-    size_t e;
-    if (end) {
-        const char *close = memmem(end + 9, (size_t)(s->buf + lim - end) - 9,
-                                   "-----", 5);
+    size_t end = pem_end_line(s, to, lim), e;
+    if (end != SIZE_MAX) {
+        const char *close =
+            memmem(s->buf + end + 9, lim - end - 9, "-----", 5);
         e = close ? (size_t)(close - s->buf) + 5 : lim;
     } else { /* cut short: the base64 body that follows */
         e = to;
@@ -734,6 +761,7 @@ static void pem(rd_scratch *s, size_t from, size_t to)
             e++;
     }
     add_secret(s, from, e);
+    s->pem_end = e;
 }
 
 static const char *const said_stop[] = {
@@ -751,6 +779,10 @@ static const char *const said_stop[] = {
 /* the value after "password=" or "password is" */
 static void secret_value(rd_scratch *s, size_t to, int said)
 {
+    /* "password=password=..." : a key inside the value taken last is part
+     * of that value */
+    if (to <= s->kv_end)
+        return;
     size_t n = s->len, a = to;
     while (a < n && (CH(a) == ' ' || CH(a) == ':' || (said && CH(a) == '"')))
         a++;
@@ -797,6 +829,7 @@ static void secret_value(rd_scratch *s, size_t to, int said)
     if (len < 3)
         return;
     add_secret(s, a, e);
+    s->kv_end = e;
 }
 
 static void entropy_tok(rd_scratch *s, size_t to)
@@ -1164,6 +1197,13 @@ static size_t jwt_start(const rd_scratch *s, size_t to)
     while (a + 3 <= to && !has(s, a, "eyJ"))
         a++;
     return a;
+}
+
+void rd_expand_reset(rd_scratch *s)
+{
+    s->run_end = s->tok_end = s->ip_end = s->v6_end = 0;
+    s->url_end = s->kv_end = s->pem_end = s->pem_upto = 0;
+    s->pem_at = SIZE_MAX;
 }
 
 void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to)

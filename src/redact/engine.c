@@ -469,9 +469,7 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
     s->nn = 0;
     s->buf = buf;
     s->len = len;
-    s->run_end = 0;
-    s->tok_end = 0;
-    s->ip_end = s->v6_end = 0;
+    rd_expand_reset(s);
     s->folded = 0;
     s->oom = 0;
     s->hint = hint;
@@ -502,7 +500,7 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
         s->nc = k;
         s->buf = s->ubuf;
         s->len = s->ulen;
-        s->run_end = s->tok_end = s->ip_end = s->v6_end = 0;
+        rd_expand_reset(s);
         s->folded = 1;
         scan_anchors(g, s, s->ubuf, s->ulen);
         for (size_t i = k; i < s->nc; i++) {

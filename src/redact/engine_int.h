@@ -130,7 +130,12 @@ struct rd_scratch {
     const rd_hint *hint;
     const char *buf; /* what is being scanned (maybe the folded copy) */
     size_t len;
-    size_t run_end, tok_end, ip_end, v6_end; /* runs already expanded */
+    /* what the expanders of this scan have taken so far: anchors inside
+     * it are not expanded again (its runs, tokens, addresses, URLs,
+     * key=value secrets and private keys), and how far a search for a
+     * PEM "-----END " reached and what it found (SIZE_MAX: none) */
+    size_t run_end, tok_end, ip_end, v6_end, url_end, kv_end, pem_end;
+    size_t pem_upto, pem_at;
     int folded;
     int oom; /* a candidate could not be kept: the scan fails */
     size_t *uni; /* where zero-width / full-width characters are */
@@ -168,6 +173,8 @@ int rd_cscan_path(int want);
 
 /* detect.c */
 void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to);
+/* forget what the expanders took (a new scan of s->buf) */
+void rd_expand_reset(rd_scratch *s);
 int rd_context_ok(const rd_scratch *s, const cand *c);
 void rd_whole_value(rd_scratch *s, int type);
 
