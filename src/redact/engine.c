@@ -267,6 +267,7 @@ rd_scratch *rd_scratch_new(const rd_engine *g)
         free(s);
         return NULL;
     }
+    s->big_cluster = 32;
     return s;
 }
 
@@ -282,6 +283,7 @@ void rd_scratch_free(rd_scratch *s)
     free(s->ubuf);
     free(s->umap);
     free(s->uni);
+    free(s->cov);
     free(s);
 }
 
@@ -559,16 +561,38 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
                 end = s->c[j].e;
             j++;
         }
+        size_t c0 = s->c[i].s; /* the cluster's first byte */
         if (j - i > 1)
             qsort(s->c + i, j - i, sizeof *s->c, cmp_len);
         size_t first = nm;
+        /* A large cluster ("eyJaaaaaaaa." repeated: each JWT overlaps the
+         * next) marks the bytes its chosen matches cover, since comparing
+         * each candidate with every match chosen before cost its size
+         * squared.  Candidates come longest first, so a chosen match that
+         * overlaps one covers its first or its last byte. */
+        size_t words = (end - c0 + 63) / 64;
+        int big = j - i > s->big_cluster;
+        if (big) {
+            if (lg_grow(&s->cov, &s->capcov, words, sizeof *s->cov))
+                return RD_SCAN_ERROR;
+            memset(s->cov, 0, words * sizeof *s->cov);
+        }
         for (size_t q = i; q < j; q++) {
             const cand *c = &s->c[q];
             int clash = 0;
-            for (size_t r = first; r < nm && !clash; r++)
-                clash = s->m[r].start < c->e && c->s < s->m[r].end;
+            if (big && c->e > c->s) {
+                size_t x = c->s - c0, y = c->e - 1 - c0;
+                clash = (s->cov[x / 64] >> (x % 64) & 1) |
+                        (s->cov[y / 64] >> (y % 64) & 1);
+            } else {
+                for (size_t r = first; r < nm && !clash; r++)
+                    clash = s->m[r].start < c->e && c->s < s->m[r].end;
+            }
             if (clash)
                 continue;
+            if (big)
+                for (size_t x = c->s - c0; x < c->e - c0; x++)
+                    s->cov[x / 64] |= (uint64_t)1 << (x % 64);
             s->m[nm++] = (rd_match){.start = c->s, .end = c->e,
                                     .type = c->type,
                                     .norm = s->nbuf ? s->nbuf + c->noff : "",

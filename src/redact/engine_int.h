@@ -151,6 +151,9 @@ struct rd_scratch {
     char *ubuf;
     size_t *umap;
     size_t ulen, capu, capum;
+    uint64_t *cov; /* bytes a large cluster's chosen matches cover */
+    size_t capcov;
+    size_t big_cluster; /* more candidates than this: cov (tests vary it) */
 };
 
 /* The engine with every anchor in the Vectorscan database, scan.c unused:

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "redact/engine_int.h"
 #include "redact/rd.h"
 #include "redact/records.h"
 #include "redact/validate.h"
@@ -315,6 +316,50 @@ static void key_cache(void)
     rd_worker_free(&w);
 }
 
+/* Overlapping candidates resolve longest first, each kept unless it
+ * overlaps one kept before; clusters of more than s->big_cluster
+ * candidates check that on a map of the bytes kept instead of against
+ * each match kept.  Both ways must choose the same: JWT-shaped segments
+ * "eyJ" a^(8+k) "." that chain into one cluster (longer ones later in the
+ * text, so kept first), the same evenly, and the windows() text. */
+static void same_matches(const char *t, size_t n)
+{
+    const rd_match *m;
+    S->big_cluster = SIZE_MAX; /* never the map */
+    size_t na = rd_scan(E, S, t, n, NULL, &m);
+    rd_match *a = malloc((na + 1) * sizeof *a);
+    CHECK(a != NULL && na != RD_SCAN_ERROR);
+    if (!a)
+        return;
+    memcpy(a, m, na * sizeof *a);
+    S->big_cluster = 0; /* always */
+    size_t nb = rd_scan(E, S, t, n, NULL, &m);
+    CHECK(na == nb);
+    for (size_t i = 0; i < na && i < nb; i++)
+        CHECK(a[i].start == m[i].start && a[i].end == m[i].end &&
+              a[i].type == m[i].type);
+    S->big_cluster = 32;
+    free(a);
+}
+
+static void big_cluster(void)
+{
+    char t[8000];
+    size_t n = 0;
+    for (int k = 0; k <= 60; k++)
+        n += (size_t)snprintf(t + n, sizeof t - n, "eyJ%0*d.", 8 + k, 0);
+    for (size_t i = 0; i < n; i++)
+        if (t[i] == '0')
+            t[i] = 'a';
+    same_matches(t, n);
+    const rd_match *m;
+    CHECK(rd_scan(E, S, t, n, NULL, &m) == 20); /* a cluster of more */
+    n = 0;
+    for (int k = 0; k <= 300; k++)
+        n += (size_t)snprintf(t + n, sizeof t - n, "eyJaaaaaaaa.");
+    same_matches(t, n);
+}
+
 /* A long value scanned window by window gives what one scan of it gives:
  * the same text, JSON and CSV records through a worker whose window is
  * 8 KB (each record long, each long value in windows) and one whose
@@ -352,6 +397,7 @@ static void windows(void)
         n += k;
         t[n++] = ' ';
     }
+    same_matches(t, n);
     /* the same text as a JSON string and as a CSV field */
     size_t jn = 0, cn = 0;
     char *j = malloc(n + 64), *c = malloc(n + 64);
@@ -518,6 +564,7 @@ int main(void)
     records();
     key_cache();
     windows();
+    big_cluster();
     policy_engine();
     distinct();
     rd_scratch_free(S);
