@@ -697,7 +697,9 @@ static int istok(unsigned char c)
 static void secret_token(rd_scratch *s, size_t from, size_t to)
 {
     size_t n = s->len, e = to;
-    if (from > 0 && c_alnum(CH(from - 1)))
+    /* a prefix inside the token taken last ("github_pat_github_pat_...")
+     * is part of it */
+    if (from < s->st_end || (from > 0 && c_alnum(CH(from - 1))))
         return;
     int fixed = has(s, from, "AIza") ? 39 : CH(from) == 'A' ? 20 : 0;
     int sg = has(s, from, "SG.");
@@ -707,6 +709,7 @@ static void secret_token(rd_scratch *s, size_t from, size_t to)
     if (fixed && e - from != (size_t)fixed)
         return;
     add_secret(s, from, e);
+    s->st_end = e;
 }
 
 static void jwt(rd_scratch *s, size_t from, size_t to)
@@ -1202,7 +1205,7 @@ static size_t jwt_start(const rd_scratch *s, size_t to)
 void rd_expand_reset(rd_scratch *s)
 {
     s->run_end = s->tok_end = s->ip_end = s->v6_end = 0;
-    s->url_end = s->kv_end = s->pem_end = s->pem_upto = 0;
+    s->url_end = s->kv_end = s->pem_end = s->st_end = s->pem_upto = 0;
     s->pem_at = SIZE_MAX;
 }
 

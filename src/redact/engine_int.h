@@ -132,9 +132,11 @@ struct rd_scratch {
     size_t len;
     /* what the expanders of this scan have taken so far: anchors inside
      * it are not expanded again (its runs, tokens, addresses, URLs,
-     * key=value secrets and private keys), and how far a search for a
-     * PEM "-----END " reached and what it found (SIZE_MAX: none) */
+     * key=value secrets, private keys and prefixed tokens), and how far a
+     * search for a PEM "-----END " reached and what it found (SIZE_MAX:
+     * none) */
     size_t run_end, tok_end, ip_end, v6_end, url_end, kv_end, pem_end;
+    size_t st_end;
     size_t pem_upto, pem_at;
     int folded;
     int oom; /* a candidate could not be kept: the scan fails */

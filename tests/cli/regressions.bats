@@ -271,19 +271,20 @@ sys.exit(1) if st else print(ru.ru_maxrss // 1024)' "$BATS_TEST_TMPDIR/out" "$LE
     [[ "$stderr" == *"record 3: not a valid CSV row"* ]]
 }
 
-@test "redact: lines of repeated URLs, password= keys, BEGIN lines and JWTs take linear time and little memory" {
+@test "redact: lines of repeated URLs, keys, BEGIN lines, JWTs and token prefixes take linear time and little memory" {
     # each "http://" inside the URL taken before was expanded again, 8 KB
     # each (a 1 MB line: 4.8 s and 736 MB), a URL's closers were recounted
     # per closer, and each "-----BEGIN ... PRIVATE KEY-----" searched the
     # next 64 KB for its END line (1 MB of them: 1.9 s), and overlapping
     # JWT-shaped candidates were resolved each against every one kept
-    # (1 MB: 0.9 s).  Five 1 MB lines of each took about 55 s; now about
+    # (1 MB: 0.9 s), and "github_pat_" repeated expanded 1 KB at each
+    # (0.5 s, 100 MB).  Five 1 MB lines of each took about 58 s; now about
     # half a second.
     python3 - "$BATS_TEST_TMPDIR/in.txt" <<'PY'
 import sys
 n = 1000000
 units = ["http://a.b/", "http://a.b/?x=(", "password=", "-----BEGIN PRIVATE KEY-----",
-         "eyJaaaaaaaa."]
+         "eyJaaaaaaaa.", "github_pat_"]
 with open(sys.argv[1], "w") as f:
     for u in units * 5:
         f.write((u * (n // len(u) + 1))[:n] + "\n")
@@ -293,7 +294,7 @@ out = open(sys.argv[1], "wb")
 p = subprocess.Popen(["timeout", "15"] + sys.argv[2:], stdout=out)
 _, st, ru = os.wait4(p.pid, 0)
 sys.exit(1) if st else print(ru.ru_maxrss // 1024)' "$BATS_TEST_TMPDIR/out" "$LEAKGUARD" redact --format text "$BATS_TEST_TMPDIR/in.txt")
-    [ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 25 ]
+    [ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -eq 30 ]
     ! grep -q 'http://a' "$BATS_TEST_TMPDIR/out"
     ! grep -q 'password=password' "$BATS_TEST_TMPDIR/out"
     echo "max RSS $rss MB"
