@@ -25,8 +25,8 @@ typedef struct rd_buf {
 
 /* make room for `more` bytes: 0, or -1 (and err set) */
 int rd_buf_grow(rd_buf *b, size_t more);
-/* after a long record: give b's memory back when it holds more than
- * RD_BUF_KEEP, or nothing of what follows is as long */
+/* after a long record: free b if it grew past RD_BUF_KEEP (ordinary
+ * batches need far less, and a long record grows it again) */
 #define RD_BUF_KEEP ((size_t)4 << 20)
 void rd_buf_trim(rd_buf *b);
 
