@@ -140,17 +140,17 @@ int rd_worker_init(rd_worker *w, const rd_engine *eng, const rd_opts *o)
     return w->s ? 0 : -1;
 }
 
+/* the worker's own byte buffers (the match stores hold theirs) */
+#define WORKER_BUFS(w)                                                     \
+    {&(w)->out, &(w)->findings, &(w)->msgs, &(w)->dec,                     \
+     &(w)->repl, &(w)->path, &(w)->tmp, &(w)->key}
+
 void rd_worker_free(rd_worker *w)
 {
     rd_scratch_free(w->s);
-    rd_buf_free(&w->out);
-    rd_buf_free(&w->findings);
-    rd_buf_free(&w->msgs);
-    rd_buf_free(&w->dec);
-    rd_buf_free(&w->repl);
-    rd_buf_free(&w->path);
-    rd_buf_free(&w->tmp);
-    rd_buf_free(&w->key);
+    rd_buf *b[] = WORKER_BUFS(w);
+    for (size_t i = 0; i < sizeof b / sizeof *b; i++)
+        rd_buf_free(b[i]);
     for (int t = 0; t < RD_MAXTYPES; t++)
         rd_u64set_free(&w->distinct[t]);
     free(w->nodes);
@@ -165,8 +165,7 @@ void rd_worker_free(rd_worker *w)
 
 void rd_worker_reset(rd_worker *w)
 {
-    rd_buf *b[] = {&w->out, &w->findings, &w->msgs, &w->dec,
-                   &w->repl, &w->path, &w->tmp, &w->key};
+    rd_buf *b[] = WORKER_BUFS(w);
     for (size_t i = 0; i < sizeof b / sizeof *b; i++) {
         rd_buf_trim(b[i]);
         b[i]->n = 0;
@@ -1490,13 +1489,13 @@ static int dispatch1(rd_worker *w, rd_role role, const char *rec,
 /* any allocation that failed on the way (buffers are sticky) */
 static int worker_failed(rd_worker *w)
 {
-    const rd_buf *b[] = {&w->out, &w->findings, &w->msgs, &w->dec,
-                         &w->repl, &w->path, &w->tmp, &w->key, &w->bm.norm,
-                         &w->rm.norm, &w->one.norm};
+    rd_buf *b[] = WORKER_BUFS(w);
     for (size_t i = 0; i < sizeof b / sizeof *b; i++)
         if (b[i]->err)
             return -1;
-    return w->sub_oom ? -1 : 0;
+    return w->bm.norm.err || w->rm.norm.err || w->one.norm.err || w->sub_oom
+               ? -1
+               : 0;
 }
 
 /* The matches of a record before dispatch: its own scan, or none for a
