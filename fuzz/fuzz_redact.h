@@ -3,7 +3,8 @@
  * newlines and fed with the role the target names, every other input
  * through the long-record path.  Beyond "no crash":
  * a record the worker did not count as changed or malformed must come out
- * byte for byte. */
+ * byte for byte, and a second worker that walks every JSON record without
+ * a tree (tree_max 0) must give the same output, findings and counts. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@ static const char fuzz_policy[] =
     "custom:\n  - type: CASE_NUMBER\n    pattern: 'CAS-[0-9]{5}'\n";
 
 static rd_engine *fz_eng;
-static rd_worker fz_w;
+static rd_worker fz_w, fz_s;
 static rd_opts fz_o;
 static rd_keyed fz_key;
 static rd_columns fz_cols;
@@ -32,8 +33,10 @@ static void fz_init(void)
     fz_key.token_hex = 8;
     fz_o = (rd_opts){.mode = RD_ACT_MASK, .key = &fz_key, .count = &fz_key,
                      .findings = 1, .distinct = 1};
-    if (rd_worker_init(&fz_w, fz_eng, &fz_o))
+    if (rd_worker_init(&fz_w, fz_eng, &fz_o) ||
+        rd_worker_init(&fz_s, fz_eng, &fz_o))
         abort();
+    fz_s.tree_max = 0;
 }
 
 /* role_for: the role of each line (state kept by the target) */
@@ -48,15 +51,23 @@ static int fuzz_records(const uint8_t *d, size_t n,
     role_for(NULL, 0, 1); /* reset */
     /* every other input with a tiny window: records longer than it take
      * the path of long records (no record scan, values in windows) */
-    fz_w.win = n % 2 ? 32 : RD_WIN;
+    fz_w.win = fz_s.win = n % 2 ? 32 : RD_WIN;
     while (off <= n) {
         const char *nl = memchr(p + off, '\n', n - off);
         size_t len = nl ? (size_t)(nl - (p + off)) : n - off;
         rd_role role = role_for(p + off, len, 0);
         rd_worker_reset(&fz_w);
+        rd_worker_reset(&fz_s);
         uint64_t mal = fz_w.st.malformed, chg = fz_w.st.changed;
-        if (rd_record(&fz_w, role, p + off, len, ++recno))
+        if (rd_record(&fz_w, role, p + off, len, ++recno) ||
+            rd_record(&fz_s, role, p + off, len, recno))
             abort();
+        if (fz_w.out.n != fz_s.out.n || fz_w.findings.n != fz_s.findings.n ||
+            (fz_w.out.n && memcmp(fz_w.out.p, fz_s.out.p, fz_w.out.n)) ||
+            (fz_w.findings.n &&
+             memcmp(fz_w.findings.p, fz_s.findings.p, fz_w.findings.n)) ||
+            memcmp(&fz_w.st, &fz_s.st, sizeof fz_w.st))
+            abort(); /* the walk without a tree differs */
         if (fz_w.st.changed == chg && fz_w.st.malformed == mal &&
             (fz_w.out.n != len ||
              (len && memcmp(fz_w.out.p, p + off, len) != 0)))

@@ -11,14 +11,41 @@
 
 #define NONE ((size_t)-1)
 
+/* A JSON value.  A record up to w->tree_max long is parsed into a tree of
+ * them, walked, then written out (json_record).  A longer one is walked
+ * as it is parsed, with only the nodes from the root to the current value
+ * kept, one per level (json_stream): its memory follows its depth, not
+ * its number of values. */
 struct jnode {
     char type;       /* o a s n l */
     unsigned char esc, drop, changed, dropkids, repl;
-    int parent, first, last, next;
+    unsigned char fa, sflags; /* stream: the field action inherited; SF_ */
+    int parent;
+    union {
+        int first; /* tree: the first child */
+        int nkids; /* stream: the children so far */
+    };
+    int last, next;
     int idx;             /* its place among its parent's children */
     size_t start, end;   /* the value */
     size_t kstart, kend; /* the key's string token, NONE when not a member */
-    size_t rstart, rlen; /* replacement in w->repl */
+    union {
+        size_t rstart;   /* tree: replacement in w->repl */
+        size_t prev_end; /* stream: the end of the last child */
+    };
+    union {
+        size_t rlen;
+        size_t ord; /* stream: an object's number in document order */
+    };
+};
+
+/* jnode.sflags */
+enum {
+    SF_KEPT = 1,   /* a child was written (not dropped) */
+    SF_PEND = 2,   /* children dropped before any was written: the next
+                      one's separator goes too */
+    SF_DROPIF = 4, /* first pass: a member the policy drops objects for */
+    SF_AT = 4,     /* bits from here: what judge() left to its end */
 };
 
 /* ---- small pieces ------------------------------------------------------- */
@@ -130,7 +157,7 @@ void rd_u64set_free(rd_u64set *s)
 
 int rd_worker_init(rd_worker *w, const rd_engine *eng, const rd_opts *o)
 {
-    *w = (rd_worker){.eng = eng, .o = o, .win = RD_WIN};
+    *w = (rd_worker){.eng = eng, .o = o, .win = RD_WIN, .tree_max = RD_WIN};
     /* every slot empty (len SIZE_MAX): a zeroed slot would be the empty
      * key's, with the hint {0} (whole value RD_EMAIL) -- every value under
      * "" became <EMAIL> */
@@ -143,7 +170,7 @@ int rd_worker_init(rd_worker *w, const rd_engine *eng, const rd_opts *o)
 /* the worker's own byte buffers (the match stores hold theirs) */
 #define WORKER_BUFS(w)                                                     \
     {&(w)->out, &(w)->findings, &(w)->msgs, &(w)->dec,                     \
-     &(w)->repl, &(w)->path, &(w)->tmp, &(w)->key}
+     &(w)->repl, &(w)->path, &(w)->tmp, &(w)->key, &(w)->drops}
 
 void rd_worker_free(rd_worker *w)
 {
@@ -154,7 +181,6 @@ void rd_worker_free(rd_worker *w)
     for (int t = 0; t < RD_MAXTYPES; t++)
         rd_u64set_free(&w->distinct[t]);
     free(w->nodes);
-    free(w->cf);
     rd_mstore *ms[] = {&w->bm, &w->rm, &w->one, &w->sub};
     for (size_t i = 0; i < sizeof ms / sizeof *ms; i++) {
         free(ms[i]->m);
@@ -565,6 +591,12 @@ typedef struct jp {
     const char *expected;
     size_t err_at;
     int depth;
+    int stream; /* nodes on a stack, one per level (json_stream) */
+    int walk;   /* stream, second pass: each value walked as it ends */
+    int skip;   /* walk: the level below which nothing is walked, or -1 */
+    size_t nobj; /* stream: objects begun */
+    int oom;
+    uint64_t recno;
 } jp;
 
 static void ws(jp *j)
@@ -583,24 +615,41 @@ static int fail(jp *j, const char *what)
     return -1;
 }
 
-static int new_node(jp *j, char type, int parent)
+/* where member or element k begins: its key, or the value */
+static size_t kbeg(const jnode *nd)
+{
+    return nd->kstart != NONE ? nd->kstart : nd->start;
+}
+
+static int new_node(jp *j, char type, int parent, size_t ks, size_t ke)
 {
     rd_worker *w = j->w;
-    if (lg_grow(&w->nodes, &w->capnodes, w->nnodes + 1, sizeof *w->nodes))
+    int k = j->stream ? parent + 1 : (int)w->nnodes;
+    if (lg_grow(&w->nodes, &w->capnodes, (size_t)k + 1, sizeof *w->nodes)) {
+        j->oom = 1;
         return fail(j, "(out of memory)");
-    int k = (int)w->nnodes++;
-    w->nodes[k] = (jnode){.type = type, .parent = parent, .first = -1,
-                          .last = -1, .next = -1, .start = j->i,
-                          .kstart = NONE};
-    if (parent >= 0) {
-        jnode *p = &w->nodes[parent];
-        if (p->last >= 0) {
-            w->nodes[k].idx = w->nodes[p->last].idx + 1;
-            w->nodes[p->last].next = k;
-        } else {
-            p->first = k;
-        }
+    }
+    if (!j->stream)
+        w->nnodes++;
+    jnode *nd = &w->nodes[k];
+    *nd = (jnode){.type = type, .parent = parent, .first = j->stream ? 0 : -1,
+                  .last = -1, .next = -1, .start = j->i, .kstart = ks,
+                  .kend = ke};
+    if (parent < 0)
+        return k;
+    jnode *p = &w->nodes[parent];
+    if (j->stream) {
+        nd->idx = p->nkids++;
+        /* children dropped before this one, none written: the
+         * separator before this one goes with them */
+        if (j->walk && (p->sflags & (SF_PEND | SF_KEPT)) == SF_PEND)
+            w->spos = kbeg(nd);
+    } else if (p->last >= 0) {
+        nd->idx = w->nodes[p->last].idx + 1;
+        w->nodes[p->last].next = k;
         p->last = k;
+    } else {
+        p->first = p->last = k;
     }
     return k;
 }
@@ -644,7 +693,10 @@ static int jstring(jp *j, int *esc)
     return fail(j, "a closing quote");
 }
 
-static int jvalue(jp *j, int parent);
+static int jvalue(jp *j, int parent, size_t ks, size_t ke);
+static int sw_value(jp *j, int k);
+static int sw_close(jp *j, int k);
+static void sw_child(jp *j, int k, int c);
 
 static int jcontainer(jp *j, int k, char close)
 {
@@ -672,11 +724,11 @@ static int jcontainer(jp *j, int k, char close)
             j->i++;
             ws(j);
         }
-        int c = jvalue(j, k);
+        int c = jvalue(j, k, ks, ke);
         if (c < 0)
             return -1;
-        w->nodes[c].kstart = ks;
-        w->nodes[c].kend = ke;
+        if (j->stream)
+            sw_child(j, k, c);
         ws(j);
         if (j->i < j->n && j->p[j->i] == ',') {
             j->i++;
@@ -692,7 +744,9 @@ static int jcontainer(jp *j, int k, char close)
     }
 }
 
-static int jvalue(jp *j, int parent)
+/* the value at j->i; ks, ke: its key's string token (NONE when not a
+ * member).  Returns its node. */
+static int jvalue(jp *j, int parent, size_t ks, size_t ke)
 {
     if (j->i >= j->n)
         return fail(j, "a value");
@@ -701,23 +755,28 @@ static int jvalue(jp *j, int parent)
     if (c == '{' || c == '[') {
         if (++j->depth > 512)
             return fail(j, "at most 512 levels of nesting");
-        k = new_node(j, c == '{' ? 'o' : 'a', parent);
-        if (k < 0 || jcontainer(j, k, c == '{' ? '}' : ']'))
+        k = new_node(j, c == '{' ? 'o' : 'a', parent, ks, ke);
+        if (k < 0)
+            return -1;
+        if (j->stream && c == '{')
+            j->w->nodes[k].ord = j->nobj++;
+        if ((j->walk && sw_value(j, k)) || jcontainer(j, k, c == '{' ? '}' : ']') ||
+            (j->stream && sw_close(j, k)))
             return -1;
         j->depth--;
         return k;
     }
     if (c == '"') {
-        k = new_node(j, 's', parent);
+        k = new_node(j, 's', parent, ks, ke);
         int esc;
         if (k < 0 || jstring(j, &esc))
             return -1;
         j->w->nodes[k].esc = (unsigned char)esc;
         j->w->nodes[k].end = j->i;
-        return k;
+        return j->walk && sw_value(j, k) ? -1 : k;
     }
     if (c == '-' || isdigit((unsigned char)c)) {
-        k = new_node(j, 'n', parent);
+        k = new_node(j, 'n', parent, ks, ke);
         if (k < 0)
             return -1;
         size_t i = j->i;
@@ -752,18 +811,18 @@ static int jvalue(jp *j, int parent)
         }
         j->i = i;
         j->w->nodes[k].end = i;
-        return k;
+        return j->walk && sw_value(j, k) ? -1 : k;
     }
     static const char *const lits[] = {"true", "false", "null"};
     for (int q = 0; q < 3; q++) {
         size_t l = strlen(lits[q]);
         if (j->n - j->i >= l && memcmp(j->p + j->i, lits[q], l) == 0) {
-            k = new_node(j, 'l', parent);
+            k = new_node(j, 'l', parent, ks, ke);
             if (k < 0)
                 return -1;
             j->i += l;
             j->w->nodes[k].end = j->i;
-            return k;
+            return j->walk && sw_value(j, k) ? -1 : k;
         }
     }
     return fail(j, "a JSON value (object, array, string, number, true, "
@@ -903,33 +962,42 @@ static rd_action field_rule(rd_worker *w, const char *rec, int k)
     return RD_ACT_DEFAULT;
 }
 
-/* does object k carry a member the policy drops objects for? */
-static int drop_if(rd_worker *w, const char *rec, int k)
+/* is m a member the policy drops objects for ("confidential": true)? */
+static int drop_member(const rd_worker *w, const char *rec, const jnode *m)
 {
     const rd_policy *p = rd_engine_policy(w->eng);
-    for (int c = w->nodes[k].first; c >= 0; c = w->nodes[c].next) {
-        const jnode *m = &w->nodes[c];
-        size_t kl = m->kend - m->kstart - 2;
-        for (size_t i = 0; i < p->ndrop_if; i++) {
-            const rd_drop_if *d = &p->drop_if[i];
-            if (strlen(d->key) != kl ||
-                memcmp(d->key, rec + m->kstart + 1, kl) != 0)
-                continue;
-            const char *v = rec + m->start;
-            size_t vl = m->end - m->start;
-            if (d->value_is_bool) {
-                const char *want = d->bool_value ? "true" : "false";
-                if (m->type == 'l' && vl == strlen(want) && !memcmp(v, want, vl))
-                    return 1;
-            } else if (m->type == 's') {
-                if (vl - 2 == strlen(d->value) &&
-                    memcmp(v + 1, d->value, vl - 2) == 0)
-                    return 1;
-            } else if (vl == strlen(d->value) && !memcmp(v, d->value, vl)) {
+    size_t kl = m->kend - m->kstart - 2;
+    for (size_t i = 0; i < p->ndrop_if; i++) {
+        const rd_drop_if *d = &p->drop_if[i];
+        if (strlen(d->key) != kl || memcmp(d->key, rec + m->kstart + 1, kl) != 0)
+            continue;
+        const char *v = rec + m->start;
+        size_t vl = m->end - m->start;
+        if (d->value_is_bool) {
+            const char *want = d->bool_value ? "true" : "false";
+            if (m->type == 'l' && vl == strlen(want) && !memcmp(v, want, vl))
                 return 1;
-            }
+        } else if (m->type == 's') {
+            if (vl - 2 == strlen(d->value) && memcmp(v + 1, d->value, vl - 2) == 0)
+                return 1;
+        } else if (vl == strlen(d->value) && !memcmp(v, d->value, vl)) {
+            return 1;
         }
     }
+    return 0;
+}
+
+/* does object k carry such a member?  (stream: the first pass noted it) */
+static int drop_if(const rd_worker *w, const char *rec, int k)
+{
+    const jnode *nd = &w->nodes[k];
+    if (w->srec) {
+        size_t o = nd->ord;
+        return o / 8 < w->drops.n && (w->drops.p[o / 8] >> (o % 8) & 1);
+    }
+    for (int c = nd->first; c >= 0; c = w->nodes[c].next)
+        if (drop_member(w, rec, &w->nodes[c]))
+            return 1;
     return 0;
 }
 
@@ -939,28 +1007,47 @@ static void mark_changed(rd_worker *w, int k)
         w->nodes[k].changed = 1;
 }
 
+/* stream: write the record up to `upto` (not yet written) */
+static void sw_copy(rd_worker *w, size_t upto)
+{
+    if (!w->o->check)
+        rd_buf_put(&w->out, w->srec + w->spos, upto - w->spos);
+    w->spos = upto;
+}
+
+/* A value dropped leaves its container with the separator before it when
+ * another value was written before it, else with the one after it: the
+ * other members keep their bytes, spaces included.  The record itself
+ * keeps its shape, empty. */
 static void mark_drop(rd_worker *w, int k)
 {
     jnode *nd = &w->nodes[k];
-    if (nd->parent < 0) { /* the record itself: keep its shape, empty */
+    const char *shape = nd->type == 'o' ? "{}" : nd->type == 'a' ? "[]" : "null";
+    if (w->srec) { /* written now */
+        w->schanged = 1;
+        if (nd->parent < 0) {
+            sw_copy(w, nd->start);
+            if (!w->o->check)
+                rd_buf_put(&w->out, shape, strlen(shape));
+        } else {
+            jnode *p = &w->nodes[nd->parent];
+            sw_copy(w, p->sflags & SF_KEPT ? p->prev_end : kbeg(nd));
+            if (!(p->sflags & SF_KEPT))
+                p->sflags |= SF_PEND;
+            nd->drop = 1;
+        }
+        w->spos = nd->end;
+        return;
+    }
+    if (nd->parent < 0) {
         nd->repl = 1;
         nd->rstart = w->repl.n;
-        rd_buf_put(&w->repl, nd->type == 'o' ? "{}" : nd->type == 'a' ? "[]"
-                                                      : "null",
-                   nd->type == 'o' || nd->type == 'a' ? 2 : 4);
+        rd_buf_put(&w->repl, shape, strlen(shape));
         nd->rlen = w->repl.n - nd->rstart;
     } else {
         nd->drop = 1;
         w->nodes[nd->parent].dropkids = 1;
     }
-    mark_changed(w, k);
-}
-
-static void set_repl(rd_worker *w, int k, size_t rstart)
-{
-    w->nodes[k].repl = 1;
-    w->nodes[k].rstart = rstart;
-    w->nodes[k].rlen = w->repl.n - rstart;
     mark_changed(w, k);
 }
 
@@ -971,31 +1058,25 @@ static int emit(rd_worker *w, const char *rec, int k)
         return rd_buf_put(&w->out, rec + nd->start, nd->end - nd->start);
     if (nd->repl)
         return rd_buf_put(&w->out, w->repl.p + nd->rstart, nd->rlen);
-    if (!nd->dropkids) {
-        size_t pos = nd->start;
-        for (int c = nd->first; c >= 0; c = w->nodes[c].next) {
-            rd_buf_put(&w->out, rec + pos, w->nodes[c].start - pos);
-            if (emit(w, rec, c))
-                return -1;
-            pos = w->nodes[c].end;
-        }
-        return rd_buf_put(&w->out, rec + pos, nd->end - pos);
-    }
-    rd_buf_putc(&w->out, nd->type == 'o' ? '{' : '[');
-    int first = 1;
+    /* the bytes between children as they are, but where one is dropped
+     * (see mark_drop) */
+    size_t pos = nd->start;
+    int kept = 0;
     for (int c = nd->first; c >= 0; c = w->nodes[c].next) {
         const jnode *ch = &w->nodes[c];
-        if (ch->drop)
-            continue;
-        if (!first)
-            rd_buf_putc(&w->out, ',');
-        first = 0;
-        if (ch->kstart != NONE)
-            rd_buf_put(&w->out, rec + ch->kstart, ch->start - ch->kstart);
-        if (emit(w, rec, c))
-            return -1;
+        if (!kept && c != nd->first) /* all before dropped */
+            pos = kbeg(ch);
+        if (!ch->drop) {
+            rd_buf_put(&w->out, rec + pos, ch->start - pos);
+            if (emit(w, rec, c))
+                return -1;
+            kept = 1;
+        } else if (!kept) {
+            rd_buf_put(&w->out, rec + pos, kbeg(ch) - pos);
+        }
+        pos = ch->end;
     }
-    return rd_buf_putc(&w->out, nd->type == 'o' ? '}' : ']');
+    return rd_buf_put(&w->out, rec + pos, nd->end - pos);
 }
 
 /* The whole value under a mask/token/partial field rule. */
@@ -1011,9 +1092,21 @@ static rd_hint node_hint(rd_worker *w, const char *rec, int k)
 /* node k becomes the JSON string of w->tmp */
 static void replace_with_tmp(rd_worker *w, int k)
 {
-    size_t r0 = w->repl.n;
-    rd_buf_json_str(&w->repl, w->tmp.p ? w->tmp.p : "", w->tmp.n);
-    set_repl(w, k, r0);
+    jnode *nd = &w->nodes[k];
+    const char *t = w->tmp.p ? w->tmp.p : "";
+    if (w->srec) { /* written now */
+        sw_copy(w, nd->start);
+        if (!w->o->check)
+            rd_buf_json_str(&w->out, t, w->tmp.n);
+        w->spos = nd->end;
+        w->schanged = 1;
+    } else {
+        nd->repl = 1;
+        nd->rstart = w->repl.n;
+        rd_buf_json_str(&w->repl, t, w->tmp.n);
+        nd->rlen = w->repl.n - nd->rstart;
+        mark_changed(w, k);
+    }
     /* a long value's copy is given back now: the record's output, still
      * to be written, needs the room more */
     rd_buf_trim(&w->tmp);
@@ -1137,54 +1230,165 @@ static int scan_number(rd_worker *w, const char *rec, int k, rd_action fa,
     return 0;
 }
 
+enum { AT_KEEP, AT_DROP, AT_WHOLE, AT_WALK };
+
+/* What becomes of node k under the field action *fa inherited from above:
+ * kept as it is, dropped, done whole under its own field rule *own, or
+ * walked (a container's values, a string or number scanned) under *fa,
+ * now k's own. */
+static int judge(rd_worker *w, const char *rec, int k, rd_action *fa,
+                 rd_action *own)
+{
+    *own = field_rule(w, rec, k);
+    if (*own != RD_ACT_DEFAULT)
+        *fa = *own;
+    if (*fa == RD_ACT_KEEP)
+        return AT_KEEP;
+    if (*fa == RD_ACT_DROP && *own == RD_ACT_DROP)
+        return AT_DROP;
+    if (*own == RD_ACT_MASK || *own == RD_ACT_TOKEN || *own == RD_ACT_PARTIAL)
+        return AT_WHOLE;
+    if (w->nodes[k].type == 'o' && rd_engine_policy(w->eng)->ndrop_if &&
+        drop_if(w, rec, k))
+        return AT_DROP;
+    return AT_WALK;
+}
+
+/* what judge said, for node k whole (a container's values are walked by
+ * the caller) */
+static int act(rd_worker *w, const char *rec, int k, int at, rd_action fa,
+               rd_action own, uint64_t recno)
+{
+    if (at == AT_DROP)
+        mark_drop(w, k);
+    else if (at == AT_WHOLE)
+        return whole_field(w, rec, k, own, recno);
+    else if (at == AT_WALK && w->nodes[k].type == 's')
+        return scan_string(w, rec, k, fa, recno);
+    else if (at == AT_WALK && w->nodes[k].type == 'n')
+        return scan_number(w, rec, k, fa, recno);
+    return 0;
+}
+
 /* Walk node k and below; fa is the field action inherited from above. */
 static int walk(rd_worker *w, const char *rec, int k, rd_action fa,
                 uint64_t recno)
 {
     jnode *nd = &w->nodes[k];
-    rd_action own = field_rule(w, rec, k);
-    if (own != RD_ACT_DEFAULT)
-        fa = own;
-    if (fa == RD_ACT_KEEP)
-        return 0;
-    if (fa == RD_ACT_DROP && own == RD_ACT_DROP) {
-        pointer(w, rec, k);
-        mark_drop(w, k);
-        return 0;
-    }
-    if (own == RD_ACT_MASK || own == RD_ACT_TOKEN || own == RD_ACT_PARTIAL)
-        return whole_field(w, rec, k, own, recno);
-    if (nd->type == 'o' && rd_engine_policy(w->eng)->ndrop_if &&
-        drop_if(w, rec, k)) {
-        mark_drop(w, k);
-        return 0;
-    }
-    if (nd->type == 's')
-        return scan_string(w, rec, k, fa, recno);
-    if (nd->type == 'n')
-        return scan_number(w, rec, k, fa, recno);
+    rd_action own;
+    int at = judge(w, rec, k, &fa, &own);
+    if (at != AT_WALK || (nd->type != 'o' && nd->type != 'a'))
+        return act(w, rec, k, at, fa, own, recno);
     for (int c = nd->first; c >= 0; c = w->nodes[c].next)
         if (walk(w, rec, c, fa, recno))
             return -1;
     return 0;
 }
 
-static int json_record(rd_worker *w, const char *rec, size_t len,
-                       uint64_t recno)
+/* ---- the walk of a long record, as it is parsed ---- */
+
+/* Node k (on the stack) has begun, or ended if it is no container: what
+ * walk() would do with it.  A container done whole, dropped or kept has
+ * nothing below it walked (j->skip), and is done when it ends. */
+static int sw_value(jp *j, int k)
 {
-    jp j = {.w = w, .p = rec, .n = len};
-    w->nnodes = 0;
-    w->repl.n = 0;
-    ws(&j);
-    int root = jvalue(&j, -1);
+    rd_worker *w = j->w;
+    jnode *nd = &w->nodes[k];
+    if (j->skip >= 0)
+        return 0;
+    rd_action fa = nd->parent >= 0 ? (rd_action)w->nodes[nd->parent].fa
+                                   : RD_ACT_DEFAULT,
+              own;
+    int at = judge(w, j->p, k, &fa, &own);
+    nd->fa = (unsigned char)fa; /* own, when not default */
+    if (nd->type != 'o' && nd->type != 'a')
+        return act(w, j->p, k, at, fa, own, j->recno);
+    if (at != AT_WALK) {
+        j->skip = k;
+        nd->sflags |= (unsigned char)(at << SF_AT); /* what to do at its end */
+    }
+    return 0;
+}
+
+/* container k has ended: the first pass notes whether the policy drops
+ * it (an object), the second does what sw_value left to its end */
+static int sw_close(jp *j, int k)
+{
+    rd_worker *w = j->w;
+    jnode *nd = &w->nodes[k];
+    if (!j->walk) {
+        if (nd->sflags & SF_DROPIF) {
+            while (w->drops.n <= nd->ord / 8)
+                if (rd_buf_putc(&w->drops, 0)) {
+                    j->oom = 1;
+                    return fail(j, "(out of memory)");
+                }
+            w->drops.p[nd->ord / 8] |= (char)(1 << (nd->ord % 8));
+        }
+        return 0;
+    }
+    if (j->skip != k)
+        return 0;
+    j->skip = -1;
+    int at = nd->sflags >> SF_AT;
+    return act(w, j->p, k, at, (rd_action)nd->fa, (rd_action)nd->fa, j->recno);
+}
+
+/* child c of container k has ended */
+static void sw_child(jp *j, int k, int c)
+{
+    rd_worker *w = j->w;
+    jnode *p = &w->nodes[k];
+    if (!j->walk) {
+        if (p->type == 'o' && rd_engine_policy(w->eng)->ndrop_if &&
+            drop_member(w, j->p, &w->nodes[c]))
+            p->sflags |= SF_DROPIF;
+        return;
+    }
+    if (j->skip >= 0)
+        return;
+    if (!w->nodes[c].drop)
+        p->sflags |= SF_KEPT;
+    p->prev_end = w->nodes[c].end;
+}
+
+/* Parse rec[0, len) whole (stream: without a tree; walk: walking it);
+ * the root node, or -1 with j saying why. */
+static int json_parse(jp *j)
+{
+    j->i = 0;
+    j->depth = 0;
+    j->nobj = 0;
+    j->skip = -1;
+    j->w->nnodes = 0;
+    ws(j);
+    int root = jvalue(j, -1, NONE, NONE);
     if (root >= 0) {
-        ws(&j);
-        if (j.i != len) {
-            fail(&j, "the end of the record after the JSON value");
+        ws(j);
+        if (j->i != j->n) {
+            fail(j, "the end of the record after the JSON value");
             root = -1;
         }
     }
+    return root;
+}
+
+/* A JSON record: parsed into a tree, walked, written out where changed.
+ * One longer than w->tree_max is parsed twice without a tree: once to check it
+ * is JSON (and which objects the policy drops), once walking each value
+ * as it ends and writing the record as it goes (see mark_drop,
+ * replace_with_tmp). */
+static int json_record(rd_worker *w, const char *rec, size_t len,
+                       uint64_t recno)
+{
+    jp j = {.w = w, .p = rec, .n = len, .recno = recno,
+            .stream = len > w->tree_max};
+    w->repl.n = 0;
+    w->drops.n = 0;
+    int root = json_parse(&j);
     if (root < 0) {
+        if (j.oom)
+            return -1;
         w->st.malformed++;
         rd_buf_printf(&w->msgs,
                       "record %llu: not valid JSON at byte %zu: expected %s; "
@@ -1192,6 +1396,22 @@ static int json_record(rd_worker *w, const char *rec, size_t len,
                       (unsigned long long)recno, j.err_at,
                       j.expected ? j.expected : "a JSON value");
         return text_record(w, rec, len, recno);
+    }
+    if (j.stream) {
+        j.walk = 1;
+        w->srec = rec;
+        w->spos = 0;
+        w->schanged = 0;
+        root = json_parse(&j);
+        w->srec = NULL;
+        if (root < 0)
+            return -1; /* out of memory: it parsed before */
+        if (!w->schanged)
+            return w->o->check ? 0 : rd_buf_put(&w->out, rec, len);
+        w->st.changed++;
+        if (!w->o->check)
+            rd_buf_put(&w->out, rec + w->spos, len - w->spos);
+        return 0;
     }
     if (walk(w, rec, root, RD_ACT_DEFAULT, recno))
         return -1;
@@ -1240,50 +1460,49 @@ typedef struct cfield {
     int quoted;
 } cfield;
 
-/* Split a row into fields; -1 when a quoted field is not closed or has
- * text after its closing quote. */
-static int csv_split(const char *r, size_t n, cfield **f, size_t *nf,
-                     size_t *cap, size_t *bad)
+/* The field of row r[0, n) that begins at *i, into c; *i moves to where
+ * the next one begins, past n after the last.  -1 when a quoted field is
+ * not closed or has text after its closing quote, *bad saying where.
+ * Fields are read one at a time, never all kept: a row of millions of
+ * fields takes no more memory than a short one. */
+static int csv_next(const char *r, size_t n, size_t *i, cfield *c, size_t *bad)
 {
-    size_t i = 0, k = 0;
-    for (;;) {
-        if (lg_grow(f, cap, k + 1, sizeof **f))
-            return -1;
-        cfield *c = &(*f)[k++];
-        c->s = i;
-        c->quoted = i < n && r[i] == '"';
-        if (c->quoted) {
-            i++;
-            for (;;) {
-                if (i >= n) {
-                    *bad = i;
-                    return -1;
-                }
-                if (r[i] == '"') {
-                    if (i + 1 < n && r[i + 1] == '"') {
-                        i += 2;
-                        continue;
-                    }
-                    i++;
-                    break;
-                }
-                i++;
-            }
-            if (i < n && r[i] != ',') {
-                *bad = i;
+    size_t k = *i;
+    c->s = k;
+    c->quoted = k < n && r[k] == '"';
+    if (c->quoted) {
+        for (k++;; k++) { /* past each quote, a doubled one whole */
+            const char *q = k < n ? memchr(r + k, '"', n - k) : NULL;
+            if (!q) {
+                *bad = n;
                 return -1;
             }
-        } else {
-            while (i < n && r[i] != ',')
-                i++;
+            k = (size_t)(q - r) + 1;
+            if (k >= n || r[k] != '"')
+                break;
         }
-        c->e = i;
-        if (i >= n)
-            break;
-        i++; /* the comma */
+        if (k < n && r[k] != ',') {
+            *bad = k;
+            return -1;
+        }
+    } else {
+        const char *cm = k < n ? memchr(r + k, ',', n - k) : NULL;
+        k = cm ? (size_t)(cm - r) : n;
     }
-    *nf = k;
+    c->e = k;
+    *i = k + 1;
     return 0;
+}
+
+/* the number of fields of row r[0, n), or -1 as csv_next */
+static long csv_count(const char *r, size_t n, size_t *bad)
+{
+    long nf = 0;
+    cfield c;
+    for (size_t i = 0; i <= n; nf++)
+        if (csv_next(r, n, &i, &c, bad))
+            return -1;
+    return nf;
 }
 
 static void csv_decode(rd_buf *out, const char *r, const cfield *c)
@@ -1325,30 +1544,28 @@ static void csv_encode(rd_buf *out, const char *v, size_t n, int quoted)
 int rd_columns_parse(rd_columns *c, const rd_engine *eng, const char *rec,
                      size_t len, lg_err *e)
 {
-    size_t nf = 0, bad = 0, cap = 0;
-    cfield *fl = NULL;
+    size_t bad = 0;
     *c = (rd_columns){0};
-    if (csv_split(rec, len, &fl, &nf, &cap, &bad)) {
-        free(fl);
+    long nf = csv_count(rec, len, &bad);
+    if (nf < 0)
         return lg_err_set(e, "CSV header: a quoted name is not closed or has "
                              "text after its closing quote at byte %zu",
                           bad);
-    }
-    c->name = calloc(nf, sizeof *c->name);
-    c->hint = calloc(nf, sizeof *c->hint);
-    c->action = calloc(nf, sizeof *c->action);
-    if (!c->name || !c->hint || !c->action) {
-        free(fl);
+    c->name = calloc((size_t)nf, sizeof *c->name);
+    c->hint = calloc((size_t)nf, sizeof *c->hint);
+    c->action = calloc((size_t)nf, sizeof *c->action);
+    if (!c->name || !c->hint || !c->action)
         return lg_err_set(e, "out of memory");
-    }
-    c->n = nf;
+    c->n = (size_t)nf;
     const rd_policy *p = rd_engine_policy(eng);
     rd_buf b = {0};
-    for (size_t i = 0; i < nf; i++) {
-        csv_decode(&b, rec, &fl[i]);
+    cfield f;
+    size_t at = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        csv_next(rec, len, &at, &f, &bad);
+        csv_decode(&b, rec, &f);
         c->name[i] = strndup(b.p ? b.p : "", b.n);
         if (!c->name[i]) {
-            free(fl);
             rd_buf_free(&b);
             return lg_err_set(e, "out of memory");
         }
@@ -1360,7 +1577,6 @@ int rd_columns_parse(rd_columns *c, const rd_engine *eng, const char *rec,
                 c->action[i] = p->fields[r].action;
     }
     rd_buf_free(&b);
-    free(fl);
     return 0;
 }
 
@@ -1377,9 +1593,8 @@ void rd_columns_free(rd_columns *c)
 static int csv_record(rd_worker *w, const char *rec, size_t len,
                       uint64_t recno)
 {
-    size_t nf = 0, bad = 0;
-    cfield **fl = (cfield **)&w->cf;
-    if (csv_split(rec, len, fl, &nf, &w->capcf, &bad)) {
+    size_t bad = 0;
+    if (csv_count(rec, len, &bad) < 0) {
         w->st.malformed++;
         rd_buf_printf(&w->msgs,
                       "record %llu: not a valid CSV row at byte %zu: expected "
@@ -1390,9 +1605,11 @@ static int csv_record(rd_worker *w, const char *rec, size_t len,
     }
     const rd_columns *cols = w->cols;
     int changed = 0;
-    size_t start_out = w->out.n, pos = 0;
-    for (size_t i = 0; i < nf; i++) {
-        const cfield *f = &(*fl)[i];
+    size_t start_out = w->out.n, pos = 0, at = 0;
+    for (size_t i = 0; at <= len; i++) {
+        cfield fc;
+        csv_next(rec, len, &at, &fc, &bad);
+        const cfield *f = &fc;
         rd_action fa = cols && i < cols->n ? cols->action[i] : RD_ACT_DEFAULT;
         const char *name = cols && i < cols->n ? cols->name[i] : NULL;
         char numname[32];

@@ -114,16 +114,22 @@ typedef struct rd_worker {
     jnode *nodes;
     size_t nnodes, capnodes;
     rd_buf dec, repl, path, tmp, key; /* key: pointer()'s decoding */
+    rd_buf drops; /* a long JSON record's objects the policy drops, bits */
     rd_mstore bm, rm, one, sub; /* batch, record, one value, a value's */
     size_t bi, bw, ri, wi; /* cursors into bm and rm (matches, weak) */
     int sub_oom;
     int rec_found; /* the current record has a finding */
     size_t win;    /* RD_WIN (tests make it smaller) */
     int long_rec;  /* the current record is longer: no record scan */
+    size_t tree_max; /* JSON records longer are walked without a tree:
+                        w->win (tests make it smaller) */
+    /* a long JSON record, written as it is walked: the record (NULL
+     * otherwise), how far it is written, whether it changed */
+    const char *srec;
+    size_t spos;
+    int schanged;
     rd_hcache hc[RD_HCACHE];
     uint64_t hint_computed; /* key hints not found in hc (tests) */
-    void *cf; /* CSV field spans */
-    size_t capcf;
 } rd_worker;
 
 int rd_worker_init(rd_worker *w, const rd_engine *eng, const rd_opts *o);

@@ -1,5 +1,6 @@
 /* test_redact.c - validators, the engine's detections on standard and
  * non-standard forms and on look-alikes, and the record writers. */
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -439,6 +440,165 @@ static void windows(void)
     free(c);
 }
 
+/* ---- JSON records walked with and without a tree ---- */
+
+static uint64_t jr_x;
+static unsigned jr(unsigned n)
+{
+    jr_x = jr_x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (unsigned)(jr_x >> 33) % n;
+}
+
+static void jr_ws(rd_buf *b)
+{
+    static const char *const w[] = {"", "", "", " ", "  ", "\t", " \r\n "};
+    const char *s = w[jr(7)];
+    rd_buf_put(b, s, strlen(s));
+}
+
+/* a random JSON value: keys the policy and the hints act on, values with
+ * and without findings, escapes, spaces anywhere spaces may be */
+static void jr_value(rd_buf *b, int depth)
+{
+    static const char *const keys[] = {
+        "customer_email", "phone", "order_id", "internal_notes",
+        "confidential", "a", "b", "secret", "body", "x", "a\\/b", "~k"};
+    static const char *const strs[] = {
+        "\"jane.doe@contoso.com\"", "\"jane\\u0040fabrikam.com\"",
+        "\"call +1 425 555 0100 now\"", "\"4255550100\"", "\"10.1.2.3\"",
+        "\"printer stopped\"", "\"\"", "\"line\\nbreak 123-45-6789\"",
+        "\"bob@contoso.com\"", "\"CAS-01234\"", "\"build 10.0.19041.1415\"",
+        "\"AKIAIOSFODNN7EXAMPLE\"", "\"x\\\"y\""};
+    static const char *const lits[] = {"4111111111111111", "4255550100", "7",
+                                       "-1.5e3", "true", "false", "null"};
+    unsigned r = jr(depth < 5 ? 10 : 6);
+    if (r < 6) {
+        const char *s = r < 4 ? strs[jr(13)] : lits[jr(7)];
+        rd_buf_put(b, s, strlen(s));
+    } else {
+        int obj = r < 8;
+        unsigned n = jr(obj ? 7 : 9);
+        rd_buf_putc(b, obj ? '{' : '[');
+        for (unsigned i = 0; i < n; i++) {
+            jr_ws(b);
+            if (i)
+                rd_buf_putc(b, ','), jr_ws(b);
+            if (obj) {
+                const char *k = keys[jr(12)];
+                rd_buf_printf(b, "\"%s\"", k);
+                jr_ws(b);
+                rd_buf_putc(b, ':');
+                jr_ws(b);
+                if (!strcmp(k, "confidential") && jr(2)) {
+                    rd_buf_put(b, "true", 4);
+                    continue;
+                }
+            }
+            jr_value(b, depth + 1);
+        }
+        jr_ws(b);
+        rd_buf_putc(b, obj ? '}' : ']');
+    }
+}
+
+/* A record longer than the window is walked as it is parsed, without a
+ * tree: it must give what the tree gives -- output, findings, counts --
+ * in every mode, with field rules, dropped objects and drops that leave
+ * spaces and separators around.  Both outputs must be JSON. */
+static void json_stream(void)
+{
+    const char *y = "fields:\n  internal_notes: drop\n  /a/b: mask\n"
+                    "  secret: token\n  /x/2: drop\n  /a~1b/~0k: partial\n"
+                    "drop_objects_where:\n  confidential: true\n"
+                    "own_domains:\n  - contoso.com\n"
+                    "custom:\n  - type: CASE_NUMBER\n    pattern: 'CAS-[0-9]{5}'\n";
+    lg_err e;
+    rd_policy *p = rd_policy_parse("p.yml", y, strlen(y), &e);
+    rd_engine *g = p ? rd_engine_new(p, &e) : NULL;
+    CHECK(g != NULL);
+    if (!g) {
+        rd_policy_free(p);
+        return;
+    }
+    rd_keyed key;
+    memset(key.key, 7, sizeof key.key);
+    key.token_hex = 8;
+    rd_buf rec = {0};
+    size_t streamed = 0, changed = 0, dropped_ws = 0;
+    for (int mode = 0; mode < 5; mode++) {
+        static const rd_action modes[] = {RD_ACT_MASK, RD_ACT_DROP,
+                                          RD_ACT_TOKEN, RD_ACT_PARTIAL,
+                                          RD_ACT_MASK};
+        rd_opts o = {.mode = modes[mode], .key = &key, .count = &key,
+                     .findings = 1, .distinct = 1, .check = mode == 4};
+        rd_worker a, b;
+        CHECK(rd_worker_init(&a, g, &o) == 0);
+        CHECK(rd_worker_init(&b, g, &o) == 0);
+        b.tree_max = 256;
+        jr_x = 7;
+        for (int r = 0; r < 400; r++) {
+            rec.n = 0;
+            jr_ws(&rec);
+            rd_buf_putc(&rec, '{');
+            rd_buf_put(&rec, "\"id\":1", 6);
+            for (int m = 0; m < 1 + r % 6; m++) {
+                rd_buf_put(&rec, ",", 1);
+                jr_ws(&rec);
+                rd_buf_printf(&rec, "\"%s\":",
+                              r % 3 ? "x" : m % 2 ? "a" : "body");
+                jr_value(&rec, 1);
+            }
+            rd_buf_putc(&rec, '}');
+            jr_ws(&rec);
+            rd_worker_reset(&a);
+            rd_worker_reset(&b);
+            CHECK(rd_record(&a, RD_ROLE_JSON, rec.p, rec.n, (uint64_t)r) == 0);
+            CHECK(rd_record(&b, RD_ROLE_JSON, rec.p, rec.n, (uint64_t)r) == 0);
+            streamed += rec.n > b.tree_max;
+            int same = a.out.n == b.out.n &&
+                       (!a.out.n || !memcmp(a.out.p, b.out.p, a.out.n)) &&
+                       a.findings.n == b.findings.n &&
+                       (!a.findings.n ||
+                        !memcmp(a.findings.p, b.findings.p, a.findings.n)) &&
+                       !memcmp(&a.st, &b.st, sizeof a.st);
+            CHECK(same);
+            if (!same) {
+                fprintf(stderr, "mode %d record %d:\n%.*s\ntree:   %.*s\n"
+                        "stream: %.*s\n", mode, r, (int)rec.n, rec.p,
+                        (int)a.out.n, a.out.p, (int)b.out.n, b.out.p);
+                break;
+            }
+            if (o.check)
+                continue;
+            json_error_t je;
+            json_t *v = json_loadb(a.out.p, a.out.n, 0, &je);
+            CHECK(v != NULL);
+            if (!v)
+                fprintf(stderr, "not JSON (%s at %d): %.*s\n", je.text,
+                        je.position, (int)a.out.n, a.out.p);
+            json_decref(v);
+            changed += a.out.n != rec.n || memcmp(a.out.p, rec.p, rec.n);
+            dropped_ws += mode == 1 && a.out.n < rec.n &&
+                          memchr(a.out.p, '\t', a.out.n) != NULL;
+        }
+        for (int t = 0; t < RD_MAXTYPES; t++) {
+            int ea, eb;
+            CHECK(rd_u64set_count(&a.distinct[t], &ea) ==
+                  rd_u64set_count(&b.distinct[t], &eb));
+        }
+        rd_worker_free(&a);
+        rd_worker_free(&b);
+    }
+    /* the comparison means something: most records long, most changed,
+     * drops among spaces */
+    CHECK(streamed > 1000);
+    CHECK(changed > 1000);
+    CHECK(dropped_ws > 50);
+    rd_buf_free(&rec);
+    rd_engine_free(g);
+    rd_policy_free(p);
+}
+
 static void policy_engine(void)
 {
     const char *y = "own_domains: [contoso.com]\nallow: [help@fabrikam.com]\n"
@@ -564,6 +724,7 @@ int main(void)
     records();
     key_cache();
     windows();
+    json_stream();
     big_cluster();
     policy_engine();
     distinct();
