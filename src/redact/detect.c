@@ -237,7 +237,7 @@ static int classify(rd_scratch *s, const run *r, int g0, int g1, int *weak,
 {
     char d[64];
     size_t nd = 0;
-    int seps_dot = 1, paren = 0, slash = 0;
+    int seps_dot = 1, dot = 0, paren = 0, slash = 0;
     for (int g = g0; g < g1; g++) {
         for (size_t i = r->gs[g]; i < r->ge[g]; i++) {
             if (nd == sizeof d)
@@ -249,6 +249,8 @@ static int classify(rd_scratch *s, const run *r, int g0, int g1, int *weak,
                 unsigned char c = CH(i);
                 if (c != '.')
                     seps_dot = 0;
+                else
+                    dot = 1;
                 if (c == '(' || c == ')')
                     paren = 1;
                 if (c == '/')
@@ -310,7 +312,7 @@ static int classify(rd_scratch *s, const run *r, int g0, int g1, int *weak,
         return RD_PHONE;
     if (nd == 10 && ng == 4 && gl[0] == 3 && gl[1] == 3 && gl[2] == 2)
         return RD_PHONE;
-    if (nd >= 10 && ng == (int)nd && ones)
+    if (nd >= 10 && ng == (int)nd && ones && !dot) /* not 1.2.3.4 5.6.7.8 */
         return RD_PHONE;
     if (nd == 11 && d[0] == '1' && ng == 4 && gl[0] == 1 && gl[1] == 3 &&
         gl[2] == 3 && gl[3] == 4)
@@ -422,10 +424,15 @@ static void numrun(rd_scratch *s, size_t to)
     }
     if (found)
         return;
-    /* "4111 1111 1111 1111 12/25": the longest strong sub-runs */
+    /* "4111 1111 1111 1111 12/25": the longest strong sub-runs, cut
+     * where no dot is: a dot binds a token (an address, a version), and
+     * "10.0.0.4 10.0.0.1 10.0.0.2" held "0.0.4 10.0.0.1 10.0.0.2", a
+     * 00-prefixed international number */
+#define DOT_AFTER(g) (memchr(s->buf + r.ge[g], '.', r.gs[(g) + 1] - r.ge[g]) != NULL)
     for (int g0 = 0; g0 < r.ng; g0++)
         for (int g1 = r.ng; g1 > g0; g1--) {
-            if ((g0 == 0 && g1 == r.ng) || !FITS(g0, g1))
+            if ((g0 == 0 && g1 == r.ng) || !FITS(g0, g1) ||
+                (g0 > 0 && DOT_AFTER(g0 - 1)) || (g1 < r.ng && DOT_AFTER(g1 - 1)))
                 continue;
             int t2 = classify(s, &r, g0, g1, &weak, &a, &b);
             if (t2 >= 0 && !weak) {
@@ -434,6 +441,7 @@ static void numrun(rd_scratch *s, size_t to)
                 break;
             }
         }
+#undef DOT_AFTER
 #undef FITS
 }
 

@@ -195,6 +195,15 @@ static void lookalikes(void)
     CHECK_STR(scan("call 4255550100"), "PHONE@5-15");
     CHECK_STR(scan("id 123456789"), "");
     CHECK_STR(scan("SSN 123456789"), "US_SSN@4-13");
+    /* addresses side by side are addresses: a run of digits cut inside
+     * one ("0.0.4 10.0.0.1 10.0.0.2", 00 then 11 digits) or read digit
+     * by digit was a phone (a regression) */
+    CHECK_STR(scan("ips 10.0.0.4 10.0.0.1 10.0.0.2 today"),
+              "IP_ADDRESS@4-12 IP_ADDRESS@13-21 IP_ADDRESS@22-30");
+    CHECK_STR(scan("1.2.3.4 5.6.7.8 9.1.2.3"),
+              "IP_ADDRESS@0-7 IP_ADDRESS@8-15 IP_ADDRESS@16-23");
+    CHECK_STR(scan("call 4 2 5 5 5 5 0 1 0 0"), "PHONE@5-24");
+    CHECK_STR(scan("call 00 44 20 7946 0958"), "PHONE@5-23");
 }
 
 static void hints(void)
