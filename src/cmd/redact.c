@@ -60,6 +60,8 @@ typedef struct batch {
     int state; /* 0 free, 1 ready, 2 taken, 3 done */
     int err;
     rd_buf out, findings, msgs;
+    FILE *spill;     /* findings lines before those in `findings` */
+    int spill_errno; /* writing them there failed */
 } batch;
 
 typedef struct run {
@@ -330,10 +332,24 @@ static void swap(rd_buf *a, rd_buf *b)
     *b = t;
 }
 
+/* a batch's findings lines, when there are many, wait in a temporary
+ * file (they hold offsets and types, never values) */
+static int spill(void *ctx, const char *p, size_t n)
+{
+    batch *b = ctx;
+    if ((!b->spill && !(b->spill = tmpfile())) ||
+        fwrite(p, 1, n, b->spill) != n) {
+        b->spill_errno = errno ? errno : EIO;
+        return -1;
+    }
+    return 0;
+}
+
 static int process(rd_worker *w, batch *b)
 {
     rd_worker_reset(w);
     w->cols = b->cols;
+    w->spill_ctx = b;
     /* room for the batch and then some in one step (each doubling of a
      * small buffer would fault its pages in one by one); not for a huge
      * record, whose output may be smaller than a quarter more */
@@ -356,12 +372,34 @@ static int write_all(FILE *f, const char *p, size_t n)
     return n == 0 || fwrite(p, 1, n, f) == n ? 0 : -1;
 }
 
+/* the findings lines that waited in b->spill, then the file closed */
+static int unspill(batch *b, FILE *fnd)
+{
+    FILE *f = b->spill;
+    b->spill = NULL;
+    char buf[1 << 16];
+    size_t n;
+    int rc = fflush(f) || fseek(f, 0, SEEK_SET) ? -1 : 0;
+    while (!rc && (n = fread(buf, 1, sizeof buf, f)) > 0)
+        rc = write_all(fnd, buf, n);
+    if (!rc && ferror(f))
+        rc = -1;
+    fclose(f);
+    return rc;
+}
+
 static int emit(batch *b, FILE *out, FILE *fnd)
 {
+    if (b->spill_errno) {
+        errno = b->spill_errno;
+        return -3;
+    }
     if (b->err)
         return -1;
     if (out && write_all(out, b->out.p, b->out.n))
         return -2;
+    if (fnd && b->spill && unspill(b, fnd))
+        return -3;
     if (fnd && write_all(fnd, b->findings.p, b->findings.n))
         return -3;
     /* messages name the record, never its content */
@@ -700,9 +738,11 @@ int cmd_redact(int argc, char **argv)
     r.b = calloc(r.nb, sizeof *r.b);
     if (!r.w || !r.b)
         goto oom;
-    for (int i = 0; i < r.threads; i++)
+    for (int i = 0; i < r.threads; i++) {
         if (rd_worker_init(&r.w[i], eng, &r.opts))
             goto oom;
+        r.w[i].spill = spill;
+    }
     pthread_mutex_init(&r.mu, NULL);
     pthread_cond_init(&r.cv, NULL);
     /* a batch is one fwrite of about batch_bytes: unbuffered, that is
@@ -810,6 +850,8 @@ out:
             rd_buf_free(&r.b[i].findings);
             rd_buf_free(&r.b[i].msgs);
             free(r.b[i].recs);
+            if (r.b[i].spill)
+                fclose(r.b[i].spill);
         }
     free(r.b);
     rd_buf_free(&r.carry);

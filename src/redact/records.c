@@ -203,6 +203,17 @@ void rd_worker_reset(rd_worker *w)
     }
 }
 
+/* after a findings line: hand them over once there are many */
+static int findings_added(rd_worker *w)
+{
+    if (!w->spill || w->findings.n < RD_FINDINGS_SPILL)
+        return w->findings.err ? -1 : 0;
+    if (w->findings.err || w->spill(w->spill_ctx, w->findings.p, w->findings.n))
+        return -1;
+    w->findings.n = 0;
+    return 0;
+}
+
 /* Record what was found: counts, distinct hashes, a findings line. */
 static int note(rd_worker *w, uint64_t recno, const char *field,
                 size_t flen, const rd_match *m)
@@ -222,9 +233,10 @@ static int note(rd_worker *w, uint64_t recno, const char *field,
         rd_buf_json_str(&w->findings, field, flen);
     else
         rd_buf_put(&w->findings, "null", 4);
-    return rd_buf_printf(&w->findings,
-                         ",\"start\":%zu,\"end\":%zu,\"type\":\"%s\"}\n",
-                         m->start, m->end, tn);
+    rd_buf_printf(&w->findings,
+                  ",\"start\":%zu,\"end\":%zu,\"type\":\"%s\"}\n", m->start,
+                  m->end, tn);
+    return findings_added(w);
 }
 
 static rd_action action_for(const rd_worker *w, int type, rd_action field)
@@ -1144,6 +1156,8 @@ static int whole_value(rd_worker *w, const char *v, size_t vl, rd_hint h,
         rd_buf_json_str(&w->findings, field, flen);
         rd_buf_printf(&w->findings,
                       ",\"start\":0,\"end\":%zu,\"type\":\"REDACTED\"}\n", vl);
+        if (findings_added(w))
+            return -1;
     }
     return rd_render(&w->tmp, a, "REDACTED", w->o->key, v, vl, v, vl);
 }

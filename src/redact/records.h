@@ -99,6 +99,7 @@ typedef struct rd_rec {
  * RD_WIN with RD_WIN_BACK bytes before and RD_WIN_AHEAD after (see
  * scan_window), so memory follows the window, not the record. */
 #define RD_WIN ((size_t)1 << 20)
+#define RD_FINDINGS_SPILL ((size_t)4 << 20)
 #define RD_WIN_BACK ((size_t)4 << 10)
 #define RD_WIN_AHEAD ((size_t)64 << 10)
 
@@ -128,6 +129,12 @@ typedef struct rd_worker {
     const char *srec;
     size_t spos;
     int schanged;
+    /* findings lines past RD_FINDINGS_SPILL bytes are handed to spill,
+     * when set, as they come (a record with millions of findings would
+     * hold them all); nonzero from it stops the batch like running out
+     * of memory.  spill_ctx is the caller's. */
+    int (*spill)(void *ctx, const char *p, size_t n);
+    void *spill_ctx;
     rd_hcache hc[RD_HCACHE];
     uint64_t hint_computed; /* key hints not found in hc (tests) */
 } rd_worker;
