@@ -447,6 +447,24 @@ static void numrun(rd_scratch *s, size_t to)
 
 /* ---- IP addresses ---------------------------------------------------- */
 
+/* digits, a dot and digits end at e (before a range's dash) / begin at
+ * b (after it): the other end of 192.168.0.1-192.168.0.254 */
+static int dotted_before(const rd_scratch *s, size_t e)
+{
+    size_t k = e;
+    while (k > 0 && c_digit(CH(k - 1)))
+        k--;
+    return k < e && k > 1 && CH(k - 1) == '.' && c_digit(CH(k - 2));
+}
+
+static int dotted_after(const rd_scratch *s, size_t b)
+{
+    size_t k = b;
+    while (k < s->len && c_digit(CH(k)))
+        k++;
+    return k > b && k + 1 < s->len && CH(k) == '.' && c_digit(CH(k + 1));
+}
+
 static void ipv4_token(rd_scratch *s, size_t to, int defanged)
 {
     size_t n = s->len, i = to, j = to;
@@ -490,8 +508,12 @@ static void ipv4_token(rd_scratch *s, size_t to, int defanged)
         j--;
     while (i < j && CH(i) == '.')
         i++;
-    if ((i > 0 && (c_word(CH(i - 1)) || CH(i - 1) == '-')) ||
-        (j < n && (c_word(CH(j)) || CH(j) == '-')))
+    /* glued to a word (v1.2.3.4, 1.2.3.4-beta, app-1.2.3.4) it is not
+     * one; a dash between two addresses is a range
+     * (192.168.0.1-192.168.0.254) */
+    if ((i > 0 && (c_word(CH(i - 1)) ||
+                   (CH(i - 1) == '-' && !dotted_before(s, i - 1)))) ||
+        (j < n && (c_word(CH(j)) || (CH(j) == '-' && !dotted_after(s, j + 1)))))
         return;
     if (prev_word_in(s, i, ver_words))
         return;

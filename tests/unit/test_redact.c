@@ -203,6 +203,12 @@ static void lookalikes(void)
     CHECK_STR(scan("1.2.3.4 5.6.7.8 9.1.2.3"),
               "IP_ADDRESS@0-7 IP_ADDRESS@8-15 IP_ADDRESS@16-23");
     CHECK_STR(scan("call 4 2 5 5 5 5 0 1 0 0"), "PHONE@5-24");
+    /* a range: the dash between two addresses does not glue them to a
+     * word (both were missed); a dash before a word still does */
+    CHECK_STR(scan("allow 192.168.0.1-192.168.0.254 now"),
+              "IP_ADDRESS@6-17 IP_ADDRESS@18-31");
+    CHECK_STR(scan("libfoo 1.2.3.4-1ubuntu2"), "");
+    CHECK_STR(scan("app-1.2.3.4"), "");
     CHECK_STR(scan("call 00 44 20 7946 0958"), "PHONE@5-23");
 }
 
