@@ -37,7 +37,7 @@ $(B)/gen/catalog.c: data/services.catalog
 	  echo ';'; } > $@
 
 # the redaction gazetteers, one C string per data/redact/NAME.txt
-RDDATA  := first_names surnames cities regions
+RDDATA  := first_names surnames cities regions tlds
 $(B)/gen/rd_data.c: $(RDDATA:%=data/redact/%.txt)
 	@mkdir -p $(dir $@)
 	{ for n in $(RDDATA); do echo "const char rd_data_$$n[] ="; \

@@ -172,6 +172,7 @@ static void email_at(rd_scratch *s, size_t a, size_t b, int word)
             strict |= wd[q];
         size_t tl = lab_e[nl - 1] - lab_s[nl - 1];
         if (rd_tld_ok(s->buf + lab_s[nl - 1], tl, strict) &&
+            (strict || rd_gaz_has(s->eng->gaz_tld, s->buf + lab_s[nl - 1], tl)) &&
             !(lab_e[nl - 1] < n && c_alnum(CH(lab_e[nl - 1]))))
             break;
         nl--;

@@ -116,6 +116,7 @@ struct rd_engine {
     char **domains;
     size_t ndomains;
     rd_gaz *gaz_first, *gaz_last, *gaz_place;
+    rd_gaz *gaz_tld; /* top-level domains (data/redact/tlds.txt) */
 };
 
 typedef struct cand {
@@ -199,6 +200,6 @@ void rd_note_uni(rd_scratch *s, size_t at);
 
 /* compiled in from data/redact/ by the Makefile */
 extern const char rd_data_first_names[], rd_data_surnames[], rd_data_cities[],
-    rd_data_regions[];
+    rd_data_regions[], rd_data_tlds[];
 
 #endif

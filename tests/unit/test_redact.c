@@ -208,6 +208,11 @@ static void lookalikes(void)
     CHECK_STR(scan("allow 192.168.0.1-192.168.0.254 now"),
               "IP_ADDRESS@6-17 IP_ADDRESS@18-31");
     CHECK_STR(scan("libfoo 1.2.3.4-1ubuntu2"), "");
+    /* a domain ends in a top-level domain: logo@2x.png is a file (it was
+     * an EMAIL); company-internal names count */
+    CHECK_STR(scan("see logo@2x.png and icon@3x.jpg"), "");
+    CHECK_STR(scan("mail jane@contoso.local"), "EMAIL@5-23");
+    CHECK_STR(scan("mail jane@contoso.museum"), "EMAIL@5-24");
     CHECK_STR(scan("app-1.2.3.4"), "");
     CHECK_STR(scan("call 00 44 20 7946 0958"), "PHONE@5-23");
 }
