@@ -15,7 +15,7 @@ static rd_role role(const char *p, size_t n, int reset)
         rd_columns_free(&fz_cols);
         if (rd_columns_parse(&fz_cols, fz_eng, p, n, &e))
             rd_columns_free(&fz_cols);
-        fz_w.cols = &fz_cols;
+        fz_w.cols = fz_s.cols = &fz_cols;
         return RD_ROLE_VERBATIM;
     }
     return RD_ROLE_CSV;
