@@ -64,9 +64,17 @@ const rd_anchor rd_anchors[] = {
                "Highway|Hwy|Circle|Square|Strasse|Straße)\\b",
      0},
     {K_CITY_ZIP, "[A-Za-z], [A-Z]{2} \\d{5}", 0},
+    /* zero-width and full-width characters; the dashes and spaces word
+     * processors put between digits (425, en dash, 555; 4111, no-break
+     * space, 1111) or around an @ -- only there: em dashes in prose would
+     * send a line in four to the fold */
     {K_UNI, "\\xE2\\x80[\\x8B-\\x8D]|\\xE2\\x81\\xA0|\\xEF\\xBB\\xBF|\\xC2\\xAD|"
             "\\xEF\\xBC[\\x80-\\xBF]|\\xEF\\xBD[\\x80-\\x9E]|\\xEF\\xB9\\xAB|"
-            "\\xE3\\x80\\x80",
+            "\\xE3\\x80\\x80|"
+            "\\d(?:\\xE2\\x80[\\x82-\\x8A\\x90-\\x94\\xAF]|\\xE2\\x81\\x9F|"
+            "\\xE2\\x88\\x92|\\xEF\\xB9\\xA3|\\xC2\\xA0)|"
+            "(?:\\xC2\\xA0|\\xE2\\x80[\\x82-\\x8A\\xAF])@|"
+            "@(?:\\xC2\\xA0|\\xE2\\x80[\\x82-\\x8A\\xAF])",
      0},
 };
 

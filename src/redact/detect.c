@@ -114,6 +114,45 @@ static size_t dot_at(const rd_scratch *s, size_t i, int *wordy)
     return 0;
 }
 
+/* Length of a dot in a disguise that ends at i -- "jane dot doe",
+ * "jane . doe", "jane [dot] doe", "jane(.)doe" -- 0 if none: the local
+ * part of a disguised address may be spelled like its domain. */
+static size_t dot_before(const rd_scratch *s, size_t i)
+{
+    size_t j = i, sp = 0;
+    while (j > 0 && CH(j - 1) == ' ' && sp < 3)
+        j--, sp++;
+    size_t k = j;
+    if (k > 0 && strchr("])}>", CH(k - 1))) { /* [dot] (.) {dot} */
+        k--;
+        if (k > 0 && CH(k - 1) == ' ')
+            k--;
+        if (k >= 3 && has(s, k - 3, "dot"))
+            k -= 3;
+        else if (k > 0 && CH(k - 1) == '.')
+            k--;
+        else
+            return 0;
+        if (k > 0 && CH(k - 1) == ' ')
+            k--;
+        if (k == 0 || !strchr("[({<", CH(k - 1)))
+            return 0;
+        k--;
+    } else if (sp && k > 0 && CH(k - 1) == '.') { /* " . " */
+        k--;
+    } else if (sp && k >= 3 && has(s, k - 3, "dot")) { /* " dot " */
+        k -= 3;
+    } else {
+        return 0;
+    }
+    size_t e = k;
+    while (k > 0 && CH(k - 1) == ' ' && e - k < 3)
+        k--;
+    if (k == e && (k == j - 1 || k == j - 3)) /* unbracketed: spaced */
+        return 0;
+    return i - k;
+}
+
 static const char *const at_stop[] = {
     "in", "on", "is", "be", "me", "us", "it", "log", "logged", "sign",
     "signed", "available", "found", "located", "hosted", "here", "there",
@@ -196,8 +235,34 @@ static void email_at(rd_scratch *s, size_t a, size_t b, int word)
             !rd_gaz_has(s->eng->gaz_first, s->buf + ls, ln))
             return;
     }
+    /* a disguised address's local part may be spelled with dots in
+     * disguise as well: "jane dot doe at contoso dot com" is whole (the
+     * "jane dot " was left in clear) */
+    size_t lw[9], lwe[9];
+    int nw = 0;
+    if (word || anywordy || b - a > 1 || le < a || lab_s[0] > b) {
+        size_t at = ls;
+        for (size_t d; nw < 8 && (d = dot_before(s, at)) != 0;) {
+            size_t e = at - d, k = e;
+            while (k > 0 && isloc(CH(k - 1)) && e - k < 64)
+                k--;
+            while (k < e && strchr(".-'+%", CH(k)))
+                k++;
+            if (k == e || (k > 0 && c_alnum(CH(k - 1))))
+                break;
+            lw[nw] = k;
+            lwe[nw++] = e;
+            at = k;
+        }
+    }
     size_t noff = rd_norm_begin(s);
+    for (int q = nw - 1; q >= 0; q--) {
+        norm_span(s, lw[q], lwe[q], 1);
+        rd_norm_putc(s, '.');
+    }
     norm_span(s, ls, le, 1);
+    if (nw)
+        ls = lw[nw - 1];
     rd_norm_putc(s, '@');
     for (int q = 0; q < nl; q++) {
         if (q)

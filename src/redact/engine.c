@@ -337,8 +337,29 @@ static int on_match(unsigned id, unsigned long long from,
 
 /* ---- the unicode fold ------------------------------------------------ */
 
-/* Fold zero-width characters away and full-width ASCII to ASCII; umap[i]
- * is the offset in buf of the byte that produced ubuf[i]. */
+/* the ASCII a dash or space of Unicode folds to (0 for none): U+2010-2014
+ * hyphens and dashes, U+2212 minus, U+FE63 small hyphen; U+00A0, U+2002-200A,
+ * U+202F, U+205F and U+3000 spaces; its UTF-8 length in *l */
+static char fold_dash_space(const unsigned char *b, size_t rem, size_t *l)
+{
+    *l = b[0] == 0xC2 ? 2 : 3;
+    if (rem < *l)
+        return 0;
+    if (b[0] == 0xC2)
+        return b[1] == 0xA0 ? ' ' : 0;
+    unsigned cp = (unsigned)(b[0] & 0x0F) << 12 | (unsigned)(b[1] & 0x3F) << 6 |
+                  (unsigned)(b[2] & 0x3F);
+    if ((cp >= 0x2010 && cp <= 0x2014) || cp == 0x2212 || cp == 0xFE63)
+        return '-';
+    if ((cp >= 0x2002 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
+        cp == 0x3000)
+        return ' ';
+    return 0;
+}
+
+/* Fold zero-width characters away, full-width ASCII to ASCII, and the
+ * dashes and spaces of Unicode to '-' and ' '; umap[i] is the offset in
+ * buf of the byte that produced ubuf[i]. */
 static int fold(rd_scratch *s, const char *buf, size_t len)
 {
     /* buf is a window of the scanned buffer; umap offsets are relative */
@@ -349,7 +370,8 @@ static int fold(rd_scratch *s, const char *buf, size_t len)
     const unsigned char *b = (const unsigned char *)buf;
     for (size_t i = 0; i < len;) {
         unsigned char c = b[i];
-        size_t rem = len - i;
+        size_t rem = len - i, fl;
+        char f;
         if (c == 0xE2 && rem >= 3 && b[i + 1] == 0x80 && b[i + 2] >= 0x8B &&
             b[i + 2] <= 0x8D) {
             i += 3;
@@ -377,11 +399,11 @@ static int fold(rd_scratch *s, const char *buf, size_t len)
             s->umap[o] = i;
             s->ubuf[o++] = '@';
             i += 3;
-        } else if (c == 0xE3 && rem >= 3 && b[i + 1] == 0x80 &&
-                   b[i + 2] == 0x80) {
+        } else if ((c == 0xC2 || c == 0xE2 || c == 0xE3 || c == 0xEF) &&
+                   (f = fold_dash_space(b + i, rem, &fl)) != 0) {
             s->umap[o] = i;
-            s->ubuf[o++] = ' ';
-            i += 3;
+            s->ubuf[o++] = f;
+            i += fl;
         } else {
             s->umap[o] = i;
             s->ubuf[o++] = (char)c;

@@ -368,3 +368,25 @@ sys.exit(1) if st else print(ru.ru_maxrss // 1024)' "$BATS_TEST_TMPDIR/out" "$LE
     [ "$(grep -o '<IP_ADDRESS>' "$BATS_TEST_TMPDIR/out" | wc -l)" -eq 2000006 ]
     [ "${LG_BUILD:-build}" = build/asan ] || [ "$m" -lt 100 ]
 }
+
+@test "redact: forms found in adversarial support lines (address runs and ranges, file names, spelled local parts, Unicode dashes)" {
+    # each line was redacted wrongly or partly before: "10.<PHONE>",
+    # ranges kept whole, logo@2x.png as <EMAIL>, "jane dot <EMAIL>",
+    # en-dashed phones and no-break-spaced cards kept
+    printf '%s\n' 'ips 10.0.0.4 10.0.0.1 10.0.0.2 today' \
+        'allow 192.168.0.1-192.168.0.254 only' \
+        'see logo@2x.png and icon@3x.jpg' \
+        'write to jane dot doe at contoso dot com' \
+        "call 425$(printf '\342\200\223')555$(printf '\342\200\223')0100 now" \
+        "card 4111$(printf '\302\240')1111$(printf '\302\240')1111$(printf '\302\240')1111 ok" \
+        'libfoo 1.2.3.4-1ubuntu2 installed' >"$BATS_TEST_TMPDIR/in.txt"
+    run "$LEAKGUARD" redact "$BATS_TEST_TMPDIR/in.txt"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 'ips <IP_ADDRESS> <IP_ADDRESS> <IP_ADDRESS> today' ]
+    [ "${lines[1]}" = 'allow <IP_ADDRESS>-<IP_ADDRESS> only' ]
+    [ "${lines[2]}" = 'see logo@2x.png and icon@3x.jpg' ]
+    [ "${lines[3]}" = 'write to <EMAIL>' ]
+    [ "${lines[4]}" = 'call <PHONE> now' ]
+    [ "${lines[5]}" = 'card <CREDIT_CARD> ok' ]
+    [ "${lines[6]}" = 'libfoo 1.2.3.4-1ubuntu2 installed' ]
+}

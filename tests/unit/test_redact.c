@@ -167,6 +167,26 @@ static void nonstandard_forms(void)
     CHECK_STR(whole("52[.]1[.]2[.]3"), "IP_ADDRESS");
     CHECK_STR(whole("52(.)1(.)2(.)3"), "IP_ADDRESS");
     CHECK_STR(norm("52[.]1[.]2[.]3"), "52.1.2.3");
+    /* the local part spelled like the domain (its first word was left in
+     * clear: "jane dot <EMAIL>"), the same person as ever */
+    CHECK_STR(whole("jane dot doe at contoso dot com"), "EMAIL");
+    CHECK_STR(whole("jane . doe @ contoso . com"), "EMAIL");
+    CHECK_STR(whole("jane[dot]doe[at]contoso[dot]com"), "EMAIL");
+    CHECK_STR(whole("john (dot) q (dot) public (at) contoso (dot) com"), "EMAIL");
+    CHECK_STR(norm("Jane Dot Doe at contoso dot com"), "jane.doe@contoso.com");
+    CHECK_STR(scan("the dot jane@contoso.com"), "EMAIL@8-24");
+    /* the dashes and spaces of word processors between digits and around
+     * an @ (all were missed) */
+    CHECK_STR(whole("425\xE2\x80\x93" "555\xE2\x80\x93" "0100"), "PHONE");
+    CHECK_STR(whole("425\xE2\x80\x94" "555\xE2\x80\x94" "0100"), "PHONE");
+    CHECK_STR(whole("4111\xC2\xA0" "1111\xC2\xA0" "1111\xC2\xA0" "1111"),
+              "CREDIT_CARD");
+    CHECK_STR(whole("123\xE2\x80\x91" "45\xE2\x80\x91" "6789"), "US_SSN");
+    CHECK_STR(whole("+1\xE2\x80\xAF" "425\xE2\x80\xAF" "555\xE2\x80\xAF" "0100"),
+              "PHONE");
+    CHECK_STR(whole("jane.doe\xC2\xA0@\xC2\xA0" "contoso.com"), "EMAIL");
+    CHECK_STR(norm("425\xE2\x80\x93" "555\xE2\x80\x93" "0100"), "4255550100");
+    CHECK_STR(scan("the years 2019\xE2\x80\x93" "2024 \xE2\x80\x94 fine"), "");
 }
 
 static void lookalikes(void)
