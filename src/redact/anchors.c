@@ -25,7 +25,13 @@ const rd_anchor rd_anchors[] = {
     {K_IPV6, "[0-9A-Fa-f]{1,4}::?[0-9A-Fa-f]{1,4}:|::[0-9A-Fa-f]{1,4}|"
              "[0-9A-Fa-f]{1,4}::",
      0},
-    {K_URL, "(?i:https?|ftp|sftp|wss?|file)://", 0},
+    /* the schemes of the web and of the data stores and brokers whose
+     * URIs carry credentials (postgres://admin:pw@db/...) */
+    {K_URL, "(?i:https?|ftp|sftp|wss?|file|postgres(?:ql)?|mysql|mariadb|"
+            "mongodb(?:\\+srv)?|rediss?|amqps?|mqtts?|ldaps?|smtps?|imaps?|"
+            "sqlserver|mssql|clickhouse|cassandra|couchbases?|nats|kafka|"
+            "elasticsearch|memcached?|zookeeper|etcd)://",
+     0},
     {K_URL, "(?i:www)\\.[A-Za-z0-9]", 5},
     {K_SECRET_TOKEN, "(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)"
                      "[A-Z0-9]{16}",
@@ -44,6 +50,13 @@ const rd_anchor rd_anchors[] = {
      "auth[_\\-]?token|client[_\\-]?secret|accountkey|sharedaccesskey|"
      "aws_secret_access_key|sig|token)[\"']? {0,3}[:=]",
      0},
+    /* an HTTP credential: Authorization: Basic dXNlcjpwdw==, Bearer ...
+     * (an opaque token, not only a JWT) */
+    {K_SECRET_KV, "(?i:authorization)[\"']? {0,3}: {0,3}(?i:basic|bearer|"
+                  "token|digest|negotiate|ntlm) ",
+     0},
+    /* curl -u user:password, --user user:password */
+    {K_CLI_USER, "(?:^|[ \t])(?:-u|--user)[ =][^ \t:]{1,64}:", 0},
     {K_SECRET_SAID, "(?i:password|passcode|passphrase|pwd|pin) (?i:is|was|"
                     "will be|would be|is now|:)",
      0},

@@ -931,6 +931,19 @@ static void secret_value(rd_scratch *s, size_t to, int said)
     s->kv_end = e;
 }
 
+/* the password of "curl -u user:password" (to is past the colon): up to
+ * the next space or quote; the user name stays */
+static void cli_password(rd_scratch *s, size_t to)
+{
+    size_t n = s->len, e = to;
+    while (e < n && CH(e) > ' ' && !strchr("\"'", CH(e)) && e - to < 256)
+        e++;
+    if (e > to && to > s->kv_end) {
+        add_secret(s, to, e);
+        s->kv_end = e;
+    }
+}
+
 static void entropy_tok(rd_scratch *s, size_t to)
 {
     if (to <= s->tok_end)
@@ -1319,8 +1332,10 @@ void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to)
     case K_URL: {
         size_t a = to - (size_t)arg;
         if (!arg) /* scheme:// */
-            for (a = to - 3; a > 0 && c_alpha(CH(a - 1)) && to - a < 10;)
-                a--;
+            for (a = to - 3; a > 0 && to - a < 18 &&
+                             (c_alpha(CH(a - 1)) ||
+                              (CH(a - 1) == '+' && a > 1 && c_alpha(CH(a - 2))));)
+                a--; /* mongodb+srv:// */
         url(s, a, to);
         break;
     }
@@ -1335,6 +1350,7 @@ void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to)
     }
     case K_SECRET_KV: secret_value(s, to, 0); break;
     case K_SECRET_SAID: secret_value(s, to, 1); break;
+    case K_CLI_USER: cli_password(s, to); break;
     case K_ENTROPY: entropy_tok(s, to); break;
     case K_PERSON_CUE: person_cue(s, to); break;
     case K_NAME_PAIR: name_pair(s, to); break;

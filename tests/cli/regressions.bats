@@ -390,3 +390,18 @@ sys.exit(1) if st else print(ru.ru_maxrss // 1024)' "$BATS_TEST_TMPDIR/out" "$LE
     [ "${lines[5]}" = 'card <CREDIT_CARD> ok' ]
     [ "${lines[6]}" = 'libfoo 1.2.3.4-1ubuntu2 installed' ]
 }
+
+@test "redact: credentials in data-store URIs, Authorization headers and curl -u" {
+    # only web schemes were URLs, so a redis:// password stayed in clear;
+    # Basic credentials and opaque Bearer tokens, and curl -u passwords too
+    printf '%s\n' 'redis redis://:p4ssw0rd@10.0.0.5:6379/0 down' \
+        'DSN postgres://admin:S3cretPass@db.contoso.com:5432/prod' \
+        'curl -H "Authorization: Basic YWRtaW46aHVudGVyMjI=" -u admin:hunter22 x' \
+        'sudo -u postgres psql' >"$BATS_TEST_TMPDIR/in.txt"
+    run "$LEAKGUARD" redact "$BATS_TEST_TMPDIR/in.txt"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 'redis <URL> down' ]
+    [ "${lines[1]}" = 'DSN <URL>' ]
+    [ "${lines[2]}" = 'curl -H "Authorization: Basic <SECRET>" -u admin:<SECRET> x' ]
+    [ "${lines[3]}" = 'sudo -u postgres psql' ]
+}

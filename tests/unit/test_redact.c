@@ -228,6 +228,17 @@ static void lookalikes(void)
     CHECK_STR(scan("allow 192.168.0.1-192.168.0.254 now"),
               "IP_ADDRESS@6-17 IP_ADDRESS@18-31");
     CHECK_STR(scan("libfoo 1.2.3.4-1ubuntu2"), "");
+    /* credentials in data-store URIs, HTTP headers and curl -u were left
+     * in clear (a regression) */
+    CHECK_STR(scan("redis://:p4ssw0rd@10.0.0.5:6379/0"), "URL@0-33");
+    CHECK_STR(scan("db postgres://admin:S3cret@db.contoso.com:5432/prod"),
+              "URL@3-51");
+    CHECK_STR(scan("mongodb+srv://u:p@cluster0.mongodb.net/x"), "URL@0-40");
+    CHECK_STR(scan("Authorization: Basic YWRtaW46aHVudGVyMjI="), "SECRET@21-41");
+    CHECK_STR(scan("Authorization: Bearer abcdef123456"), "SECRET@22-34");
+    CHECK_STR(scan("curl -u admin:hunter22 -X GET"), "SECRET@14-22");
+    CHECK_STR(scan("sudo -u postgres psql; git push -u origin main"), "");
+    CHECK_STR(scan("the basic plan"), "");
     /* a domain ends in a top-level domain: logo@2x.png is a file (it was
      * an EMAIL); company-internal names count */
     CHECK_STR(scan("see logo@2x.png and icon@3x.jpg"), "");
