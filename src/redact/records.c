@@ -18,7 +18,7 @@
  * its number of values. */
 struct jnode {
     char type;       /* o a s n l */
-    unsigned char esc, drop, changed, dropkids, repl;
+    unsigned char esc, drop, changed, repl;
     unsigned char fa, sflags; /* stream: the field action inherited; SF_ */
     int parent;
     union {
@@ -1027,6 +1027,32 @@ static void sw_copy(rd_worker *w, size_t upto)
     w->spos = upto;
 }
 
+/* Node k's bytes become n bytes of x, or the JSON string of them (str):
+ * written now (stream), or kept in w->repl for emit. */
+static void replace(rd_worker *w, int k, const char *x, size_t n, int str)
+{
+    jnode *nd = &w->nodes[k];
+    rd_buf *b = &w->repl;
+    if (w->srec) {
+        sw_copy(w, nd->start);
+        w->spos = nd->end;
+        w->schanged = 1;
+        b = &w->out;
+        if (w->o->check)
+            return;
+    } else {
+        nd->repl = 1;
+        nd->rstart = w->repl.n;
+        mark_changed(w, k);
+    }
+    if (str)
+        rd_buf_json_str(b, x, n);
+    else
+        rd_buf_put(b, x, n);
+    if (!w->srec)
+        nd->rlen = w->repl.n - nd->rstart;
+}
+
 /* A value dropped leaves its container with the separator before it when
  * another value was written before it, else with the one after it: the
  * other members keep their bytes, spaces included.  The record itself
@@ -1034,33 +1060,25 @@ static void sw_copy(rd_worker *w, size_t upto)
 static void mark_drop(rd_worker *w, int k)
 {
     jnode *nd = &w->nodes[k];
-    const char *shape = nd->type == 'o' ? "{}" : nd->type == 'a' ? "[]" : "null";
-    if (w->srec) { /* written now */
-        w->schanged = 1;
-        if (nd->parent < 0) {
-            sw_copy(w, nd->start);
-            if (!w->o->check)
-                rd_buf_put(&w->out, shape, strlen(shape));
-        } else {
-            jnode *p = &w->nodes[nd->parent];
-            sw_copy(w, p->sflags & SF_KEPT ? p->prev_end : kbeg(nd));
-            if (!(p->sflags & SF_KEPT))
-                p->sflags |= SF_PEND;
-            nd->drop = 1;
-        }
-        w->spos = nd->end;
+    if (nd->parent < 0) {
+        const char *shape = nd->type == 'o'   ? "{}"
+                            : nd->type == 'a' ? "[]"
+                                              : "null";
+        replace(w, k, shape, strlen(shape), 0);
         return;
     }
-    if (nd->parent < 0) {
-        nd->repl = 1;
-        nd->rstart = w->repl.n;
-        rd_buf_put(&w->repl, shape, strlen(shape));
-        nd->rlen = w->repl.n - nd->rstart;
-    } else {
-        nd->drop = 1;
-        w->nodes[nd->parent].dropkids = 1;
+    nd->drop = 1;
+    if (!w->srec) {
+        mark_changed(w, k);
+        return;
     }
-    mark_changed(w, k);
+    /* written now */
+    jnode *p = &w->nodes[nd->parent];
+    sw_copy(w, p->sflags & SF_KEPT ? p->prev_end : kbeg(nd));
+    if (!(p->sflags & SF_KEPT))
+        p->sflags |= SF_PEND;
+    w->spos = nd->end;
+    w->schanged = 1;
 }
 
 static int emit(rd_worker *w, const char *rec, int k)
@@ -1104,21 +1122,7 @@ static rd_hint node_hint(rd_worker *w, const char *rec, int k)
 /* node k becomes the JSON string of w->tmp */
 static void replace_with_tmp(rd_worker *w, int k)
 {
-    jnode *nd = &w->nodes[k];
-    const char *t = w->tmp.p ? w->tmp.p : "";
-    if (w->srec) { /* written now */
-        sw_copy(w, nd->start);
-        if (!w->o->check)
-            rd_buf_json_str(&w->out, t, w->tmp.n);
-        w->spos = nd->end;
-        w->schanged = 1;
-    } else {
-        nd->repl = 1;
-        nd->rstart = w->repl.n;
-        rd_buf_json_str(&w->repl, t, w->tmp.n);
-        nd->rlen = w->repl.n - nd->rstart;
-        mark_changed(w, k);
-    }
+    replace(w, k, w->tmp.p ? w->tmp.p : "", w->tmp.n, 1);
     /* a long value's copy is given back now: the record's output, still
      * to be written, needs the room more */
     rd_buf_trim(&w->tmp);
