@@ -48,10 +48,12 @@ Planted forms (type/kind), all with exact labels:
              "a @ b.com", "a at b dot com" (any case), a[at]b[dot]com,
              a(at)b(dot)com, a{at}b{dot}com, "a [at] b [dot] com", a%40b.com,
              a&#64;b.com, a\u0040b.com (literal text in text records, a JSON
-             escape in ndjson), full-width U+FF20, U+200B inside the local part
+             escape in ndjson), full-width U+FF20, U+200B inside the local part,
+             the local part's dots spelled too (jane dot doe at contoso dot com)
   PHONE      +1 425 555 0100, (425) 555-0100, 425-555-0100, +44 20 7946 0958,
              +49 30 1234567; non-standard 425.555.0100, 425 555 01 00,
-             +1-425-555-0100, 4 2 5 5 5 5 0 1 0 0
+             +1-425-555-0100, 4 2 5 5 5 5 0 1 0 0, 425-555-0100 with en dashes
+             (U+2013), +1 425 555 0100 with no-break spaces (U+00A0)
   IP_ADDRESS public IPv4, IPv6 (RFC 5952, full, upper-case, v4-mapped);
              non-standard 52.1.2[.]3, 52[.]1[.]2[.]3, 52(.)1(.)2(.)3
   CREDIT_CARD Luhn-valid Visa/MC/Amex/Discover plain or grouped by space/dash;
@@ -284,7 +286,7 @@ def g_email(rng, form, fmt):
         if k == 2:
             return (local[0].upper() + local[1:] + "@" + dom.capitalize()), "email-mixed-case", None
         return local + "@" + rng.choice(SUBDOMAINS), "email-subdomain", None
-    k = rng.randrange(11)
+    k = rng.randrange(12)
     name, tld = dom.rsplit(".", 1)
     if k == 0:
         return local + " @ " + dom, "email-space-at", None
@@ -311,6 +313,9 @@ def g_email(rng, form, fmt):
     if k == 9:
         cut = rng.randint(1, len(local) - 1)
         return local[:cut] + "\u200b" + local[cut:] + "@" + dom, "email-zwsp-in-local", None
+    if k == 10:
+        # the local part spelled like the domain: jane dot doe at contoso dot com
+        return "%s at %s dot %s" % (local.replace(".", " dot "), name, tld), "email-local-dot-words", None
     at = rng.choice(["at", "AT"])
     return "%s [%s] %s [dot] %s" % (local, at, name, tld), "email-spaced-bracket-at", None
 
@@ -334,7 +339,11 @@ def g_phone(rng, form, fmt):
                 return "+44 20 7946 0%03d" % rng.randint(0, 999), "phone-uk", None
             return "+44 161 496 0%03d" % rng.randint(0, 999), "phone-uk", None
         return "+49 %s %s" % (rng.choice(["30", "89", "40", "69"]), _rand(rng, string.digits[1:], 7)), "phone-de", None
-    k = rng.randrange(4)
+    k = rng.randrange(6)
+    if k == 4:  # what word processors type between the groups
+        return "%s\u2013555\u2013%s" % (a, line), "phone-en-dash", None
+    if k == 5:
+        return "+1\u00a0%s\u00a0555\u00a0%s" % (a, line), "phone-no-break-space", None
     if k == 0:
         return "%s.555.%s" % (a, line), "phone-dots", None
     if k == 1:
