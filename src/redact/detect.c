@@ -994,17 +994,48 @@ static const char *const cap_stop[] = {
     "Good", "Morning", "Afternoon", "Evening", "Issue", "Case", "Ticket",
     "Error", "Update", "Street", "Avenue", "Road", NULL};
 
+/* a two-byte UTF-8 letter at j (Latin-1 and Latin Extended, Greek,
+ * Cyrillic: lead bytes C3-D4): its length, else 0 */
+static size_t u8_letter(const rd_scratch *s, size_t j)
+{
+    return j + 1 < s->len && CH(j) >= 0xC3 && CH(j) <= 0xD4 &&
+                   (CH(j + 1) & 0xC0) == 0x80
+               ? 2
+               : 0;
+}
+
+/* a capital of two bytes at j (À-Þ, Greek Α-Ω, Cyrillic Ѐ-Я): 2, else 0 */
+static size_t u8_upper(const rd_scratch *s, size_t j)
+{
+    if (j + 1 >= s->len)
+        return 0;
+    unsigned char a = CH(j), b = CH(j + 1);
+    return (a == 0xC3 && b >= 0x80 && b <= 0x9E && b != 0x97) ||
+                   (a == 0xCE && b >= 0x91 && b <= 0xA9 && b != 0xA2) ||
+                   (a == 0xD0 && b >= 0x80 && b <= 0xAF)
+               ? 2
+               : 0;
+}
+
 static int cap_word(const rd_scratch *s, size_t i, size_t *e)
 {
     size_t n = s->len, j = i;
-    if (j >= n || !c_upper(CH(j)))
+    if (j >= n || !(c_upper(CH(j)) || u8_upper(s, j)))
         return 0;
-    j++;
-    while (j < n && (c_alpha(CH(j)) ||
-                     ((CH(j) == '\'' || CH(j) == '-') && j + 1 < n &&
-                      c_alpha(CH(j + 1)))) &&
-           j - i < 32)
-        j++;
+    j += c_upper(CH(j)) ? 1 : 2;
+    /* letters, accented ones too (José, Müller-Schmidt: the name was cut
+     * at the é and its rest left in clear) */
+    for (size_t l; j < n && j - i < 32;) {
+        if (c_alpha(CH(j)))
+            j++;
+        else if ((l = u8_letter(s, j)) != 0)
+            j += l;
+        else if ((CH(j) == '\'' || CH(j) == '-') && j + 1 < n &&
+                 (c_alpha(CH(j + 1)) || u8_letter(s, j + 1)))
+            j++;
+        else
+            break;
+    }
     if (j - i < 2 || (j < n && c_alnum(CH(j))))
         return 0;
     /* all capitals (ACME, VPN) are not names */
@@ -1030,7 +1061,8 @@ static int name_words(const rd_scratch *s, size_t i, size_t ws[3],
         ws[k] = i;
         i = we[k];
         k++;
-        if (i + 1 < s->len && CH(i) == ' ' && c_upper(CH(i + 1)))
+        if (i + 1 < s->len && CH(i) == ' ' &&
+            (c_upper(CH(i + 1)) || u8_upper(s, i + 1)))
             i++;
         else
             break;

@@ -239,6 +239,12 @@ static void lookalikes(void)
     CHECK_STR(scan("curl -u admin:hunter22 -X GET"), "SECRET@14-22");
     CHECK_STR(scan("sudo -u postgres psql; git push -u origin main"), "");
     CHECK_STR(scan("the basic plan"), "");
+    /* accented names are whole ("my name is Jos<PERSON>é García" left the
+     * surname in clear), later words may start with an accented capital */
+    CHECK_STR(scan("my name is Jos\xC3\xA9 Garc\xC3\xAD" "a and"), "PERSON@11-24");
+    CHECK_STR(scan("Contact: Dr. Anna-Lena M\xC3\xBCller-Schmidt"),
+              "PERSON@13-38");
+    CHECK_STR(scan("Regards, Zo\xC3\xAB \xC3\x85ngstr\xC3\xB6m"), "PERSON@9-24");
     /* a domain ends in a top-level domain: logo@2x.png is a file (it was
      * an EMAIL); company-internal names count */
     CHECK_STR(scan("see logo@2x.png and icon@3x.jpg"), "");
