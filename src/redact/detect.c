@@ -167,19 +167,25 @@ static const char *const at_stop[] = {
     "am", "been", "get", "got", "arrive", "arrived", "meet", "call", "email",
     "mail", "write", "me", "anyone", "someone", "everyone", NULL};
 
+/* where a local part that ends at le begins, SIZE_MAX when there is none */
+static size_t local_start(const rd_scratch *s, size_t le)
+{
+    size_t i = le;
+    while (i > 0 && isloc(CH(i - 1)) && le - i < 64)
+        i--;
+    while (i < le && strchr(".-'+%", CH(i)))
+        i++;
+    return i == le || (i > 0 && c_alnum(CH(i - 1))) ? SIZE_MAX : i;
+}
+
 static void email_at(rd_scratch *s, size_t a, size_t b, int word)
 {
     size_t n = s->len, i = a, sp = 0;
     while (i > 0 && CH(i - 1) == ' ' && sp < 3)
         i--, sp++;
-    size_t le = i;
-    while (i > 0 && isloc(CH(i - 1)) && le - i < 64)
-        i--;
-    while (i < le && strchr(".-'+%", CH(i)))
-        i++;
-    if (i == le || (i > 0 && c_alnum(CH(i - 1))))
+    size_t le = i, ls = local_start(s, le);
+    if (ls == SIZE_MAX)
         return;
-    size_t ls = i;
     /* the domain: labels joined by dots in any disguise */
     size_t j = b;
     sp = 0;
@@ -243,12 +249,8 @@ static void email_at(rd_scratch *s, size_t a, size_t b, int word)
     if (word || anywordy || b - a > 1 || le < a || lab_s[0] > b) {
         size_t at = ls;
         for (size_t d; nw < 8 && (d = dot_before(s, at)) != 0;) {
-            size_t e = at - d, k = e;
-            while (k > 0 && isloc(CH(k - 1)) && e - k < 64)
-                k--;
-            while (k < e && strchr(".-'+%", CH(k)))
-                k++;
-            if (k == e || (k > 0 && c_alnum(CH(k - 1))))
+            size_t e = at - d, k = local_start(s, e);
+            if (k == SIZE_MAX)
                 break;
             lw[nw] = k;
             lwe[nw++] = e;
