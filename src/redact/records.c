@@ -12,10 +12,10 @@
 #define NONE ((size_t)-1)
 
 /* A JSON value.  A record up to w->tree_max long is parsed into a tree of
- * them, walked, then written out (json_record).  A longer one is walked
- * as it is parsed, with only the nodes from the root to the current value
- * kept, one per level (json_stream): its memory follows its depth, not
- * its number of values. */
+ * them, walked, then written out.  A longer one is walked as it is
+ * parsed, with only the nodes from the root to the current value kept,
+ * one per level: its memory follows its depth, not its number of values
+ * (json_record). */
 struct jnode {
     char type;       /* o a s n l */
     unsigned char esc, drop, changed, repl;
@@ -39,14 +39,15 @@ struct jnode {
     };
 };
 
-/* jnode.sflags */
+/* jnode.sflags: these bits, and from bit SF_AT up what judge() left to a
+ * container's end */
 enum {
     SF_KEPT = 1,   /* a child was written (not dropped) */
     SF_PEND = 2,   /* children dropped before any was written: the next
                       one's separator goes too */
     SF_DROPIF = 4, /* first pass: a member the policy drops objects for */
-    SF_AT = 4,     /* bits from here: what judge() left to its end */
 };
+#define SF_AT 4
 
 /* ---- small pieces ------------------------------------------------------- */
 
@@ -603,7 +604,7 @@ typedef struct jp {
     const char *expected;
     size_t err_at;
     int depth;
-    int stream; /* nodes on a stack, one per level (json_stream) */
+    int stream; /* nodes on a stack, one per level (see jnode) */
     int walk;   /* stream, second pass: each value walked as it ends */
     int skip;   /* walk: the level below which nothing is walked, or -1 */
     size_t nobj; /* stream: objects begun */
