@@ -982,6 +982,9 @@ static void entropy_tok(rd_scratch *s, size_t to)
 static const char *const cap_stop[] = {
     "The", "I", "We", "You", "He", "She", "They", "It", "Team", "Support",
     "Customer", "Sir", "Madam", "All", "There", "Everyone", "Again", "Please",
+    /* titles that are cues themselves: "Dear Mr. Smith" is one person,
+     * Smith, not "Mr" and Smith */
+    "Mr", "Mrs", "Ms", "Dr",
     "Thanks", "Thank", "Hello", "Hi", "Hey", "Dear", "Monday", "Tuesday",
     "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
     "February", "March", "April", "May", "June", "July", "August",

@@ -245,6 +245,10 @@ static void lookalikes(void)
     CHECK_STR(scan("Contact: Dr. Anna-Lena M\xC3\xBCller-Schmidt"),
               "PERSON@13-38");
     CHECK_STR(scan("Regards, Zo\xC3\xAB \xC3\x85ngstr\xC3\xB6m"), "PERSON@9-24");
+    /* a title is not a second person ("Dear <PERSON>. <PERSON>" counted
+     * "mr" among the distinct names) */
+    CHECK_STR(scan("Dear Mr. Smith,"), "PERSON@9-14");
+    CHECK_STR(scan("Dear Miss Jones"), "PERSON@5-15");
     /* a domain ends in a top-level domain: logo@2x.png is a file (it was
      * an EMAIL); company-internal names count */
     CHECK_STR(scan("see logo@2x.png and icon@3x.jpg"), "");
