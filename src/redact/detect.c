@@ -123,7 +123,8 @@ static size_t dot_before(const rd_scratch *s, size_t i)
     while (j > 0 && CH(j - 1) == ' ' && sp < 3)
         j--, sp++;
     size_t k = j;
-    if (k > 0 && strchr("])}>", CH(k - 1))) { /* [dot] (.) {dot} */
+    int bracket = k > 0 && strchr("])}>", CH(k - 1)) != NULL;
+    if (bracket) { /* [dot] (.) {dot} */
         k--;
         if (k > 0 && CH(k - 1) == ' ')
             k--;
@@ -148,7 +149,7 @@ static size_t dot_before(const rd_scratch *s, size_t i)
     size_t e = k;
     while (k > 0 && CH(k - 1) == ' ' && e - k < 3)
         k--;
-    if (k == e && (k == j - 1 || k == j - 3)) /* unbracketed: spaced */
+    if (k == e && !bracket) /* " . " and " dot " have spaces both sides */
         return 0;
     return i - k;
 }
@@ -244,7 +245,7 @@ static void email_at(rd_scratch *s, size_t a, size_t b, int word)
     /* a disguised address's local part may be spelled with dots in
      * disguise as well: "jane dot doe at contoso dot com" is whole (the
      * "jane dot " was left in clear) */
-    size_t lw[9], lwe[9];
+    size_t lw[8], lwe[8];
     int nw = 0;
     if (word || anywordy || b - a > 1 || le < a || lab_s[0] > b) {
         size_t at = ls;

@@ -172,6 +172,8 @@ static void nonstandard_forms(void)
     CHECK_STR(whole("jane dot doe at contoso dot com"), "EMAIL");
     CHECK_STR(whole("jane . doe @ contoso . com"), "EMAIL");
     CHECK_STR(whole("jane[dot]doe[at]contoso[dot]com"), "EMAIL");
+    CHECK_STR(whole("jane[.]doe[at]contoso[dot]com"), "EMAIL");
+    CHECK_STR(whole("jane(.)doe(at)contoso(.)com"), "EMAIL");
     CHECK_STR(whole("john (dot) q (dot) public (at) contoso (dot) com"), "EMAIL");
     CHECK_STR(norm("Jane Dot Doe at contoso dot com"), "jane.doe@contoso.com");
     CHECK_STR(scan("the dot jane@contoso.com"), "EMAIL@8-24");
