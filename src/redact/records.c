@@ -1626,9 +1626,8 @@ static int csv_record(rd_worker *w, const char *rec, size_t len,
     int changed = 0;
     size_t start_out = w->out.n, pos = 0, at = 0;
     for (size_t i = 0; at <= len; i++) {
-        cfield fc;
-        csv_next(rec, len, &at, &fc, &bad);
-        const cfield *f = &fc;
+        cfield f;
+        csv_next(rec, len, &at, &f, &bad);
         rd_action fa = cols && i < cols->n ? cols->action[i] : RD_ACT_DEFAULT;
         const char *name = cols && i < cols->n ? cols->name[i] : NULL;
         char numname[32];
@@ -1638,29 +1637,26 @@ static int csv_record(rd_worker *w, const char *rec, size_t len,
         }
         if (fa == RD_ACT_KEEP)
             continue;
-        csv_decode(&w->dec, rec, f);
+        csv_decode(&w->dec, rec, &f);
         const char *v = w->dec.p ? w->dec.p : "";
         size_t vl = w->dec.n;
         w->tmp.n = 0;
+        rd_hint h = cols && i < cols->n
+                        ? cols->hint[i]
+                        : (rd_hint){.want = 0, .suppress = 0, .whole = -1};
         if (fa == RD_ACT_DROP || fa == RD_ACT_MASK || fa == RD_ACT_TOKEN ||
             fa == RD_ACT_PARTIAL) {
             if (vl == 0)
                 continue;
-            rd_hint h = cols && i < cols->n
-                            ? cols->hint[i]
-                            : (rd_hint){.want = 0, .suppress = 0, .whole = -1};
             if (whole_value(w, v, vl, h, fa, recno, name, strlen(name)))
                 return -1;
         } else {
-            rd_hint h = cols && i < cols->n
-                            ? cols->hint[i]
-                            : (rd_hint){.want = 0, .suppress = 0, .whole = -1};
-            size_t q = (size_t)f->quoted;
-            int slice = (!f->quoted ||
-                         !memchr(rec + f->s + 1, '"', f->e - f->s - 2)) &&
-                        hint_idle(w, &h, v, vl, f->s + q, f->e - q);
+            size_t q = (size_t)f.quoted;
+            int slice = (!f.quoted ||
+                         !memchr(rec + f.s + 1, '"', f.e - f.s - 2)) &&
+                        hint_idle(w, &h, v, vl, f.s + q, f.e - q);
             vfield vf = {.name = name, .len = strlen(name), .k = -1};
-            int what = value(w, v, vl, &h, slice, f->s + q, f->e - q, fa,
+            int what = value(w, v, vl, &h, slice, f.s + q, f.e - q, fa,
                              recno, &vf, w->o->check ? NULL : &w->tmp);
             if (what < 0)
                 return -1;
@@ -1672,9 +1668,9 @@ static int csv_record(rd_worker *w, const char *rec, size_t len,
         changed = 1;
         if (w->o->check)
             continue;
-        rd_buf_put(&w->out, rec + pos, f->s - pos);
-        csv_encode(&w->out, w->tmp.p ? w->tmp.p : "", w->tmp.n, f->quoted);
-        pos = f->e;
+        rd_buf_put(&w->out, rec + pos, f.s - pos);
+        csv_encode(&w->out, w->tmp.p ? w->tmp.p : "", w->tmp.n, f.quoted);
+        pos = f.e;
     }
     if (!changed) {
         w->out.n = start_out;
