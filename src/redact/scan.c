@@ -60,6 +60,8 @@ enum { M_DIG, M_ENT, M_UP, M_LO, M_SP, M_HEX, M_COLDASH, M_DOT, M_NMASK };
 typedef struct blk {
     uint64_t m[M_NMASK];
     uint64_t colon, comma, rs;
+    uint64_t slpar; /* '/' '(' ')': with spaces, dots and dashes, what may
+                       join the digit groups of a number (c_runsep) */
 } blk;
 
 #if defined(__SSE2__)
@@ -106,6 +108,7 @@ static void classify64(const unsigned char *p, blk *b)
         b->comma |= bits(eq(v, ','), q);
         __m128i f = _mm_or_si128(v, _mm_set1_epi8(0x20)); /* r R s S */
         b->rs |= bits(_mm_or_si128(eq(f, 'r'), eq(f, 's')), q);
+        b->slpar |= bits(_mm_or_si128(eq(v, '/'), in_range(v, '(', ')')), q);
     }
 }
 #else
@@ -137,6 +140,8 @@ static void classify64(const unsigned char *p, blk *b)
             b->comma |= bit;
         if ((c | 0x20) == 'r' || (c | 0x20) == 's')
             b->rs |= bit;
+        if (c == '/' || c == '(' || c == ')')
+            b->slpar |= bit;
         if (dig || up || lo || (c && strchr("+/_=-", c)))
             b->m[M_ENT] |= bit;
     }
@@ -178,26 +183,51 @@ classify64_vbmi(const unsigned char *p, blk *b)
     __m512i f = _mm512_or_si512(v, _mm512_set1_epi8(0x20)); /* r R s S */
     b->rs = _mm512_cmpeq_epi8_mask(f, _mm512_set1_epi8('r')) |
             _mm512_cmpeq_epi8_mask(f, _mm512_set1_epi8('s'));
+    /* ( and ) are 0x28 and 0x29 */
+    b->slpar = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('/')) |
+               _mm512_cmpeq_epi8_mask(_mm512_or_si512(v, _mm512_set1_epi8(1)),
+                                      _mm512_set1_epi8(')'));
 }
 #endif
 
-/* K_NUMRUN over the digits of one block: follow the chain from digit to
- * digit; *last is the previous digit (SIZE_MAX: none), *nd the digits of
- * its chain so far */
-static void digits(rd_scratch *s, uint64_t d, size_t base, size_t *last,
+#define SHL(x, prev, k) ((x) << (k) | (prev) >> (64 - (k)))
+
+/* K_NUMRUN over the digits of one block, a chain at a time: a digit is
+ * linked to the one before it when at most two separators (c_runsep) lie
+ * between them; an unlinked digit starts a chain.  *nd counts the digits
+ * of the chain the previous block ended in (one that reaches into this
+ * block starts with a linked digit).  A digit loop was 4 % of a run: JSON
+ * records carry dates and ids in every line. */
+static void digits(rd_scratch *s, const blk *b, const blk *pb, size_t base,
                    int *nd)
 {
-    const unsigned char *buf = (const unsigned char *)s->buf;
-    for (; d; d &= d - 1) {
-        size_t p = base + (size_t)__builtin_ctzll(d), ld = *last;
-        int linked = ld != SIZE_MAX && p - ld <= 3;
-        for (size_t q = ld + 1; linked && q < p; q++)
-            linked = c_runsep(buf[q]);
-        *nd = linked ? *nd + 1 : 1;
-        *last = p;
-        if (*nd == 7)
-            rd_expand(s, K_NUMRUN, 0, 0, p + 1);
+    uint64_t d = b->m[M_DIG], pd = pb->m[M_DIG];
+    uint64_t sep = b->m[M_SP] | b->m[M_DOT] | (b->m[M_COLDASH] & ~b->colon) |
+                   b->slpar,
+             psep = pb->m[M_SP] | pb->m[M_DOT] |
+                    (pb->m[M_COLDASH] & ~pb->colon) | pb->slpar;
+    uint64_t s1 = SHL(sep, psep, 1);
+    uint64_t linked = d & (SHL(d, pd, 1) | (s1 & SHL(d, pd, 2)) |
+                           (s1 & SHL(sep, psep, 2) & SHL(d, pd, 3)));
+    uint64_t starts = d & ~linked;
+    int n = *nd; /* the chain the first digit continues, if linked */
+    while (d) {
+        uint64_t first = d & -d;
+        if (first & starts)
+            n = 0;
+        uint64_t later = starts & ~(first | (first - 1)); /* next chains */
+        uint64_t chain = later ? d & ((later & -later) - 1) : d;
+        int k = __builtin_popcountll(chain);
+        if (n < 7 && n + k >= 7) { /* its seventh digit is here */
+            uint64_t c = chain;
+            for (int r = 7 - n - 1; r > 0; r--)
+                c &= c - 1;
+            rd_expand(s, K_NUMRUN, 0, 0, base + (size_t)__builtin_ctzll(c) + 1);
+        }
+        n += k;
+        d &= ~chain;
     }
+    *nd = n;
 }
 
 /* K_NAME_PAIR: c has a bit for each [a-z] ' ' [A-Z] [a-z] ending there;
@@ -287,7 +317,6 @@ static void cues(rd_scratch *s, uint64_t person, uint64_t place, size_t base)
 }
 
 /* (x << k) with the top k bits of the previous block's mask shifted in */
-#define SHL(x, prev, k) ((x) << (k) | (prev) >> (64 - (k)))
 /* mask x of block b, k bytes on (bit i = byte i - k), 0 < k < 64 */
 #define AT(x, k) SHL(b->m[x], pb->m[x], k)
 
@@ -374,7 +403,7 @@ static inline __attribute__((always_inline)) void cscan(rd_scratch *s,
                                                        int vbmi)
 {
     const unsigned char *p = (const unsigned char *)s->buf;
-    size_t n = s->len, last_digit = SIZE_MAX;
+    size_t n = s->len;
     int ndig = 0;
     /* the previous block's masks; r[k]: the 2^k bytes ending here are
      * token bytes (K_ENTROPY wants 2^5 = 32) */
@@ -407,7 +436,7 @@ static inline __attribute__((always_inline)) void cscan(rd_scratch *s,
                       base + (size_t)__builtin_ctzll(f) + 1);
         pr0 = r0, pr1 = r1, pr2 = r2, pr3 = r3, pr4 = r4, pr5 = r5;
         if (b.m[M_DIG])
-            digits(s, b.m[M_DIG], base, &last_digit, &ndig);
+            digits(s, &b, &pb, base, &ndig);
         uint64_t c = b.m[M_LO] & SHL(b.m[M_UP], pb.m[M_UP], 1) &
                      SHL(b.m[M_SP], pb.m[M_SP], 2) &
                      SHL(b.m[M_LO], pb.m[M_LO], 3);
