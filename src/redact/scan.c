@@ -198,8 +198,8 @@ classify64_vbmi(const unsigned char *p, blk *b)
  * of the chain the previous block ended in (one that reaches into this
  * block starts with a linked digit).  A digit loop was 4 % of a run: JSON
  * records carry dates and ids in every line. */
-static void digits(rd_scratch *s, const blk *b, const blk *pb, size_t base,
-                   int *nd)
+static inline __attribute__((always_inline)) void
+digits(rd_scratch *s, const blk *b, const blk *pb, size_t base, int *nd)
 {
     uint64_t d = b->m[M_DIG], pd = pb->m[M_DIG];
     uint64_t sep = b->m[M_SP] | b->m[M_DOT] | (b->m[M_COLDASH] & ~b->colon) |
@@ -496,7 +496,9 @@ static inline __attribute__((always_inline)) void cscan(rd_scratch *s,
 static void cscan_plain(rd_scratch *s) { cscan(s, 0); }
 
 #ifdef RD_VBMI
-__attribute__((target("avx512f,avx512bw,avx512vbmi"))) static void
+/* popcnt: the chains of digits() (every CPU with VBMI has it; without it
+ * the count is a call into libgcc) */
+__attribute__((target("avx512f,avx512bw,avx512vbmi,popcnt"))) static void
 cscan_vbmi(rd_scratch *s)
 {
     cscan(s, 1);
@@ -513,7 +515,8 @@ int rd_cscan_path(int want)
 #ifdef RD_VBMI
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512vbmi"))
+        __builtin_cpu_supports("avx512vbmi") &&
+        __builtin_cpu_supports("popcnt"))
         best = RD_CSCAN_VBMI;
 #endif
     int p = want < 0 || want > best ? best : want;
