@@ -343,11 +343,6 @@ static void iban(rd_scratch *s, const blk *b, const blk *pb, size_t base)
 
 static void mac(rd_scratch *s, const blk *b, const blk *pb, size_t base)
 {
-    /* the separators alone (colons or dashes 3 bytes apart, dots 5
-     * apart) rule out most blocks: timestamps, dates, sentences */
-    if (!((AT(M_COLDASH, 2) & AT(M_COLDASH, 5) & AT(M_COLDASH, 8)) |
-          (AT(M_DOT, 4) & AT(M_DOT, 9))))
-        return;
     uint64_t h[14];
     h[0] = b->m[M_HEX];
     for (int k = 1; k < 14; k++)
@@ -472,7 +467,11 @@ static inline __attribute__((always_inline)) void cscan(rd_scratch *s,
         py = y;
         /* K_MAC: hh[:-]hh[:-]hh[:-]hh (11 bytes) and hhhh.hhhh.hhhh (14),
          * their lengths the anchors' arg; never both at one end */
-        if (b.m[M_COLDASH] | pb.m[M_COLDASH] | b.m[M_DOT] | pb.m[M_DOT])
+        /* the separators alone (colons or dashes 3 bytes apart, dots 5
+         * apart) rule out most blocks: timestamps, dates, sentences */
+        uint64_t cd = b.m[M_COLDASH], pcd = pb.m[M_COLDASH];
+        if ((SHL(cd, pcd, 2) & SHL(cd, pcd, 5) & SHL(cd, pcd, 8)) |
+            (SHL(b.m[M_DOT], pb.m[M_DOT], 4) & SHL(b.m[M_DOT], pb.m[M_DOT], 9)))
             mac(s, &b, &pb, base);
         /* K_IPV6: every form has two colons at most 5 bytes apart, the
          * second at most 4 bytes before the end (maybe in the previous
