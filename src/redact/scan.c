@@ -246,43 +246,59 @@ static void names(rd_scratch *s, uint64_t c, size_t base)
 
 /* ---- cue words ---------------------------------------------------------- */
 
-/* The cue words by their last byte (folded for the person cues): bit k of
- * by_last[c] is word k.  Built once, by the first engine (rd_cscan_init). */
-enum { MAXCUES = 64 };
+/* The cue words by their last two bytes (folded for the person cues),
+ * hashed into CUE_H slots: bit k of by_end[h] is word k (every cue word
+ * has two bytes or more).  Most capitals after a space follow a word
+ * that is no cue, and two bytes tell so where the last one alone sent a
+ * third of them to compare whole words.  Built once, by the first engine
+ * (rd_cscan_init). */
+enum { MAXCUES = 64, CUE_H = 1024 };
 typedef struct cue_ix {
     const char *const *w;
-    int fold; /* person cues: any case, no word start asked */
-    uint64_t by_last[256];
+    uint64_t by_end[CUE_H];
     unsigned char len[MAXCUES];
 } cue_ix;
 
-static cue_ix person_ix = {.w = rd_person_cues, .fold = 1},
-              place_ix = {.w = rd_place_cues, .fold = 0};
+static cue_ix person_ix = {.w = rd_person_cues},
+              place_ix = {.w = rd_place_cues};
 static pthread_once_t cue_once = PTHREAD_ONCE_INIT;
 
-static void index_cues(cue_ix *x)
+static inline unsigned cue_hash(unsigned prev, unsigned last)
+{
+    return (last ^ prev << 2) & (CUE_H - 1);
+}
+
+static void index_cues(cue_ix *x, int fold)
 {
     for (int k = 0; x->w[k] && k < MAXCUES; k++) {
+        const unsigned char *w = (const unsigned char *)x->w[k];
         size_t n = strlen(x->w[k]);
         x->len[k] = (unsigned char)n;
-        x->by_last[(unsigned char)x->w[k][n - 1]] |= (uint64_t)1 << k;
+        unsigned a = w[n - 2], b = w[n - 1];
+        if (fold)
+            a = (unsigned)c_tolower((int)a), b = (unsigned)c_tolower((int)b);
+        x->by_end[cue_hash(a, b)] |= (uint64_t)1 << k;
     }
 }
 
 static void index_all_cues(void)
 {
-    index_cues(&person_ix);
-    index_cues(&place_ix);
+    index_cues(&person_ix, 1);
+    index_cues(&place_ix, 0);
 }
 
-/* Does buf[0, e) end with one of x's words?  Place cues must start a
- * word (\b before their first byte, which is a word byte). */
-static int cue_before(const unsigned char *buf, size_t e, const cue_ix *x)
+/* Does buf[0, e) end with one of x's words?  fold: the person cues, in
+ * any case, anywhere; else the place cues, as written, starting a word
+ * (\b before their first byte, which is a word byte). */
+static inline __attribute__((always_inline)) int
+cue_before(const unsigned char *buf, size_t e, const cue_ix *x, int fold)
 {
-    if (e == 0)
+    if (e < 2)
         return 0;
-    unsigned char last = x->fold ? c_tolower(buf[e - 1]) : buf[e - 1];
-    for (uint64_t m = x->by_last[last]; m; m &= m - 1) {
+    unsigned a = buf[e - 2], b = buf[e - 1];
+    if (fold)
+        a = (unsigned)c_tolower((int)a), b = (unsigned)c_tolower((int)b);
+    for (uint64_t m = x->by_end[cue_hash(a, b)]; m; m &= m - 1) {
         int k = __builtin_ctzll(m);
         size_t n = x->len[k];
         if (n > e)
@@ -290,9 +306,9 @@ static int cue_before(const unsigned char *buf, size_t e, const cue_ix *x)
         const unsigned char *p = buf + e - n,
                             *w = (const unsigned char *)x->w[k];
         size_t i = 0;
-        while (i < n && (x->fold ? c_tolower(p[i]) : p[i]) == w[i])
+        while (i < n && (fold ? c_tolower(p[i]) : p[i]) == w[i])
             i++;
-        if (i == n && (x->fold || e == n || !c_word(buf[e - n - 1])))
+        if (i == n && (fold || e == n || !c_word(buf[e - n - 1])))
             return 1;
     }
     return 0;
@@ -306,12 +322,12 @@ static void cues(rd_scratch *s, uint64_t person, uint64_t place, size_t base)
     const unsigned char *buf = (const unsigned char *)s->buf;
     for (; person; person &= person - 1) {
         size_t i = base + (size_t)__builtin_ctzll(person);
-        if (cue_before(buf, i - 1, &person_ix))
+        if (cue_before(buf, i - 1, &person_ix, 1))
             rd_expand(s, K_PERSON_CUE, 0, 0, i + 1);
     }
     for (; place; place &= place - 1) {
         size_t i = base + (size_t)__builtin_ctzll(place);
-        if (cue_before(buf, i - 2, &place_ix))
+        if (cue_before(buf, i - 2, &place_ix, 0))
             rd_expand(s, K_PLACE_CUE, 0, 0, i + 1);
     }
 }
