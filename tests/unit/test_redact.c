@@ -503,6 +503,73 @@ static void windows(void)
     free(c);
 }
 
+/* Values with zero-width, full-width or Unicode dash characters in them
+ * are found again in a fold of the text around them; in one long line
+ * that fold reaches UNI_REACH bytes either side, not the whole line.  The
+ * same segments joined by newlines (each line folded whole) and by spaces
+ * (one line of 200 KB) must give the same matches at the same offsets. */
+static void uni_windows(void)
+{
+    static const char *plant[] = {
+        "jane\xE2\x80\x8B.doe@contoso.com",      /* zero-width space */
+        "jane.doe\xEF\xBC\xA0" "contoso.com",     /* full-width @ */
+        "call 425\xE2\x80\x93" "555\xE2\x80\x93" "0100", /* en dashes */
+        "card 4111\xC2\xA0" "1111\xC2\xA0" "1111\xC2\xA0" "1111",
+        "ssn 123\xE2\x80\x91" "45\xE2\x80\x91" "6789", /* no-break hyphen */
+        "jane.doe@contoso.com", "10.1.2.3", "my name is Jane Smith",
+        "password=hunter22", "4111 1111 1111 1111"};
+    static const char *fill[] = {"the", "printer", "stopped", "again",
+                                 "after", "update", "tried", "twice"};
+    size_t cap = 200000, n = 0;
+    char *nl = malloc(cap + 256), *sp = malloc(cap + 256);
+    rd_match *a = NULL;
+    CHECK(nl && sp);
+    if (!nl || !sp)
+        goto out;
+    uint64_t x = 7;
+    while (n < cap) {
+        /* a segment: fill words, a plant, fill words */
+        for (int part = 0; part < 3; part++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            int words = part == 1 ? 1 : 1 + (int)((x >> 33) % 40);
+            for (int k = 0; k < words; k++) {
+                x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+                const char *p =
+                    part == 1 ? plant[(x >> 40) % (sizeof plant / sizeof *plant)]
+                              : fill[(x >> 40) % (sizeof fill / sizeof *fill)];
+                size_t k2 = strlen(p);
+                memcpy(nl + n, p, k2);
+                n += k2;
+                nl[n++] = ' ';
+            }
+        }
+        nl[n - 1] = '\n';
+    }
+    memcpy(sp, nl, n);
+    for (size_t i = 0; i < n; i++)
+        if (sp[i] == '\n')
+            sp[i] = ' ';
+    const rd_match *m;
+    size_t na = rd_scan(E, S, nl, n, NULL, &m);
+    CHECK(na != RD_SCAN_ERROR && na > 500);
+    a = malloc((na + 1) * sizeof *a);
+    CHECK(a != NULL);
+    if (!a || na == RD_SCAN_ERROR)
+        goto out;
+    memcpy(a, m, na * sizeof *a);
+    size_t nb = rd_scan(E, S, sp, n, NULL, &m);
+    CHECK(na == nb);
+    size_t same = 0;
+    for (size_t i = 0; i < na && i < nb; i++)
+        same += a[i].start == m[i].start && a[i].end == m[i].end &&
+                a[i].type == m[i].type;
+    CHECK(same == na);
+out:
+    free(a);
+    free(nl);
+    free(sp);
+}
+
 /* ---- JSON records walked with and without a tree ---- */
 
 static uint64_t jr_x;
@@ -787,6 +854,7 @@ int main(void)
     records();
     key_cache();
     windows();
+    uni_windows();
     json_stream();
     big_cluster();
     policy_engine();
