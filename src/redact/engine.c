@@ -515,30 +515,56 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
      * of the same text in short lines).  Where the window ends inside a
      * line, UNI_MARGIN bytes at its edge keep the unfolded scan's
      * candidates: a value there may be cut by the edge or cut off from
-     * the words before it that judge it.  A character joins the window
-     * of one before it when a value through it (UNI_VALUE bytes at most)
-     * ends inside the window's inner part. */
-    enum { UNI_REACH = 4096, UNI_MARGIN = 512, UNI_VALUE = 1024 };
+     * the words before it that judge it; a value through a character
+     * lies within UNI_REACH - UNI_MARGIN bytes of it. */
+    enum { UNI_REACH = 4096, UNI_MARGIN = 512 };
+    /* A window's candidates are taken out by marking them (type -1),
+     * not by a pass over all of them per window, which made a line with
+     * many such characters cost their number times its candidates: the
+     * unfolded scan's are sorted by start (a binary search finds a
+     * window's), and the folded ones, added window by window behind
+     * them, are looked at from the last back to the first that starts
+     * two reaches before the window (earlier windows end before it). */
+    size_t nbase = s->nc, dead = 0;
+    if (s->nuni && nbase > 1)
+        qsort(s->c, nbase, sizeof *s->c, cmp_start);
     for (size_t u = 0; u < s->nuni;) {
         size_t at = s->uni[u] ? s->uni[u] - 1 : 0, a = at, b = at;
         while (a > 0 && buf[a - 1] != '\n' && at - a < UNI_REACH)
             a--;
         while (b < len && buf[b] != '\n' && b - at < UNI_REACH)
             b++;
-        int line_b = b == len || buf[b] == '\n';
+        /* the characters after it whose own windows would overlap this
+         * one join it, the window growing to UNI_REACH past the last:
+         * each byte is folded once however close they come */
+        for (u++; u < s->nuni && s->uni[u] - 1 <= b + UNI_REACH &&
+                  (b == len || buf[b] != '\n' || s->uni[u] - 1 <= b);
+             u++) {
+            size_t x = s->uni[u] - 1;
+            while (b < len && buf[b] != '\n' && b < x + UNI_REACH)
+                b++;
+        }
         size_t ia = a == 0 || buf[a - 1] == '\n' ? a : a + UNI_MARGIN,
-               ib = line_b ? b : b - UNI_MARGIN;
-        do
-            u++;
-        while (u < s->nuni &&
-               (line_b ? s->uni[u] <= b : s->uni[u] + UNI_VALUE <= ib));
+               ib = b == len || buf[b] == '\n' ? b : b - UNI_MARGIN;
         if (fold(s, buf + a, b - a))
             return RD_SCAN_ERROR;
-        size_t k = 0;
-        for (size_t i = 0; i < s->nc; i++)
-            if (!(s->c[i].s >= ia && s->c[i].e <= ib))
-                s->c[k++] = s->c[i];
-        s->nc = k;
+        size_t lo = 0, hi = nbase;
+        while (lo < hi) { /* the first unfolded candidate from ia on */
+            size_t mid = lo + (hi - lo) / 2;
+            if (s->c[mid].s < ia)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t i = lo; i < nbase && s->c[i].s < ib; i++)
+            if (s->c[i].e <= ib && s->c[i].type >= 0)
+                s->c[i].type = -1, dead++;
+        for (size_t i = s->nc; i > nbase && s->c[i - 1].s + 2 * UNI_REACH >= ia;
+             i--)
+            if (s->c[i - 1].s >= ia && s->c[i - 1].e <= ib &&
+                s->c[i - 1].type >= 0)
+                s->c[i - 1].type = -1, dead++;
+        size_t k = s->nc;
         s->buf = s->ubuf;
         s->len = s->ulen;
         rd_expand_reset(s);
@@ -555,6 +581,13 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
         s->buf = buf;
         s->len = len;
         s->folded = 0;
+    }
+    if (dead) {
+        size_t k = 0;
+        for (size_t i = 0; i < s->nc; i++)
+            if (s->c[i].type >= 0)
+                s->c[k++] = s->c[i];
+        s->nc = k;
     }
     if (hint && hint->whole >= 0)
         rd_whole_value(s, hint->whole);
