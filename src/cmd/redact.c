@@ -58,6 +58,7 @@ typedef struct batch {
     const char *file;
     const rd_columns *cols;
     int state; /* 0 free, 1 ready, 2 taken, 3 done */
+    int piece; /* a piece of a long text record, redacted by fill */
     int err;
     rd_buf out, findings, msgs;
     FILE *spill;     /* findings lines before those in `findings` */
@@ -80,6 +81,11 @@ typedef struct run {
     size_t ncolv;
     uint64_t recno;
     uint64_t bytes_in;
+    /* a text record longer than piece_min is read and redacted a piece
+     * at a time (see fill_piece) */
+    size_t piece_min;
+    int in_piece;
+    rd_piece piece;
     /* workers */
     const rd_engine *eng;
     rd_opts opts;
@@ -241,21 +247,96 @@ static rd_role role_of(run *r, batch *b, size_t off, size_t len)
     }
 }
 
+static void swap(rd_buf *a, rd_buf *b)
+{
+    rd_buf t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Redact data[0, n) of b, a piece of the long text record r->piece, with
+ * w (the filling thread's worker, idle while it fills): its output goes
+ * into b, the next piece's part of the data into r->carry.  `last`: the
+ * record ends at n, followed by a line end when `term`.  The pieces are
+ * read and redacted in turn by the one thread filling, so each one's
+ * windows follow the last one's; other threads go on writing the batches
+ * before.  A failure marks b like a failed process(). */
+static void redact_piece(run *r, batch *b, rd_worker *w, size_t n, int last,
+                         int term)
+{
+    rd_worker_reset(w);
+    w->cols = NULL;
+    w->spill_ctx = b;
+    size_t keep = rd_text_piece(w, &r->piece, b->data.p, n, last);
+    if (keep == SIZE_MAX ||
+        (last && term && !w->o->check && rd_buf_put(&w->out, "\n", 1))) {
+        b->err = -1;
+    } else if (!last) {
+        r->piece.base += keep;
+        if (rd_buf_put(&r->carry, b->data.p + keep, b->data.n - keep))
+            b->err = -1;
+    } else if (rd_buf_put(&r->carry, b->data.p + n + (size_t)term,
+                          b->data.n - n - (size_t)term)) {
+        b->err = -1;
+    }
+    if (last) {
+        r->in_piece = 0;
+        r->recno++;
+    }
+    swap(&w->out, &b->out);
+    swap(&w->findings, &b->findings);
+    swap(&w->msgs, &b->msgs);
+    b->piece = 1;
+    b->data.n = 0;
+}
+
+/* The next piece of the long text record: read up to piece_min bytes,
+ * then the record ends at a line end, at the end of input, or goes on. */
+static int fill_piece(run *r, batch *b, rd_worker *w)
+{
+    while (!r->eof && b->data.n < r->piece_min) {
+        size_t room = r->batch_bytes + 65536;
+        if (rd_buf_grow(&b->data, room))
+            return -1;
+        ssize_t got = read(r->fd, b->data.p + b->data.n, room);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            r->read_errno = errno;
+            return -1;
+        }
+        if (got == 0)
+            r->eof = 1;
+        b->data.n += (size_t)got;
+        r->bytes_in += (size_t)got;
+    }
+    const char *nl = memchr(b->data.p, '\n', b->data.n);
+    if (nl)
+        redact_piece(r, b, w, (size_t)(nl - b->data.p), 1, 1);
+    else
+        redact_piece(r, b, w, b->data.n, r->eof, 0);
+    return 0;
+}
+
 /* Fill b with whole records: the carry from last time, then reads until
  * batch_bytes or the end of input; a record longer than that is read on
  * a batch at a time, so that the batch ends a read after the record does
  * and the next batch is of the usual size again.  Returns -1 on a read
  * error. */
-static int fill(run *r, batch *b)
+static int fill(run *r, batch *b, rd_worker *w)
 {
     b->data.n = 0;
     b->nrec = 0;
+    b->piece = 0;
+    b->err = 0;
     b->file = r->file;
     b->cols = r->ncolv ? &r->colv[r->ncolv - 1] : NULL;
     b->recno0 = r->recno;
     if (rd_buf_put(&b->data, r->carry.p, r->carry.n))
         return -1;
     r->carry.n = 0;
+    if (r->in_piece)
+        return fill_piece(r, b, w);
     size_t scanned = 0; /* records are split from here */
     seek k = {0, CSV_START}; /* the line end of that record: looked to here */
     size_t limit = r->batch_bytes; /* read until the batch holds this */
@@ -318,19 +399,20 @@ static int fill(run *r, batch *b)
             b->data.n = off;
             return 0;
         }
-        /* one record larger than a batch: read on */
+        /* one record larger than a batch: read on; a text record longer
+         * than piece_min is redacted in pieces from here (memory follows
+         * the piece, not the record) */
+        if (r->cur == RD_FMT_TEXT && b->data.n >= r->piece_min) {
+            r->in_piece = 1;
+            r->piece = (rd_piece){.recno = r->recno + 1};
+            redact_piece(r, b, w, b->data.n, 0, 0);
+            return 0;
+        }
         limit = b->data.n + r->batch_bytes;
     }
 }
 
 /* ---- processing ------------------------------------------------------ */
-
-static void swap(rd_buf *a, rd_buf *b)
-{
-    rd_buf t = *a;
-    *a = *b;
-    *b = t;
-}
 
 /* a batch's findings lines, when there are many, wait in a temporary
  * file (they hold offsets and types, never values) */
@@ -451,13 +533,13 @@ static void *pipeline(void *arg)
         if (!r->rc && !r->in_done && !r->filling && b->state == 0) {
             r->filling = 1;
             pthread_mutex_unlock(&r->mu);
-            int err = fill(r, b);
+            int err = fill(r, b, t->w);
             pthread_mutex_lock(&r->mu);
             r->filling = 0;
             if (err) {
                 if (!r->rc)
                     r->rc = -4;
-            } else if (b->nrec == 0 && r->eof) {
+            } else if (b->nrec == 0 && !b->piece && r->eof) {
                 r->in_done = 1;
             } else {
                 if (r->eof && !r->carry.n)
@@ -466,7 +548,7 @@ static void *pipeline(void *arg)
                 b->state = 2;
                 pthread_cond_broadcast(&r->cv); /* another may read on */
                 pthread_mutex_unlock(&r->mu);
-                int perr = process(t->w, b);
+                int perr = b->piece ? b->err : process(t->w, b);
                 pthread_mutex_lock(&r->mu);
                 b->err = perr;
                 b->state = 3;
@@ -668,6 +750,12 @@ int cmd_redact(int argc, char **argv)
     const char *bb = getenv("LG_BATCH_BYTES"); /* tests: tiny batches */
     if (bb && atol(bb) > 0)
         r.batch_bytes = (size_t)atol(bb);
+    /* a piece holds at least two windows and what they reach ahead, so
+     * that each piece takes one on; LG_PIECE_BYTES for tests */
+    const char *pb = getenv("LG_PIECE_BYTES");
+    r.piece_min = pb && atol(pb) > 0 ? (size_t)atol(pb) : (size_t)4 << 20;
+    if (r.piece_min < 2 * (RD_WIN + RD_WIN_AHEAD))
+        r.piece_min = 2 * (RD_WIN + RD_WIN_AHEAD);
 
     pol = policy_file ? rd_policy_load(policy_file, &e) : rd_policy_new();
     if (!pol) {

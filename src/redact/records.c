@@ -235,8 +235,8 @@ static int note(rd_worker *w, uint64_t recno, const char *field,
     else
         rd_buf_put(&w->findings, "null", 4);
     rd_buf_printf(&w->findings,
-                  ",\"start\":%zu,\"end\":%zu,\"type\":\"%s\"}\n", m->start,
-                  m->end, tn);
+                  ",\"start\":%zu,\"end\":%zu,\"type\":\"%s\"}\n",
+                  m->start + w->fshift, m->end + w->fshift, tn);
     return findings_added(w);
 }
 
@@ -480,7 +480,7 @@ static int decide(rd_worker *w, uint64_t recno, const char *field,
  * whole-value hint ("phone") judges each window as a whole.  SIZE_MAX
  * when out of memory. */
 static size_t scan_window(rd_worker *w, const char *v, size_t vl,
-                          size_t from, const rd_hint *h)
+                          size_t from, const rd_hint *h, int more)
 {
     size_t a = from > RD_WIN_BACK ? from - RD_WIN_BACK : 0;
     size_t b = vl - from > w->win + RD_WIN_AHEAD ? from + w->win + RD_WIN_AHEAD
@@ -492,7 +492,7 @@ static size_t scan_window(rd_worker *w, const char *v, size_t vl,
     size_t i = 0, j = nm, cut = b;
     while (i < nm && m[i].start + a < from)
         i++;
-    if (b < vl) { /* matches are sorted and apart: one may cross from+WIN */
+    if (b < vl || more) { /* sorted and apart: one may cross from+WIN */
         cut = from + w->win;
         for (j = i; j < nm && m[j].start + a < cut; j++)
             if (m[j].end + a > cut)
@@ -558,7 +558,7 @@ static int value(rd_worker *w, const char *v, size_t vl, const rd_hint *h,
     int what = RD_KEEP_ALL;
     size_t done = 0; /* v[0, done) is in out */
     for (size_t from = 0; from < vl;) {
-        size_t cut = scan_window(w, v, vl, from, h);
+        size_t cut = scan_window(w, v, vl, from, h, 0);
         if (cut == SIZE_MAX)
             return -1;
         int wh = noted(w, recno, f, w->one.m, w->one.n, fa);
@@ -593,6 +593,52 @@ static int text_record(rd_worker *w, const char *rec, size_t len,
         return out ? rd_buf_put(out, rec, len) : 0;
     w->st.changed++;
     return 0;
+}
+
+static int worker_failed(rd_worker *w);
+
+/* A text record longer than the caller holds, redacted a piece at a
+ * time as it is read: the windows of value() in the same order, each
+ * taken once its RD_WIN_AHEAD reach is in the piece, so the output and
+ * the findings are those of the whole record in one piece. */
+size_t rd_text_piece(rd_worker *w, rd_piece *p, const char *data, size_t n,
+                     int last)
+{
+    rd_buf *out = w->o->check ? NULL : &w->out;
+    size_t from = p->from - p->base; /* offsets into data from here */
+    w->rec_found = 0;
+    w->fshift = p->base;
+    while (from < n && (last || n - from >= w->win + RD_WIN_AHEAD)) {
+        size_t cut = scan_window(w, data, n, from, NULL, !last);
+        int wh = cut == SIZE_MAX
+                     ? -1
+                     : noted(w, p->recno, NULL, w->one.m, w->one.n,
+                             RD_ACT_DEFAULT);
+        if (wh < 0) {
+            w->fshift = 0;
+            return SIZE_MAX;
+        }
+        /* (out's errors are sticky: worker_failed below) */
+        if (out && wh > RD_KEEP_ALL)
+            rewrite(w, out, data, from, cut, w->one.m, w->one.n,
+                    RD_ACT_DEFAULT);
+        else if (out)
+            rd_buf_put(out, data + from, cut - from);
+        p->changed |= wh > RD_KEEP_ALL;
+        from = cut;
+    }
+    w->fshift = 0;
+    p->found |= w->rec_found;
+    p->from = p->base + from;
+    if (last) {
+        w->st.records++;
+        w->st.found_in += (uint64_t)p->found;
+        w->st.changed += (uint64_t)p->changed;
+    }
+    /* what the next piece needs of this one: RD_WIN_BACK before from */
+    return worker_failed(w) ? SIZE_MAX
+           : from > RD_WIN_BACK ? from - RD_WIN_BACK
+                                : 0;
 }
 
 /* ---- JSON ------------------------------------------------------------- */

@@ -135,6 +135,8 @@ typedef struct rd_worker {
      * of memory.  spill_ctx is the caller's. */
     int (*spill)(void *ctx, const char *p, size_t n);
     void *spill_ctx;
+    size_t fshift; /* added to the offsets of findings lines (a piece of
+                      a record: rd_text_piece) */
     rd_hcache hc[RD_HCACHE];
     uint64_t hint_computed; /* key hints not found in hc (tests) */
 } rd_worker;
@@ -143,6 +145,29 @@ int rd_worker_init(rd_worker *w, const rd_engine *eng, const rd_opts *o);
 void rd_worker_free(rd_worker *w);
 /* forget the batch's output, findings and messages (counts stay) */
 void rd_worker_reset(rd_worker *w);
+
+/* A text record too long to hold whole, redacted piece by piece as it is
+ * read (the caller's memory follows the piece, not the record).  The
+ * state between pieces: the record's number, the record offset of the
+ * current piece's first byte (base) and of the next window (from), and
+ * whether the record has changed or held a finding so far.  Start with
+ * {.recno = N}. */
+typedef struct rd_piece {
+    uint64_t recno;
+    size_t base, from;
+    int changed, found;
+} rd_piece;
+
+/* Redact the piece data[0, n), the record's bytes [p->base, p->base + n),
+ * appending to w->out the output of the record from p->from on as far as
+ * the piece allows (all of it when `last`: the record ends at n; its line
+ * end is the caller's).  Returns how many bytes at the start of data the
+ * next piece no longer needs (it starts with data[k, n), base + k), or
+ * SIZE_MAX when out of memory or the findings could not be spilled.
+ * Output and findings are those of rd_record on the whole record; the
+ * record is counted in w->st with the last piece. */
+size_t rd_text_piece(rd_worker *w, rd_piece *p, const char *data, size_t n,
+                     int last);
 
 /* Process rec[0, len) (without its line end) as record number recno and
  * append the result to w->out.  Returns -1 only when out of memory. */

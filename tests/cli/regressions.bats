@@ -396,3 +396,44 @@ PY
         [ "${lines[$i]}" = "${want[$i]}" ] || { echo "line $i: ${lines[$i]}"; false; }
     done
 }
+
+@test "redact: a long text line is redacted in pieces as it is read: memory follows the piece, not the line" {
+    # a text record was held whole with its output: a 51 MB line peaked at
+    # 109 MB, so a line of over about 90 MB broke the 200 MB bound.  Lines
+    # longer than 4 MB are now read and redacted 4 MB at a time, window by
+    # window as before; the output, findings and counts are those of the
+    # whole line (LG_PIECE_BYTES past the line's length: held whole).
+    python3 - "$BATS_TEST_TMPDIR" <<'PY'
+import sys
+d = sys.argv[1]
+forms = ["case %d note u%d@contoso.com", "call me at 425 555 %04d ref %d",
+         "jane%d\u200b.doe@fabrikam.com seen %d", "ip 10.%d.7.%d",
+         "card 4111 1111 1111 1111 order %d-%d", "Regards, John Miller %d %d"]
+fill = "the printer stopped again after the update and we tried twice today"
+line = " ".join(forms[i % len(forms)] % (i, i % 10000) + " " + fill
+                for i in range(300000))
+short = ["ticket %d from jane.doe@contoso.com" % i for i in range(50)]
+with open(d + "/in.txt", "w", newline="") as f:
+    f.write("\n".join(short[:20]) + "\n" + line + "\n" + "\r\n".join(short[20:40]) +
+            "\r\n" + line[: len(line) // 3] + "\r\n" + "\n".join(short[40:]) + "\n" + line)
+PY
+    cd "$BATS_TEST_TMPDIR"
+    for t in 1 2; do
+        LG_PIECE_BYTES=2000000000 "$LEAKGUARD" redact --format text --threads $t --findings whole.f --stats in.txt >whole.out 2>whole.err
+        "$LEAKGUARD" redact --format text --threads $t --findings piece.f --stats in.txt >piece.out 2>piece.err
+        cmp whole.out piece.out
+        cmp whole.f piece.f
+        diff <(grep -v 'MB/s' whole.err) <(grep -v 'MB/s' piece.err)
+    done
+    grep -q '^leakguard redact: 53 records, 53 with findings' piece.err
+    [ "$(grep -c '' piece.f)" -gt 500000 ]
+    run "$LEAKGUARD" redact --check in.txt
+    [ "$status" -eq 1 ]
+    [[ "${lines[0]}" == "leakguard redact: 53 records, 53 with findings"* ]]
+    [ "${LG_BUILD:-build}" = build/asan ] && skip "RSS under ASan"
+    size=$(( $(wc -c <in.txt) / 1048576 ))
+    m=$(rss out "$LEAKGUARD" redact --format text in.txt)
+    cmp out whole.out
+    echo "$size MB of text, lines up to $(( size * 3 / 7 )) MB: $m MB RSS"
+    [ "$m" -lt 48 ]
+}

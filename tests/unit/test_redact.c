@@ -496,6 +496,44 @@ static void windows(void)
         CHECK(a.findings.n == b.findings.n &&
               memcmp(a.findings.p, b.findings.p, a.findings.n) == 0);
     }
+    /* the text again, redacted in pieces of random sizes as the command
+     * reads a long line (rd_text_piece): the output and findings of the
+     * whole record, the record counted once */
+    for (int round = 0; round < 4; round++) {
+        rd_worker_reset(&a);
+        rd_buf out = {0}, fnd = {0}, data = {0};
+        rd_piece pc = {.recno = 1};
+        size_t next = 0; /* the text's bytes read so far */
+        uint64_t rec0 = b.st.records, chg0 = b.st.changed;
+        int last = 0;
+        while (!last) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            size_t more = 8192 + RD_WIN_AHEAD + (size_t)(x >> 33) % 60000;
+            if (more > n - next)
+                more = n - next;
+            rd_buf_put(&data, t + next, more);
+            next += more;
+            last = next == n;
+            rd_worker_reset(&b);
+            size_t keep = rd_text_piece(&b, &pc, data.p, data.n, last);
+            CHECK(keep != SIZE_MAX && keep <= data.n);
+            if (keep == SIZE_MAX)
+                break;
+            rd_buf_put(&out, b.out.p, b.out.n);
+            rd_buf_put(&fnd, b.findings.p, b.findings.n);
+            pc.base += keep;
+            /* the words before the next window stay for it */
+            CHECK(last || pc.from - pc.base >= RD_WIN_BACK);
+            memmove(data.p, data.p + keep, data.n - keep);
+            data.n -= keep;
+        }
+        rd_record(&a, RD_ROLE_TEXT, t, n, 1);
+        CHECK(out.n == a.out.n && memcmp(out.p, a.out.p, out.n) == 0);
+        CHECK(fnd.n == a.findings.n &&
+              memcmp(fnd.p, a.findings.p, fnd.n) == 0);
+        CHECK(b.st.records == rec0 + 1 && b.st.changed == chg0 + 1);
+        free(out.p), free(fnd.p), free(data.p);
+    }
     rd_worker_free(&a);
     rd_worker_free(&b);
     free(t);
