@@ -14,7 +14,9 @@ const rd_anchor rd_anchors[] = {
     {K_AT, "@|%40|&#0*64;|&#[xX]0*40;|\\\\u0040|\\\\x40", 0},
     {K_AT, "[\\[({<] ?(?i:at) ?[\\])}>]|-(?i:at)-", 0},
     {K_AT_WORD, "[A-Za-z0-9_] (?i:at) [A-Za-z0-9]", 6},
-    {K_NUMRUN, "\\d(?:[ .\\-/()]{1,2}\\d|\\d){6}", 0},
+    /* digits joined by one or two of " .-/()", or by one of them other
+     * than a space between two spaces ("425 - 555 - 0100") */
+    {K_NUMRUN, "\\d(?:[ .\\-/()]{1,2}\\d| [.\\-/()] \\d|\\d){6}", 0},
     {K_IPV4, "\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d", 0},
     {K_DEFANG, "\\d(?:\\[\\.\\]|\\(\\.\\)|\\{\\.\\}|\\[(?i:dot)\\])\\d", 0},
     {K_IBAN, "[A-Za-z]{2}\\d{2} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4}", 0},

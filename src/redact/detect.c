@@ -404,6 +404,14 @@ static void add_digits(rd_scratch *s, size_t a, size_t b, int type, int weak)
     rd_add(s, a, b, type, weak, noff);
 }
 
+/* " - " at k: a separator other than a space, spaced, between digit
+ * groups ("425 - 555 - 0100", as K_NUMRUN allows) */
+static int spaced_sep(const rd_scratch *s, size_t k)
+{
+    return CH(k) == ' ' && CH(k + 1) != ' ' && c_runsep(CH(k + 1)) &&
+           CH(k + 2) == ' ';
+}
+
 static void numrun(rd_scratch *s, size_t to)
 {
     if (to <= s->run_end)
@@ -418,7 +426,8 @@ static void numrun(rd_scratch *s, size_t to)
         size_t k = i;
         while (k > 0 && c_runsep(CH(k - 1)) && i - k < 3)
             k--;
-        if (k < i && i - k <= 2 && k > 0 && c_digit(CH(k - 1)))
+        if (k < i && (i - k <= 2 || spaced_sep(s, k)) && k > 0 &&
+            c_digit(CH(k - 1)))
             i = k;
         else
             break;
@@ -431,7 +440,8 @@ static void numrun(rd_scratch *s, size_t to)
         size_t k = j;
         while (k < n && c_runsep(CH(k)) && k - j < 3)
             k++;
-        if (k > j && k - j <= 2 && k < n && c_digit(CH(k)))
+        if (k > j && (k - j <= 2 || spaced_sep(s, j)) && k < n &&
+            c_digit(CH(k)))
             j = k;
         else
             break;

@@ -15,9 +15,10 @@
  * every end offset the regex matches at is either reported or one the
  * expander would skip anyway because an earlier one of the same kind
  * covered it:
- *   K_NUMRUN    a chain of digits joined by nothing or by one or two of
- *               " .-/()"; reported once, after its seventh digit (numrun
- *               expands the whole chain and skips the rest of it);
+ *   K_NUMRUN    a chain of digits joined by nothing, by one or two of
+ *               " .-/()" or by " - " (any of them spaced); reported once, after
+ *               its seventh digit (numrun expands the whole chain and
+ *               skips the rest of it);
  *   K_ENTROPY   a run of [A-Za-z0-9+/_=-]; reported once, after its 32nd
  *               character (entropy_tok skips the rest of the run);
  *   K_IPV6      reported at every end offset, in order (ipv6_token skips
@@ -197,7 +198,8 @@ classify64_vbmi(const unsigned char *p, blk *b)
 
 /* K_NUMRUN over the digits of one block, a chain at a time: a digit is
  * linked to the one before it when at most two separators (c_runsep) lie
- * between them; an unlinked digit starts a chain.  *nd counts the digits
+ * between them, or one other than a space with a space either side
+ * (" - "); an unlinked digit starts a chain.  *nd counts the digits
  * of the chain the previous block ended in (one that reaches into this
  * block starts with a linked digit).  A digit loop was 4 % of a run: JSON
  * records carry dates and ids in every line. */
@@ -205,13 +207,17 @@ static inline __attribute__((always_inline)) void
 digits(rd_scratch *s, const blk *b, const blk *pb, size_t base, int *nd)
 {
     uint64_t d = b->m[M_DIG], pd = pb->m[M_DIG];
-    uint64_t sep = b->m[M_SP] | b->m[M_DOT] | (b->m[M_COLDASH] & ~b->colon) |
-                   b->slpar,
-             psep = pb->m[M_SP] | pb->m[M_DOT] |
-                    (pb->m[M_COLDASH] & ~pb->colon) | pb->slpar;
+    /* mid: the separators but the space, what may stand between two */
+    uint64_t mid = b->m[M_DOT] | (b->m[M_COLDASH] & ~b->colon) | b->slpar,
+             pmid = pb->m[M_DOT] | (pb->m[M_COLDASH] & ~pb->colon) |
+                    pb->slpar;
+    uint64_t sep = b->m[M_SP] | mid, psep = pb->m[M_SP] | pmid;
     uint64_t s1 = SHL(sep, psep, 1);
     uint64_t linked = d & (SHL(d, pd, 1) | (s1 & SHL(d, pd, 2)) |
-                           (s1 & SHL(sep, psep, 2) & SHL(d, pd, 3)));
+                           (s1 & SHL(sep, psep, 2) & SHL(d, pd, 3)) |
+                           (SHL(b->m[M_SP], pb->m[M_SP], 1) &
+                            SHL(mid, pmid, 2) &
+                            SHL(b->m[M_SP], pb->m[M_SP], 3) & SHL(d, pd, 4)));
     uint64_t starts = d & ~linked;
     int n = *nd; /* the chain the first digit continues, if linked */
     while (d) {

@@ -339,7 +339,9 @@ def g_phone(rng, form, fmt):
                 return "+44 20 7946 0%03d" % rng.randint(0, 999), "phone-uk", None
             return "+44 161 496 0%03d" % rng.randint(0, 999), "phone-uk", None
         return "+49 %s %s" % (rng.choice(["30", "89", "40", "69"]), _rand(rng, string.digits[1:], 7)), "phone-de", None
-    k = rng.randrange(6)
+    k = rng.randrange(7)
+    if k == 6:  # dashes with spaces around them
+        return "%s - 555 - %s" % (a, line), "phone-spaced-dash", None
     if k == 4:  # what word processors type between the groups
         return "%s\u2013555\u2013%s" % (a, line), "phone-en-dash", None
     if k == 5:
@@ -434,9 +436,12 @@ def g_ssn(rng, form, fmt):
     a, g, s = gen_ssn_digits(rng)
     if form == "standard":
         return "%s-%s-%s" % (a, g, s), "ssn-dashed", None
-    if rng.random() < 0.5:
+    r = rng.random()
+    if r < 0.4:
         return "%s %s %s" % (a, g, s), "ssn-spaces", None
-    return "%s.%s.%s" % (a, g, s), "ssn-dots", None
+    if r < 0.7:
+        return "%s.%s.%s" % (a, g, s), "ssn-dots", None
+    return "%s - %s - %s" % (a, g, s), "ssn-spaced-dash", None
 
 
 def g_mac(rng, form, fmt):
@@ -587,7 +592,8 @@ def _decoy_values(rng, kind):
                            "$%d.99" % rng.randint(5, 499)])
     if kind == "date":
         y, m, d = rng.randint(2019, 2025), rng.randint(1, 12), rng.randint(1, 28)
-        return rng.choice(["%04d-%02d-%02d" % (y, m, d), "%02d/%02d/%04d" % (m, d, y)])
+        return rng.choice(["%04d-%02d-%02d" % (y, m, d), "%02d/%02d/%04d" % (m, d, y),
+                           "%04d - %02d - %02d" % (y, m, d)])
     if kind == "time":
         return "%02d:%02d:%02d" % (rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59))
     if kind == "order-number-spaced":

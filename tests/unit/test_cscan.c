@@ -28,7 +28,7 @@ static const char *const pieces[] = {
     "Maria Garcia", "John Smith", "Lucas Silva Look", "Ahmed Hassan Escalated",
     "The Windows", "call ", "phone: ", "SSN ", "order ", "version ",
     "4111 1111 1111 1111", "425-555-0100", "+1 (425) 555-0100", "123-45-6789",
-    "2024-03-05", "12/25", "10.0.0.1", "52.1.2[.]3", "KB5034441",
+    "2024-03-05", "12/25", "10.0.0.1", "425 - 555 - 0100", "123 . 45 . 6789", "52.1.2[.]3", "KB5034441",
     "0x80070005", "CAS-05277-406788", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIx",
     "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     "ghp_0123456789abcdefABCDEF0123456789", "jane@contoso.com",

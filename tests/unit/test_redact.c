@@ -189,6 +189,15 @@ static void nonstandard_forms(void)
     CHECK_STR(whole("jane.doe\xC2\xA0@\xC2\xA0" "contoso.com"), "EMAIL");
     CHECK_STR(norm("425\xE2\x80\x93" "555\xE2\x80\x93" "0100"), "4255550100");
     CHECK_STR(scan("the years 2019\xE2\x80\x93" "2024 \xE2\x80\x94 fine"), "");
+    /* groups split by a spaced dash, dot or slash (all were missed) */
+    CHECK_STR(whole("123 - 45 - 6789"), "US_SSN");
+    CHECK_STR(whole("425 - 555 - 0100"), "PHONE");
+    CHECK_STR(whole("425 . 555 . 0100"), "PHONE");
+    CHECK_STR(whole("4111 - 1111 - 1111 - 1111"), "CREDIT_CARD");
+    CHECK_STR(norm("123 - 45 - 6789"), "123456789");
+    CHECK_STR(scan("from 2024 - 05 - 01 to 2024 - 06 - 01"), "");
+    CHECK_STR(scan("pages 10 - 20 - 30, rows 1 / 2 / 3"), "");
+    CHECK_STR(scan("version 10 . 0 . 19041"), "");
 }
 
 static void lookalikes(void)
