@@ -67,7 +67,8 @@ const rd_anchor rd_anchors[] = {
      "(?i:my name is|my name's|name is|this is|i am|i'm|name:|customer:|"
      "contact:|caller:|client:|regards,|thanks,|thank you,|sincerely,|"
      "cheers,|best,|hi|hello|dear|hey|mr\\.?|mrs\\.?|ms\\.?|dr\\.?|"
-     "spoke with|speaking with|spoke to|talked to|agent) [A-Z]",
+     "spoke with|speaking with|spoke to|talked to|agent) "
+     "[A-Z\\xC3-\\xC5\\xCE\\xD0]", /* or a two-byte capital's lead */
      0},
     {K_NAME_PAIR, "[A-Z][a-z]+ [A-Z][a-z]", 0},
     {K_PLACE_CUE, "\\b(?:in|from|to|near|at|of|visit|visiting|based in|"

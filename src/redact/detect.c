@@ -1039,7 +1039,17 @@ static size_t u8_upper(const rd_scratch *s, size_t j)
     if (j + 1 >= s->len)
         return 0;
     unsigned char a = CH(j), b = CH(j + 1);
-    return (a == 0xC3 && b >= 0x80 && b <= 0x9E && b != 0x97) ||
+    /* Latin Extended-A (U+0100-017F: \xC5\x81 is \xC5\x81ukasz's L):
+     * capitals at even code points, but at odd ones in U+0139-0148 and
+     * U+0179-017E; U+0138, U+0149 and U+017F are small, U+0178 a capital */
+    unsigned cp = ((unsigned)(a & 0x1F) << 6) | (b & 0x3F);
+    int ext = (a == 0xC4 || a == 0xC5) && (b & 0xC0) == 0x80 &&
+              cp != 0x138 && cp != 0x149 && cp != 0x17F &&
+              (cp == 0x178 ||
+               ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)
+                    ? cp % 2 == 1
+                    : cp % 2 == 0));
+    return ext || (a == 0xC3 && b >= 0x80 && b <= 0x9E && b != 0x97) ||
                    (a == 0xCE && b >= 0x91 && b <= 0xA9 && b != 0xA2) ||
                    (a == 0xD0 && b >= 0x80 && b <= 0xAF)
                ? 2
@@ -1067,10 +1077,11 @@ static int cap_word(const rd_scratch *s, size_t i, size_t *e)
     }
     if (j - i < 2 || (j < n && c_alnum(CH(j))))
         return 0;
-    /* all capitals (ACME, VPN) are not names */
+    /* all capitals (ACME, VPN) are not names; a small letter may be a
+     * two-byte one (\xD0\x98\xD0\xB2\xD0\xB0\xD0\xBD has no ASCII) */
     int low = 0;
     for (size_t p = i + 1; p < j; p++)
-        low |= c_lower(CH(p));
+        low |= c_lower(CH(p)) || (u8_letter(s, p) && !u8_upper(s, p));
     if (!low || in_list(s->buf + i, j - i, cap_stop))
         return 0;
     *e = j;

@@ -63,6 +63,7 @@ typedef struct blk {
     uint64_t colon, comma, rs;
     uint64_t slpar; /* '/' '(' ')': with spaces, dots and dashes, what may
                        join the digit groups of a number (c_runsep) */
+    uint64_t hi;    /* bytes >= 0x80 */
 } blk;
 
 #if defined(__SSE2__)
@@ -110,6 +111,7 @@ static void classify64(const unsigned char *p, blk *b)
         __m128i f = _mm_or_si128(v, _mm_set1_epi8(0x20)); /* r R s S */
         b->rs |= bits(_mm_or_si128(eq(f, 'r'), eq(f, 's')), q);
         b->slpar |= bits(_mm_or_si128(eq(v, '/'), in_range(v, '(', ')')), q);
+        b->hi |= bits(v, q);
     }
 }
 #else
@@ -143,6 +145,8 @@ static void classify64(const unsigned char *p, blk *b)
             b->rs |= bit;
         if (c == '/' || c == '(' || c == ')')
             b->slpar |= bit;
+        if (c >= 0x80)
+            b->hi |= bit;
         if (dig || up || lo || (c && strchr("+/_=-", c)))
             b->m[M_ENT] |= bit;
     }
@@ -175,8 +179,8 @@ classify64_vbmi(const unsigned char *p, blk *b)
     __m512i lo = _mm512_load_si512((const void *)cls_tbl),
             hi = _mm512_load_si512((const void *)(cls_tbl + 64));
     /* the low 7 bits pick the table entry; bytes >= 0x80 get no class */
-    __m512i c = _mm512_maskz_permutex2var_epi8(~_mm512_movepi8_mask(v), lo,
-                                               v, hi);
+    b->hi = _mm512_movepi8_mask(v);
+    __m512i c = _mm512_maskz_permutex2var_epi8(~b->hi, lo, v, hi);
     /* unrolled by hand: gcc -O2 kept the loop, a broadcast and a store
      * of each mask, then loaded them back */
 #pragma GCC unroll 8
@@ -419,6 +423,20 @@ static void city_zip(rd_scratch *s, const blk *b, const blk *pb, size_t base)
 }
 #undef AT
 
+/* of the bytes >= 0x80 in m, those that lead a two-byte capital letter
+ * cap_word may take (Latin-1, Latin Extended-A, Greek, Cyrillic: C3 C4
+ * C5 CE D0): a name after a cue may begin with one ("Dear \xC3\x98yvind") */
+static uint64_t u8_caps(const unsigned char *q, uint64_t m)
+{
+    uint64_t r = 0;
+    for (; m; m &= m - 1) {
+        unsigned char c = q[__builtin_ctzll(m)];
+        if ((c >= 0xC3 && c <= 0xC5) || c == 0xCE || c == 0xD0)
+            r |= m & -m;
+    }
+    return r;
+}
+
 static inline __attribute__((always_inline)) void cscan(rd_scratch *s,
                                                        int vbmi)
 {
@@ -465,9 +483,10 @@ static inline __attribute__((always_inline)) void cscan(rd_scratch *s,
         /* every person cue ends in a letter, ':' or ',', or is "mr."
          * "mrs." "ms." "dr." (most ". X" end a sentence); every place cue
          * in a small letter or ':' */
-        uint64_t cap = b.m[M_UP] & SHL(b.m[M_SP], pb.m[M_SP], 1),
-                 place = b.m[M_LO] & SHL(cap, pcap, 1),
-                 person = cap & (SHL(b.m[M_UP] | b.m[M_LO] | b.m[M_COLDASH] |
+        uint64_t sp1 = SHL(b.m[M_SP], pb.m[M_SP], 1);
+        uint64_t cap = b.m[M_UP] & sp1, place = b.m[M_LO] & SHL(cap, pcap, 1),
+                 person = (cap | (b.hi & sp1 ? u8_caps(q, b.hi & sp1) : 0)) &
+                          (SHL(b.m[M_UP] | b.m[M_LO] | b.m[M_COLDASH] |
                                          b.comma,
                                      pb.m[M_UP] | pb.m[M_LO] |
                                          pb.m[M_COLDASH] | pb.comma,

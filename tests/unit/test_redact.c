@@ -259,6 +259,14 @@ static void lookalikes(void)
     /* a title is not a second person ("Dear <PERSON>. <PERSON>" counted
      * "mr" among the distinct names) */
     CHECK_STR(scan("Dear Mr. Smith,"), "PERSON@9-14");
+    /* names that begin with a two-byte capital after a cue (the cue's
+     * trigger was a space before an ASCII capital), Cyrillic ones with
+     * no ASCII small letter; all capitals are still no name */
+    CHECK_STR(scan("Dear \xC3\x98yvind Hansen,"), "PERSON@5-19");
+    CHECK_STR(scan("my name is \xC5\x81ukasz \xC5\xBB" "ak"), "PERSON@11-23");
+    CHECK_STR(scan("Regards, \xD0\x98\xD0\xB2\xD0\xB0\xD0\xBD"), "PERSON@9-17");
+    CHECK_STR(scan("my name is \xD0\x97\xD0\x90\xD0\x9E"), "");
+    CHECK_STR(scan("The \xC3\x96konomie section"), "");
     CHECK_STR(scan("Dear Miss Jones"), "PERSON@5-15");
     /* a domain ends in a top-level domain: logo@2x.png is a file (it was
      * an EMAIL); company-internal names count */
