@@ -549,11 +549,14 @@ static void ipv4_token(rd_scratch *s, size_t to, int defanged)
     size_t n = s->len, i = to, j = to;
     if (to <= s->ip_end)
         return;
-    /* walk digits, dots and the defanged dots [.] (.) {.} [dot] */
+    /* walk digits, dots and the defanged dots [.] (.) {.} [dot], and a
+     * dot with a space either side ("10 . 0 . 0 . 1") */
 #define DEFANG_AT(p, back)                                                    \
-    (has(s, (p), "[.]") || has(s, (p), "(.)") || has(s, (p), "{.}") ? 3      \
-     : has(s, (p), "[dot]")                                         ? 5      \
-                                                                    : 0)
+    (has(s, (p), "[.]") || has(s, (p), "(.)") || has(s, (p), "{.}") ||        \
+             has(s, (p), " . ")                                          \
+         ? 3                                                                  \
+     : has(s, (p), "[dot]") ? 5                                               \
+                            : 0)
     for (;;) {
         if (i > 0 && (c_digit(CH(i - 1)) || CH(i - 1) == '.')) {
             i--;
@@ -1148,8 +1151,9 @@ static int ends_with_cue(const rd_scratch *s, size_t e,
 {
     for (; *cues; cues++) {
         size_t n = strlen(*cues);
+        /* at a word start: not the end of a token ("...OM9dR Is") */
         if (n <= e && strncasecmp(s->buf + e - n, *cues, n) == 0 &&
-            (e == n || !c_alpha(CH(e - n - 1))))
+            (e == n || !c_word(CH(e - n - 1))))
             return 1;
     }
     return 0;

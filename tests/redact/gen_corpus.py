@@ -55,7 +55,8 @@ Planted forms (type/kind), all with exact labels:
              +1-425-555-0100, 4 2 5 5 5 5 0 1 0 0, 425-555-0100 with en dashes
              (U+2013), +1 425 555 0100 with no-break spaces (U+00A0)
   IP_ADDRESS public IPv4, IPv6 (RFC 5952, full, upper-case, v4-mapped);
-             non-standard 52.1.2[.]3, 52[.]1[.]2[.]3, 52(.)1(.)2(.)3
+             non-standard 52.1.2[.]3, 52[.]1[.]2[.]3, 52(.)1(.)2(.)3,
+             52 . 1 . 2 . 3
   CREDIT_CARD Luhn-valid Visa/MC/Amex/Discover plain or grouped by space/dash;
              non-standard dots, 4-2-2-4-4 grouping, mixed separators
   IBAN       mod-97-valid DE/GB/FR/NL/ES, compact or spaced
@@ -372,7 +373,9 @@ def g_ip(rng, form, fmt):
         a = random_ipv6(rng)
         return ":".join("%X" % int(g, 16) for g in a.exploded.split(":")), "ipv6-upper-uncompressed", None
     o = public_ipv4(rng).split(".")
-    k = rng.randrange(3)
+    k = rng.randrange(4)
+    if k == 3:
+        return " . ".join(o), "ipv4-spaced-dots", None
     if k == 0:
         return "%s.%s.%s[.]%s" % tuple(o), "ipv4-defang-last", None
     if k == 1:
@@ -866,7 +869,7 @@ def semantic_problem(l):
     if t == "US_SSN" and not ssn_ok(v):
         return "bad ssn"
     if t == "IP_ADDRESS":
-        plain = v.replace("[.]", ".").replace("(.)", ".")
+        plain = v.replace("[.]", ".").replace("(.)", ".").replace(" . ", ".")
         try:
             a = ipaddress.ip_address(plain)
         except ValueError:

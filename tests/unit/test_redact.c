@@ -167,6 +167,10 @@ static void nonstandard_forms(void)
     CHECK_STR(whole("52[.]1[.]2[.]3"), "IP_ADDRESS");
     CHECK_STR(whole("52(.)1(.)2(.)3"), "IP_ADDRESS");
     CHECK_STR(norm("52[.]1[.]2[.]3"), "52.1.2.3");
+    CHECK_STR(whole("52 . 1 . 2 . 3"), "IP_ADDRESS");
+    CHECK_STR(norm("52 . 1 . 2 . 3"), "52.1.2.3");
+    CHECK_STR(scan("version 10 . 0 . 19041 . 1415"), "");
+    CHECK_STR(scan("it is 3 . 5 times faster"), "");
     /* the local part spelled like the domain (its first word was left in
      * clear: "jane dot <EMAIL>"), the same person as ever */
     CHECK_STR(whole("jane dot doe at contoso dot com"), "EMAIL");
@@ -268,6 +272,9 @@ static void lookalikes(void)
     CHECK_STR(scan("my name is \xD0\x97\xD0\x90\xD0\x9E"), "");
     CHECK_STR(scan("The \xC3\x96konomie section"), "");
     CHECK_STR(scan("Dear Miss Jones"), "PERSON@5-15");
+    /* a cue is a word: a token ending in "dR" is no title */
+    CHECK_STR(scan("token: xoxb-5tUmo1Sbi4kMj931340OM9dR Is KB4060454 safe"),
+              "SECRET@7-36");
     /* a domain ends in a top-level domain: logo@2x.png is a file (it was
      * an EMAIL); company-internal names count */
     CHECK_STR(scan("see logo@2x.png and icon@3x.jpg"), "");
