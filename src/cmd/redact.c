@@ -254,6 +254,30 @@ static void swap(rd_buf *a, rd_buf *b)
     *b = t;
 }
 
+/* Read into b until it holds `limit` bytes or the input ends, a batch at
+ * a time into memory mapped in ahead (a read into fresh pages faults them
+ * in one by one).  -1 on a read error (r->read_errno) or out of memory. */
+static int read_upto(run *r, batch *b, size_t limit)
+{
+    while (!r->eof && b->data.n < limit) {
+        size_t room = r->batch_bytes + 65536;
+        if (rd_buf_grow(&b->data, room))
+            return -1;
+        ssize_t got = read(r->fd, b->data.p + b->data.n, room);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            r->read_errno = errno;
+            return -1;
+        }
+        if (got == 0)
+            r->eof = 1;
+        b->data.n += (size_t)got;
+        r->bytes_in += (size_t)got;
+    }
+    return 0;
+}
+
 /* Redact data[0, n) of b, a piece of the long text record r->piece, with
  * w (the filling thread's worker, idle while it fills): its output goes
  * into b, the next piece's part of the data into r->carry.  `last`: the
@@ -294,22 +318,8 @@ static void redact_piece(run *r, batch *b, rd_worker *w, size_t n, int last,
  * then the record ends at a line end, at the end of input, or goes on. */
 static int fill_piece(run *r, batch *b, rd_worker *w)
 {
-    while (!r->eof && b->data.n < r->piece_min) {
-        size_t room = r->batch_bytes + 65536;
-        if (rd_buf_grow(&b->data, room))
-            return -1;
-        ssize_t got = read(r->fd, b->data.p + b->data.n, room);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            r->read_errno = errno;
-            return -1;
-        }
-        if (got == 0)
-            r->eof = 1;
-        b->data.n += (size_t)got;
-        r->bytes_in += (size_t)got;
-    }
+    if (read_upto(r, b, r->piece_min))
+        return -1;
     const char *nl = memchr(b->data.p, '\n', b->data.n);
     if (nl)
         redact_piece(r, b, w, (size_t)(nl - b->data.p), 1, 1);
@@ -341,24 +351,8 @@ static int fill(run *r, batch *b, rd_worker *w)
     seek k = {0, CSV_START}; /* the line end of that record: looked to here */
     size_t limit = r->batch_bytes; /* read until the batch holds this */
     for (;;) {
-        while (!r->eof && b->data.n < limit) {
-            /* a read of up to a batch into memory mapped in ahead (a read
-             * into fresh pages faults them in one by one) */
-            size_t room = r->batch_bytes + 65536;
-            if (rd_buf_grow(&b->data, room))
-                return -1;
-            ssize_t got = read(r->fd, b->data.p + b->data.n, room);
-            if (got < 0 && errno == EINTR)
-                continue;
-            if (got < 0) {
-                r->read_errno = errno;
-                return -1;
-            }
-            if (got == 0)
-                r->eof = 1;
-            b->data.n += (size_t)got;
-            r->bytes_in += (size_t)got;
-        }
+        if (read_upto(r, b, limit))
+            return -1;
         if (r->cur == RD_FMT_AUTO)
             r->cur = sniff(r->file, b->data.p, b->data.n);
         /* split complete records */
