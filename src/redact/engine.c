@@ -518,13 +518,12 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
      * the words before it that judge it; a value through a character
      * lies within UNI_REACH - UNI_MARGIN bytes of it. */
     enum { UNI_REACH = 4096, UNI_MARGIN = 512 };
-    /* A window's candidates are taken out by marking them (type -1),
-     * not by a pass over all of them per window, which made a line with
-     * many such characters cost their number times its candidates: the
-     * unfolded scan's are sorted by start (a binary search finds a
-     * window's), and the folded ones, added window by window behind
-     * them, are looked at from the last back to the first that starts
-     * two reaches before the window (earlier windows end before it). */
+    /* A window's unfolded candidates are taken out by marking them (type
+     * -1), not by a pass over all of them per window, which made a line
+     * with many such characters cost their number times its candidates:
+     * they are sorted by start, and a binary search finds a window's.
+     * The windows do not overlap (below), so the folded candidates added
+     * behind them are never a later window's. */
     size_t nbase = s->nc, dead = 0;
     if (s->nuni && nbase > 1)
         qsort(s->c, nbase, sizeof *s->c, cmp_start);
@@ -536,7 +535,8 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
             b++;
         /* the characters after it whose own windows would overlap this
          * one join it, the window growing to UNI_REACH past the last:
-         * each byte is folded once however close they come */
+         * each byte is folded once however close they come, and the next
+         * window begins after this one ends */
         for (u++; u < s->nuni && s->uni[u] - 1 <= b + UNI_REACH &&
                   (b == len || buf[b] != '\n' || s->uni[u] - 1 <= b);
              u++) {
@@ -559,11 +559,6 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
         for (size_t i = lo; i < nbase && s->c[i].s < ib; i++)
             if (s->c[i].e <= ib && s->c[i].type >= 0)
                 s->c[i].type = -1, dead++;
-        for (size_t i = s->nc; i > nbase && s->c[i - 1].s + 2 * UNI_REACH >= ia;
-             i--)
-            if (s->c[i - 1].s >= ia && s->c[i - 1].e <= ib &&
-                s->c[i - 1].type >= 0)
-                s->c[i - 1].type = -1, dead++;
         size_t k = s->nc;
         s->buf = s->ubuf;
         s->len = s->ulen;
