@@ -16,9 +16,10 @@
  * expander would skip anyway because an earlier one of the same kind
  * covered it:
  *   K_NUMRUN    a chain of digits joined by nothing, by one or two of
- *               " .-/()" or by " - " (any of them spaced); reported once, after
- *               its seventh digit (numrun expands the whole chain and
- *               skips the rest of it);
+ *               " .-/()", or by one of them but the space with a space
+ *               either side (" - "); reported once, after its seventh
+ *               digit (numrun expands the whole chain and skips the rest
+ *               of it);
  *   K_ENTROPY   a run of [A-Za-z0-9+/_=-]; reported once, after its 32nd
  *               character (entropy_tok skips the rest of the run);
  *   K_IPV6      reported at every end offset, in order (ipv6_token skips
@@ -198,6 +199,7 @@ classify64_vbmi(const unsigned char *p, blk *b)
 }
 #endif
 
+/* (x << k) with the top k bits of the previous block's mask shifted in */
 #define SHL(x, prev, k) ((x) << (k) | (prev) >> (64 - (k)))
 
 /* K_NUMRUN over the digits of one block, a chain at a time: a digit is
@@ -345,7 +347,6 @@ static void cues(rd_scratch *s, uint64_t person, uint64_t place, size_t base)
     }
 }
 
-/* (x << k) with the top k bits of the previous block's mask shifted in */
 /* mask x of block b, k bytes on (bit i = byte i - k), 0 < k < 64 */
 #define AT(x, k) SHL(b->m[x], pb->m[x], k)
 
