@@ -1042,7 +1042,7 @@ static size_t u8_upper(const rd_scratch *s, size_t j)
     if (j + 1 >= s->len)
         return 0;
     unsigned char a = CH(j), b = CH(j + 1);
-    /* Latin Extended-A (U+0100-017F: \xC5\x81 is \xC5\x81ukasz's L):
+    /* Latin Extended-A (U+0100-017F: U+0141, the L with a stroke):
      * capitals at even code points, but at odd ones in U+0139-0148 and
      * U+0179-017E; U+0138, U+0149 and U+017F are small, U+0178 a capital */
     unsigned cp = ((unsigned)(a & 0x1F) << 6) | (b & 0x3F);
@@ -1081,7 +1081,7 @@ static int cap_word(const rd_scratch *s, size_t i, size_t *e)
     if (j - i < 2 || (j < n && c_alnum(CH(j))))
         return 0;
     /* all capitals (ACME, VPN) are not names; a small letter may be a
-     * two-byte one (\xD0\x98\xD0\xB2\xD0\xB0\xD0\xBD has no ASCII) */
+     * two-byte one (a Cyrillic name has no ASCII letter) */
     int low = 0;
     for (size_t p = i + 1; p < j; p++)
         low |= c_lower(CH(p)) || (u8_letter(s, p) && !u8_upper(s, p));

@@ -426,7 +426,8 @@ static void city_zip(rd_scratch *s, const blk *b, const blk *pb, size_t base)
 
 /* of the bytes >= 0x80 in m, those that lead a two-byte capital letter
  * cap_word may take (Latin-1, Latin Extended-A, Greek, Cyrillic: C3 C4
- * C5 CE D0): a name after a cue may begin with one ("Dear \xC3\x98yvind") */
+ * C5 CE D0): a name after a cue may begin with one (U+00D8, the O with a
+ * stroke of a Norwegian name) */
 static uint64_t u8_caps(const unsigned char *q, uint64_t m)
 {
     uint64_t r = 0;
