@@ -8,7 +8,8 @@
  * bytes it read are still in its core's cache; whichever thread sees the
  * oldest unwritten batch done writes it, so output keeps input order.
  * Memory is bounded by the number of slots times the batch size (or the
- * largest record). */
+ * largest record; a text record longer than piece_min is read and
+ * redacted a piece at a time by the thread filling, fill_piece). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
