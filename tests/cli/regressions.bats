@@ -430,7 +430,8 @@ PY
     run "$LEAKGUARD" redact --check in.txt
     [ "$status" -eq 1 ]
     [[ "${lines[0]}" == "leakguard redact: 53 records, 53 with findings"* ]]
-    [ "${LG_BUILD:-build}" = build/asan ] && skip "RSS under ASan"
+    # (under ASan the RSS is ASan's own: the checks above are the test)
+    [ "${LG_BUILD:-build}" = build/asan ] && return 0
     size=$(( $(wc -c <in.txt) / 1048576 ))
     m=$(rss out "$LEAKGUARD" redact --format text in.txt)
     cmp out whole.out
