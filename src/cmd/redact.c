@@ -255,6 +255,14 @@ static void swap(rd_buf *a, rd_buf *b)
     *b = t;
 }
 
+/* what the worker wrote for batch b becomes b's, to be written in turn */
+static void hand_over(rd_worker *w, batch *b)
+{
+    swap(&w->out, &b->out);
+    swap(&w->findings, &b->findings);
+    swap(&w->msgs, &b->msgs);
+}
+
 /* Read into b until it holds `limit` bytes or the input ends, a batch at
  * a time into memory mapped in ahead (a read into fresh pages faults them
  * in one by one).  -1 on a read error (r->read_errno) or out of memory. */
@@ -308,9 +316,7 @@ static void redact_piece(run *r, batch *b, rd_worker *w, size_t n, int last,
         r->in_piece = 0;
         r->recno++;
     }
-    swap(&w->out, &b->out);
-    swap(&w->findings, &b->findings);
-    swap(&w->msgs, &b->msgs);
+    hand_over(w, b);
     b->piece = 1;
     b->data.n = 0;
 }
@@ -436,9 +442,7 @@ static int process(rd_worker *w, batch *b)
         return -1;
     if (rd_batch(w, b->data.p, b->data.n, b->recs, b->nrec, b->recno0))
         return -1;
-    swap(&w->out, &b->out);
-    swap(&w->findings, &b->findings);
-    swap(&w->msgs, &b->msgs);
+    hand_over(w, b);
     return 0;
 }
 
