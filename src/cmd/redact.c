@@ -7,9 +7,10 @@
  * quoting and which bulk line is an action), then scans it itself, so the
  * bytes it read are still in its core's cache; whichever thread sees the
  * oldest unwritten batch done writes it, so output keeps input order.
- * Memory is bounded by the number of slots times the batch size (or the
- * largest record; a text record longer than piece_min is read and
- * redacted a piece at a time by the thread filling, fill_piece). */
+ * Memory is bounded by the number of slots times the batch size: a record
+ * longer than piece_min is redacted by the thread filling, a text record
+ * a piece at a time as it is read (fill_piece), a JSON one from a
+ * temporary file (fill_long).  Only a CSV record is held whole. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,11 +61,13 @@ typedef struct batch {
     const char *file;
     const rd_columns *cols;
     int state; /* 0 free, 1 ready, 2 taken, 3 done */
-    int piece; /* a piece of a long text record, redacted by fill */
+    int piece; /* redacted by fill: a piece of a long text record, or a
+                  long JSON record (fill_long) */
     int err;
     rd_buf out, findings, msgs;
+    FILE *ospill;    /* a long record's output before that in `out` */
     FILE *spill;     /* findings lines before those in `findings` */
-    int spill_errno; /* writing them there failed */
+    int spill_errno; /* writing to either failed */
 } batch;
 
 typedef struct run {
@@ -203,9 +207,8 @@ static size_t csv_end(const char *p, size_t off, size_t n, size_t cap,
     return (size_t)-1;
 }
 
-static rd_role role_of(run *r, batch *b, size_t off, size_t len)
+static rd_role role_of(run *r, batch *b, const char *p, size_t len)
 {
-    const char *p = b->data.p + off;
     switch (r->cur) {
     case RD_FMT_NDJSON:
         return RD_ROLE_JSON;
@@ -261,6 +264,26 @@ static void hand_over(rd_worker *w, batch *b)
     swap(&w->out, &b->out);
     swap(&w->findings, &b->findings);
     swap(&w->msgs, &b->msgs);
+}
+
+/* An anonymous temporary file in $TMPDIR (else /tmp), for what is too
+ * long to hold: findings lines, a long JSON record and its output. */
+static FILE *tmp_file(void)
+{
+    const char *d = getenv("TMPDIR");
+    char path[PATH_MAX];
+    if (!d || !*d ||
+        snprintf(path, sizeof path, "%s/leakguard.XXXXXX", d) >=
+            (int)sizeof path)
+        return tmpfile();
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return NULL;
+    unlink(path);
+    FILE *f = fdopen(fd, "w+b");
+    if (!f)
+        close(fd);
+    return f;
 }
 
 /* Read into b until it holds `limit` bytes or the input ends, a batch at
@@ -335,6 +358,140 @@ static int fill_piece(run *r, batch *b, rd_worker *w)
     return 0;
 }
 
+/* ---- a long JSON record ---------------------------------------------- */
+
+/* A JSON record longer than piece_min is not held in memory: it goes to
+ * a temporary file as it is read, which is mapped and redacted there by
+ * the thread filling.  The worker hands its output over as it comes
+ * (b->ospill, written before b->out) and says how far it has read, so
+ * the pages behind are let go (the page cache keeps them; a key read
+ * again brings its page back).  Memory follows the window, not the
+ * record. */
+typedef struct longrec {
+    const char *map;
+    size_t len;
+    size_t mark; /* where the pages behind were last let go */
+    batch *b;
+} longrec;
+
+/* the mapped bytes kept behind the point of reading */
+#define LONG_KEEP ((size_t)4 << 20)
+
+static int long_flush(void *ctx, const char *p, size_t n)
+{
+    batch *b = ((longrec *)ctx)->b;
+    if ((!b->ospill && !(b->ospill = tmp_file())) ||
+        fwrite(p, 1, n, b->ospill) != n) {
+        b->spill_errno = errno ? errno : EIO;
+        return -1;
+    }
+    return 0;
+}
+
+static int long_unflush(void *ctx, size_t keep)
+{
+    batch *b = ((longrec *)ctx)->b;
+    if (!b->ospill || fflush(b->ospill) ||
+        ftruncate(fileno(b->ospill), (off_t)keep) ||
+        fseeko(b->ospill, (off_t)keep, SEEK_SET)) {
+        b->spill_errno = errno ? errno : EIO;
+        return -1;
+    }
+    return 0;
+}
+
+/* Reading has come to p: the pages from LONG_KEEP before where it was
+ * last to LONG_KEEP before p are let go.  Reading may start again
+ * further back (the walk after the check, a copy of what did not
+ * change), and then goes forward from there. */
+static void long_behind(void *ctx, const char *p)
+{
+    longrec *l = ctx;
+    if (p < l->map || p > l->map + l->len)
+        return;
+    size_t at = (size_t)(p - l->map);
+    if (at < l->mark)
+        l->mark = at;
+    if (at - l->mark < LONG_KEEP)
+        return;
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    size_t lo = l->mark > LONG_KEEP ? (l->mark - LONG_KEEP) / pg * pg : 0,
+           hi = (at - LONG_KEEP) / pg * pg;
+    if (hi > lo)
+        madvise((void *)(uintptr_t)(l->map + lo), hi - lo, MADV_DONTNEED);
+    l->mark = at;
+}
+
+/* b->data holds the start of a JSON record longer than piece_min, no
+ * line end yet: the rest is read into a temporary file with it, which is
+ * mapped and redacted with w (the filling thread's; see redact_piece).
+ * Returns -1 on a read error or out of memory, 1 when no temporary file
+ * could be made or mapped (the record is then read on into memory), else
+ * 0; a failure to write the file marks b like a failed process(). */
+static int fill_long(run *r, batch *b, rd_worker *w)
+{
+    FILE *f = tmp_file();
+    if (!f)
+        return 1;
+    size_t len = 0;
+    int term = 0, werr = 0;
+    for (;;) {
+        const char *nl = memchr(b->data.p, '\n', b->data.n);
+        size_t k = nl ? (size_t)(nl - b->data.p) : b->data.n;
+        werr |= fwrite(b->data.p, 1, k, f) != k;
+        len += k;
+        if (nl) {
+            term = 1;
+            if (rd_buf_put(&r->carry, nl + 1, b->data.n - k - 1)) {
+                fclose(f);
+                return -1;
+            }
+            break;
+        }
+        b->data.n = 0;
+        if (r->eof)
+            break;
+        if (read_upto(r, b, r->batch_bytes)) {
+            fclose(f);
+            return -1;
+        }
+    }
+    b->data.n = 0;
+    void *map = MAP_FAILED;
+    if (werr || fflush(f) ||
+        (map = mmap(NULL, len, PROT_READ, MAP_SHARED, fileno(f), 0)) ==
+            MAP_FAILED) {
+        b->spill_errno = errno ? errno : EIO;
+        b->err = -1;
+        fclose(f);
+        b->piece = 1;
+        return 0;
+    }
+    longrec l = {.map = map, .len = len, .b = b};
+    rd_role role = role_of(r, b, map, len);
+    rd_worker_reset(w);
+    w->cols = NULL;
+    w->spill_ctx = b;
+    w->flush = long_flush;
+    w->unflush = long_unflush;
+    w->behind = long_behind;
+    w->long_ctx = &l;
+    w->flushed = 0;
+    r->recno++;
+    if (rd_record(w, role, map, len, r->recno) ||
+        (term && !w->o->check && rd_buf_put(&w->out, "\n", 1)))
+        b->err = -1;
+    w->flush = NULL;
+    w->unflush = NULL;
+    w->behind = NULL;
+    w->long_ctx = NULL;
+    munmap(map, len);
+    fclose(f);
+    hand_over(w, b);
+    b->piece = 1;
+    return 0;
+}
+
 /* Fill b with whole records: the carry from last time, then reads until
  * batch_bytes or the end of input; a record longer than that is read on
  * a batch at a time, so that the batch ends a read after the record does
@@ -377,7 +534,7 @@ static int fill(run *r, batch *b, rd_worker *w)
             }
             if (end == (size_t)-1)
                 break;
-            rd_role role = role_of(r, b, off, end - off);
+            rd_role role = role_of(r, b, b->data.p + off, end - off);
             if (add_rec(b, off, end - off, 1, role))
                 return -1;
             r->recno++;
@@ -387,7 +544,8 @@ static int fill(run *r, batch *b, rd_worker *w)
         scanned = off;
         if (r->eof) {
             if (off < b->data.n) { /* the last record has no line end */
-                rd_role role = role_of(r, b, off, b->data.n - off);
+                rd_role role =
+                    role_of(r, b, b->data.p + off, b->data.n - off);
                 if (add_rec(b, off, b->data.n - off, 0, role))
                     return -1;
                 r->recno++;
@@ -409,6 +567,15 @@ static int fill(run *r, batch *b, rd_worker *w)
             redact_piece(r, b, w, b->data.n, 0, 0);
             return 0;
         }
+        /* a JSON one from a temporary file (a bulk source line: one
+         * after an action; other long bulk lines are held) */
+        if (b->data.n >= r->piece_min &&
+            (r->cur == RD_FMT_NDJSON ||
+             (r->cur == RD_FMT_ESBULK && r->bulk_source_next))) {
+            int rc = fill_long(r, b, w);
+            if (rc <= 0)
+                return rc;
+        }
         limit = b->data.n + r->batch_bytes;
     }
 }
@@ -420,7 +587,7 @@ static int fill(run *r, batch *b, rd_worker *w)
 static int spill(void *ctx, const char *p, size_t n)
 {
     batch *b = ctx;
-    if ((!b->spill && !(b->spill = tmpfile())) ||
+    if ((!b->spill && !(b->spill = tmp_file())) ||
         fwrite(p, 1, n, b->spill) != n) {
         b->spill_errno = errno ? errno : EIO;
         return -1;
@@ -453,16 +620,16 @@ static int write_all(FILE *f, const char *p, size_t n)
     return n == 0 || fwrite(p, 1, n, f) == n ? 0 : -1;
 }
 
-/* the findings lines that waited in b->spill, then the file closed */
-static int unspill(batch *b, FILE *fnd)
+/* what waited in *fp written to `to`, then the file closed */
+static int unspill(FILE **fp, FILE *to)
 {
-    FILE *f = b->spill;
-    b->spill = NULL;
+    FILE *f = *fp;
+    *fp = NULL;
     char buf[1 << 16];
     size_t n;
     int rc = fflush(f) || fseek(f, 0, SEEK_SET) ? -1 : 0;
     while (!rc && (n = fread(buf, 1, sizeof buf, f)) > 0)
-        rc = write_all(fnd, buf, n);
+        rc = write_all(to, buf, n);
     if (!rc && ferror(f))
         rc = -1;
     fclose(f);
@@ -477,9 +644,12 @@ static int emit(batch *b, FILE *out, FILE *fnd)
     }
     if (b->err)
         return -1;
+    if (b->ospill && (out ? unspill(&b->ospill, out) : fclose(b->ospill)))
+        return -2;
+    b->ospill = NULL;
     if (out && write_all(out, b->out.p, b->out.n))
         return -2;
-    if (fnd && b->spill && unspill(b, fnd))
+    if (fnd && b->spill && unspill(&b->spill, fnd))
         return -3;
     if (fnd && write_all(fnd, b->findings.p, b->findings.n))
         return -3;
@@ -939,6 +1109,8 @@ out:
             free(r.b[i].recs);
             if (r.b[i].spill)
                 fclose(r.b[i].spill);
+            if (r.b[i].ospill)
+                fclose(r.b[i].ospill);
         }
     free(r.b);
     rd_buf_free(&r.carry);

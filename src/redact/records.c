@@ -215,6 +215,61 @@ static int findings_added(rd_worker *w)
     return 0;
 }
 
+/* ---- the output of a record too long to hold (rd_worker.flush) ---- */
+
+static size_t out_pos(const rd_worker *w)
+{
+    return w->flushed + w->out.n;
+}
+
+/* hand the output over once there is much of it */
+static void out_check(rd_worker *w)
+{
+    if (!w->flush || w->out.n < RD_OUT_FLUSH || w->out.err)
+        return;
+    if (w->flush(w->long_ctx, w->out.p, w->out.n)) {
+        w->out.err = 1;
+        return;
+    }
+    w->flushed += w->out.n;
+    w->out.n = 0;
+}
+
+/* take the output back to its first pos bytes */
+static void out_rewind(rd_worker *w, size_t pos)
+{
+    if (pos >= w->flushed) {
+        w->out.n = pos - w->flushed;
+        return;
+    }
+    if (w->unflush(w->long_ctx, pos))
+        w->out.err = 1;
+    w->flushed = pos;
+    w->out.n = 0;
+}
+
+static void behind(rd_worker *w, const char *p)
+{
+    if (w->behind)
+        w->behind(w->long_ctx, p);
+}
+
+/* out += p[0, n): for a long record's output, a step at a time, handed
+ * over as it comes and the bytes read let go behind */
+static int put_long(rd_worker *w, rd_buf *out, const char *p, size_t n)
+{
+    if (out != &w->out || !w->flush)
+        return rd_buf_put(out, p, n);
+    while (n) {
+        size_t k = n < RD_OUT_FLUSH ? n : RD_OUT_FLUSH;
+        rd_buf_put(out, p, k);
+        out_check(w);
+        p += k, n -= k;
+        behind(w, p);
+    }
+    return out->err ? -1 : 0;
+}
+
 /* Record what was found: counts, distinct hashes, a findings line. */
 static int note(rd_worker *w, uint64_t recno, const char *field,
                 size_t flen, const rd_match *m)
@@ -565,17 +620,19 @@ static int value(rd_worker *w, const char *v, size_t vl, const rd_hint *h,
         if (wh < 0)
             return -1;
         if (wh > RD_KEEP_ALL && out) {
-            rd_buf_put(out, v + done, from - done);
+            put_long(w, out, v + done, from - done);
             if (rewrite(w, out, v, from, cut, w->one.m, w->one.n, fa))
                 return -1;
+            out_check(w);
             done = cut;
         }
         if (wh > what)
             what = wh;
         from = cut;
+        behind(w, v + cut);
     }
     if (what > RD_KEEP_ALL && out)
-        return rd_buf_put(out, v + done, vl - done) ? -1 : what;
+        return put_long(w, out, v + done, vl - done) ? -1 : what;
     return what;
 }
 
@@ -590,7 +647,7 @@ static int text_record(rd_worker *w, const char *rec, size_t len,
     if (what < 0)
         return -1;
     if (what == RD_KEEP_ALL)
-        return out ? rd_buf_put(out, rec, len) : 0;
+        return out ? put_long(w, out, rec, len) : 0;
     w->st.changed++;
     return 0;
 }
@@ -719,10 +776,20 @@ static int jstring(jp *j, int *esc)
     j->i++;
     *esc = 0;
     while (j->i < j->n) {
-        /* the common case: plain characters, many at a step */
-        j->i = rd_json_plain(j->p, j->i, j->n, 0);
-        if (j->i >= j->n)
-            break;
+        /* the common case: plain characters, many at a step; in a long
+         * record a few MB at a time, the pages behind let go */
+        size_t n = j->n;
+        if (j->stream) {
+            behind(j->w, j->p + j->i);
+            if (n - j->i > 4 * RD_OUT_FLUSH)
+                n = j->i + 4 * RD_OUT_FLUSH;
+        }
+        j->i = rd_json_plain(j->p, j->i, n, 0);
+        if (j->i >= n) {
+            if (n == j->n)
+                break;
+            continue;
+        }
         unsigned char c = (unsigned char)j->p[j->i];
         if (c == '"') {
             j->i++;
@@ -786,8 +853,10 @@ static int jcontainer(jp *j, int k, char close)
         int c = jvalue(j, k, ks, ke);
         if (c < 0)
             return -1;
-        if (j->stream)
+        if (j->stream) {
             sw_child(j, k, c);
+            behind(w, j->p + j->i);
+        }
         ws(j);
         if (j->i < j->n && j->p[j->i] == ',') {
             j->i++;
@@ -888,22 +957,26 @@ static int jvalue(jp *j, int parent, size_t ks, size_t ke)
                    "false or null)");
 }
 
-/* Decode a JSON string token (with quotes) into out; invalid surrogates
- * become U+FFFD. */
-static int jdecode(rd_buf *out, const char *p, size_t n)
+/* Decode the JSON string token p[0, n) (with its quotes) from *at (1 at
+ * its start) onto out, until out holds `upto` bytes (an escape whole:
+ * a few more) or the token ends; *at is where it stopped.  Invalid
+ * surrogates become U+FFFD. */
+static void jdecode_step(rd_buf *out, const char *p, size_t n, size_t *at,
+                         size_t upto)
 {
-    out->n = 0;
-    /* the decoded string is no longer than the token: room for it at
-     * once, and the runs between escapes copied whole */
-    if (n < 2 || rd_buf_grow(out, n - 2))
-        return 0;
-    for (size_t i = 1; i + 1 < n; i++) {
-        const char *bs = memchr(p + i, '\\', n - 1 - i);
-        size_t j = bs ? (size_t)(bs - p) : n - 1;
+    size_t i = *at;
+    while (i + 1 < n && out->n < upto) {
+        /* the run before the next escape, copied whole (but no further
+         * than upto: a long string's window) */
+        size_t lim = n - 1 - i;
+        if (lim > upto - out->n)
+            lim = upto - out->n;
+        const char *bs = memchr(p + i, '\\', lim);
+        size_t j = bs ? (size_t)(bs - p) : i + lim;
         rd_buf_put(out, p + i, j - i);
-        if (j + 1 >= n)
-            break;
         i = j;
+        if (!bs)
+            continue;
         char c = p[++i];
         switch (c) {
         case 'b': rd_buf_putc(out, '\b'); break;
@@ -952,7 +1025,21 @@ static int jdecode(rd_buf *out, const char *p, size_t n)
         }
         default: rd_buf_putc(out, c); break; /* " \ / */
         }
+        i++;
     }
+    *at = i;
+}
+
+/* Decode a whole JSON string token (with quotes) into out. */
+static int jdecode(rd_buf *out, const char *p, size_t n)
+{
+    out->n = 0;
+    /* the decoded string is no longer than the token: room for it at
+     * once */
+    if (n < 2 || rd_buf_grow(out, n - 2))
+        return 0;
+    size_t at = 1;
+    jdecode_step(out, p, n, &at, SIZE_MAX);
     return 0;
 }
 
@@ -1070,7 +1157,7 @@ static void mark_changed(rd_worker *w, int k)
 static void sw_copy(rd_worker *w, size_t upto)
 {
     if (!w->o->check)
-        rd_buf_put(&w->out, w->srec + w->spos, upto - w->spos);
+        put_long(w, &w->out, w->srec + w->spos, upto - w->spos);
     w->spos = upto;
 }
 
@@ -1234,10 +1321,91 @@ static int whole_field(rd_worker *w, const char *rec, int k, rd_action a,
     return 0;
 }
 
+/* A string of a long record (w->srec) longer than a window: decoded,
+ * scanned and written a window at a time, value()'s windows (so its
+ * matches and findings) without the whole decoded value or its rewrite
+ * in memory.  Each window is written re-encoded as it is done; should the
+ * value turn out to be kept as it is, or dropped, that output is taken
+ * back (out_rewind) and the value left to the record's copy, or dropped:
+ * what scan_string does with the whole value. */
+static int long_string(rd_worker *w, const char *rec, int k, rd_action fa,
+                       uint64_t recno)
+{
+    jnode *nd = &w->nodes[k];
+    const char *t = rec + nd->start; /* the token, quotes included */
+    size_t tn = nd->end - nd->start;
+    rd_hint h = node_hint(w, rec, k);
+    vfield f = {.rec = rec, .k = k};
+    rd_buf *out = w->o->check ? NULL : &w->out, *d = &w->dec;
+    size_t spos0 = w->spos, pos0 = out_pos(w);
+    if (out) {
+        sw_copy(w, nd->start);
+        rd_buf_putc(out, '"');
+    }
+    /* v[0, vn): the value's bytes from `base` on -- the token's own when
+     * it has no escape, else those decoded so far; `last`: to its end */
+    const char *v = t + 1;
+    size_t vn = tn - 2, base = 0, from = 0, ti = 1;
+    int last = 1, what = RD_KEEP_ALL;
+    d->n = 0;
+    for (;;) {
+        if (nd->esc) { /* decoded as far as the window reaches */
+            jdecode_step(d, t, tn, &ti, from - base + w->win + RD_WIN_AHEAD);
+            v = d->p, vn = d->n, last = ti + 1 >= tn;
+        }
+        size_t at = from - base;
+        if (at >= vn && last)
+            break;
+        size_t cut = scan_window(w, v, vn, at, &h, !last);
+        if (cut == SIZE_MAX)
+            return -1;
+        w->fshift = base;
+        int wh = noted(w, recno, &f, w->one.m, w->one.n, fa);
+        w->fshift = 0;
+        if (wh < 0)
+            return -1;
+        if (wh > what)
+            what = wh;
+        if (out && what != RD_DROP_VALUE) {
+            w->tmp.n = 0;
+            if (rewrite(w, &w->tmp, v, at, cut, w->one.m, w->one.n, fa) ||
+                rd_buf_json_chars(out, w->tmp.p, w->tmp.n))
+                return -1;
+            out_check(w);
+        }
+        from = base + cut;
+        behind(w, nd->esc ? t + ti : v + cut);
+        /* what the next window needs: RD_WIN_BACK before it */
+        if (nd->esc && cut > RD_WIN_BACK + w->win) {
+            size_t gone = cut - RD_WIN_BACK;
+            memmove(d->p, d->p + gone, d->n - gone);
+            d->n -= gone;
+            base += gone;
+        }
+    }
+    rd_buf_trim(d);
+    rd_buf_trim(&w->tmp);
+    if (what == RD_REWRITE) {
+        if (out)
+            rd_buf_putc(out, '"');
+        w->spos = nd->end;
+        w->schanged = 1;
+        return 0;
+    }
+    if (out)
+        out_rewind(w, pos0);
+    w->spos = spos0;
+    if (what == RD_DROP_VALUE)
+        mark_drop(w, k);
+    return 0;
+}
+
 static int scan_string(rd_worker *w, const char *rec, int k, rd_action fa,
                        uint64_t recno)
 {
     jnode *nd = &w->nodes[k];
+    if (w->srec && nd->end - nd->start - 2 > w->win)
+        return long_string(w, rec, k, fa, recno);
     /* the decoded value: escapes (jane\u0040contoso.com) are characters */
     const char *v = rec + nd->start + 1;
     size_t vl = nd->end - nd->start - 2;
@@ -1472,10 +1640,10 @@ static int json_record(rd_worker *w, const char *rec, size_t len,
         if (root < 0)
             return -1; /* out of memory: it parsed before */
         if (!w->schanged)
-            return w->o->check ? 0 : rd_buf_put(&w->out, rec, len);
+            return w->o->check ? 0 : put_long(w, &w->out, rec, len);
         w->st.changed++;
         if (!w->o->check)
-            rd_buf_put(&w->out, rec + w->spos, len - w->spos);
+            put_long(w, &w->out, rec + w->spos, len - w->spos);
         return 0;
     }
     if (walk(w, rec, root, RD_ACT_DEFAULT, recno))

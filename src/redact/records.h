@@ -102,6 +102,7 @@ typedef struct rd_rec {
 #define RD_FINDINGS_SPILL ((size_t)4 << 20)
 #define RD_WIN_BACK ((size_t)4 << 10)
 #define RD_WIN_AHEAD ((size_t)64 << 10)
+#define RD_OUT_FLUSH ((size_t)1 << 20)
 
 typedef struct rd_worker {
     const rd_engine *eng;
@@ -136,7 +137,20 @@ typedef struct rd_worker {
     int (*spill)(void *ctx, const char *p, size_t n);
     void *spill_ctx;
     size_t fshift; /* added to the offsets of findings lines (a piece of
-                      a record: rd_text_piece) */
+                      a record: rd_text_piece, a window of a long string) */
+    /* A record too long to hold in memory, which the caller maps from a
+     * file (rd_record on it), when set: the output past RD_OUT_FLUSH
+     * bytes goes to flush as it comes (`flushed` counts it; the caller
+     * zeroes it), unflush takes it back to its first `keep` bytes (a
+     * long value written, then found unchanged or dropped), and behind
+     * hears that the record's bytes before p are read (the caller may
+     * let their pages go).  Nonzero from flush or unflush stops the
+     * record like running out of memory. */
+    int (*flush)(void *ctx, const char *p, size_t n);
+    int (*unflush)(void *ctx, size_t keep);
+    void (*behind)(void *ctx, const char *p);
+    void *long_ctx;
+    size_t flushed;
     rd_hcache hc[RD_HCACHE];
     uint64_t hint_computed; /* key hints not found in hc (tests) */
 } rd_worker;

@@ -129,11 +129,10 @@ size_t rd_json_plain(const char *p, size_t i, size_t n, int del)
     return plain_sse2(p, i, n, del);
 }
 
-int rd_buf_json_str(rd_buf *b, const char *s, size_t n)
+int rd_buf_json_chars(rd_buf *b, const char *s, size_t n)
 {
-    if (rd_buf_grow(b, n + 2))
+    if (rd_buf_grow(b, n))
         return -1;
-    rd_buf_putc(b, '"');
     for (size_t i = 0; i < n; i++) {
         /* the bytes that stay as they are, copied as one run: a redacted
          * reply is mostly prose, and a call per byte was most of the cost
@@ -159,6 +158,15 @@ int rd_buf_json_str(rd_buf *b, const char *s, size_t n)
             rd_buf_putc(b, (char)c);
         }
     }
+    return b->err ? -1 : 0;
+}
+
+int rd_buf_json_str(rd_buf *b, const char *s, size_t n)
+{
+    if (rd_buf_grow(b, n + 2))
+        return -1;
+    rd_buf_putc(b, '"');
+    rd_buf_json_chars(b, s, n);
     return rd_buf_putc(b, '"');
 }
 

@@ -52,6 +52,9 @@ int rd_buf_printf(rd_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* a JSON string literal with the quotes */
 int rd_buf_json_str(rd_buf *b, const char *s, size_t n);
+/* the same without the quotes: each byte escaped on its own, so the
+ * pieces of a string may be written one after another */
+int rd_buf_json_chars(rd_buf *b, const char *s, size_t n);
 
 /* The first offset r >= i of p[0, n) holding '"', '\\', a byte below
  * 0x20 or, when del is set, 0x7f (n when none): the bytes a JSON string

@@ -453,6 +453,76 @@ static void big_cluster(void)
  * 8 KB (each record long, each long value in windows) and one whose
  * window is the default (one scan), with values planted at random
  * places, many across the 8 KB steps. */
+/* The text of windows() as the long string of a JSON record, as it is
+ * and with escapes in it (\u0040 for every @, \n and \/ here and
+ * there), in a record walked as it is parsed (a long one) whose strings
+ * are decoded, scanned and written a window at a time (long_string): in
+ * every mode, the output, findings and counts of the record's tree walk,
+ * which takes the value whole. */
+static void long_strings(const char *t, size_t n)
+{
+    rd_buf j = {0};
+    for (int esc = 0; esc < 3; esc++) {
+        j.n = 0;
+        const char *head = "{\"id\":7,\"body\":\"",
+                   *tail = "\",\"phone\":\"4255550100\"}",
+                   *cue = "my name is ";
+        rd_buf_put(&j, head, strlen(head));
+        /* 2: a name whose cue is in the window before (the second
+         * window boundary, at 16384 in the decoded value, after the
+         * first has let decoded bytes go): those words must still be
+         * there for the next window */
+        if (esc == 2) {
+            rd_buf_put(&j, "\\u0040", 6);
+            for (size_t i = 1; i < 2 * 8192 - strlen(cue); i++)
+                rd_buf_putc(&j, "lorem ipsum "[i % 12]);
+            rd_buf_put(&j, cue, strlen(cue));
+            rd_buf_put(&j, "Xanthe Quorrow", 14);
+            for (size_t i = 0; i < 80000; i++)
+                rd_buf_putc(&j, "lorem ipsum "[i % 12]);
+        }
+        for (size_t i = 0; i < n && esc < 2; i++) {
+            if (esc && t[i] == '@')
+                rd_buf_put(&j, "\\u0040", 6);
+            else if (esc && t[i] == ' ' && i % 97 == 0)
+                rd_buf_put(&j, "\\n", 2);
+            else if (esc && t[i] == 'e' && i % 5 == 0)
+                rd_buf_put(&j, "\\u00e9", 6); /* two bytes decoded */
+            else
+                rd_buf_putc(&j, t[i]);
+        }
+        rd_buf_put(&j, tail, strlen(tail));
+        for (int mode = 0; mode < 4; mode++) {
+            static const rd_action modes[] = {RD_ACT_MASK, RD_ACT_DROP,
+                                              RD_ACT_PARTIAL, RD_ACT_MASK};
+            rd_opts o = {.mode = modes[mode], .findings = 1,
+                         .check = mode == 3};
+            rd_worker a, b;
+            CHECK(rd_worker_init(&a, E, &o) == 0);
+            CHECK(rd_worker_init(&b, E, &o) == 0);
+            b.win = 8192;
+            b.tree_max = 256;
+            CHECK(rd_record(&a, RD_ROLE_JSON, j.p, j.n, 1) == 0);
+            CHECK(rd_record(&b, RD_ROLE_JSON, j.p, j.n, 1) == 0);
+            int same = a.out.n == b.out.n &&
+                       (!a.out.n || !memcmp(a.out.p, b.out.p, a.out.n)) &&
+                       a.findings.n == b.findings.n &&
+                       !memcmp(a.findings.p, b.findings.p, a.findings.n) &&
+                       !memcmp(&a.st, &b.st, sizeof a.st);
+            CHECK(same);
+            if (!same)
+                fprintf(stderr, "esc %d mode %d: out %zu/%zu findings "
+                        "%zu/%zu\n", esc, mode, a.out.n, b.out.n,
+                        a.findings.n, b.findings.n);
+            CHECK(a.findings.n > (esc < 2 ? 10000 : 0) && a.st.changed == 1);
+            CHECK(mode == 3 || (a.out.n > 0 && a.out.n < j.n));
+            rd_worker_free(&a);
+            rd_worker_free(&b);
+        }
+    }
+    rd_buf_free(&j);
+}
+
 static void windows(void)
 {
     static const char *plant[] = {
@@ -560,6 +630,7 @@ static void windows(void)
     }
     rd_worker_free(&a);
     rd_worker_free(&b);
+    long_strings(t, n);
     free(t);
     free(j);
     free(c);
