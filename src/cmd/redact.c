@@ -80,6 +80,11 @@ typedef struct run {
     const char *file;
     int eof;
     rd_buf carry;
+    /* bytes read before that are read again first (a runaway CSV quote,
+     * fill_long): again[again_at, again_end); fd_eof: r->fd has ended */
+    FILE *again;
+    off_t again_at, again_end;
+    int fd_eof;
     rd_format cur; /* the format of the current file */
     int csv_header_pending, bulk_source_next;
     rd_columns *colv;
@@ -154,6 +159,10 @@ typedef struct seek {
 
 enum { CSV_START, CSV_UNQ, CSV_Q, CSV_QQ, CSV_LINE };
 
+/* a quote open longer than this runs away (csv_end) */
+#define CSV_CAP ((size_t)64 << 20)
+#define NONE ((size_t)-1)
+
 /* The end of the CSV record starting at off in p[0, n) (the newline
  * outside quotes), or NONE.  Quotes count only at a field's start; an
  * open quote that runs past cap bytes ends at the record's first line
@@ -166,7 +175,7 @@ static size_t csv_end(const char *p, size_t off, size_t n, size_t cap,
     if (st == CSV_LINE) {
         const char *nl = memchr(p + i, '\n', n - i);
         k->at = n;
-        return nl ? (size_t)(nl - p) : (size_t)-1;
+        return nl ? (size_t)(nl - p) : NONE;
     }
     for (; i < n; i++) {
         char c = p[i];
@@ -200,11 +209,11 @@ static size_t csv_end(const char *p, size_t off, size_t n, size_t cap,
         if (i - off > cap) { /* an open quote runs away: end at a line */
             const char *nl = memchr(p + off, '\n', n - off);
             *k = (seek){n, CSV_LINE};
-            return nl ? (size_t)(nl - p) : (size_t)-1;
+            return nl ? (size_t)(nl - p) : NONE;
         }
     }
     *k = (seek){n, st};
-    return (size_t)-1;
+    return NONE;
 }
 
 static rd_role role_of(run *r, batch *b, const char *p, size_t len)
@@ -295,7 +304,25 @@ static int read_upto(run *r, batch *b, size_t limit)
         size_t room = r->batch_bytes + 65536;
         if (rd_buf_grow(&b->data, room))
             return -1;
-        ssize_t got = read(r->fd, b->data.p + b->data.n, room);
+        ssize_t got;
+        if (r->again) {
+            if ((off_t)room > r->again_end - r->again_at)
+                room = (size_t)(r->again_end - r->again_at);
+            got = pread(fileno(r->again), b->data.p + b->data.n, room,
+                        r->again_at);
+            if (got == 0) /* the file has shrunk */
+                got = -1, errno = EIO;
+            if (got > 0 && (r->again_at += got) == r->again_end) {
+                fclose(r->again);
+                r->again = NULL;
+            }
+            if (got > 0) { /* counted when first read */
+                b->data.n += (size_t)got;
+                continue;
+            }
+        } else {
+            got = r->fd_eof ? 0 : read(r->fd, b->data.p + b->data.n, room);
+        }
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
@@ -428,27 +455,54 @@ static void long_behind(void *ctx, const char *p)
  * Returns -1 on a read error or out of memory, 1 when no temporary file
  * could be made or mapped (the record is then read on into memory), else
  * 0; a failure to write the file marks b like a failed process(). */
-static int fill_long(run *r, batch *b, rd_worker *w)
+static int fill_long(run *r, batch *b, rd_worker *w, seek *k)
 {
     FILE *f = tmp_file();
     if (!f)
         return 1;
-    size_t len = 0;
-    int term = 0, werr = 0;
+    size_t len = 0, first_nl = NONE; /* the record's first line end */
+    int term = 0, werr = 0, csv = r->cur == RD_FMT_CSV;
     for (;;) {
-        const char *nl = memchr(b->data.p, '\n', b->data.n);
-        size_t k = nl ? (size_t)(nl - b->data.p) : b->data.n;
-        werr |= fwrite(b->data.p, 1, k, f) != k;
-        len += k;
-        if (nl) {
+        /* the record's end in b->data (the CSV one where k says), and the
+         * bytes before it into the file */
+        const char *p = b->data.p;
+        size_t n = b->data.n, end;
+        if (csv) {
+            end = csv_end(p, 0, n, len < CSV_CAP ? CSV_CAP - len : 0, k);
+            if (k->st == CSV_LINE && first_nl < len) {
+                /* an open quote ran away (csv_end): the record ends at
+                 * its first line end, in the file; what follows is read
+                 * again from the file (with b->data put there too) */
+                werr |= fwrite(p, 1, n, f) != n;
+                r->again = f;
+                r->again_at = (off_t)first_nl + 1;
+                r->again_end = (off_t)(len + n);
+                r->fd_eof |= r->eof;
+                r->eof = 0;
+                len = first_nl;
+                term = 1;
+                break;
+            }
+        } else {
+            const char *nl = memchr(p, '\n', n);
+            end = nl ? (size_t)(nl - p) : NONE;
+        }
+        size_t put = end != NONE ? end : n;
+        const char *nl = first_nl == NONE ? memchr(p, '\n', put) : NULL;
+        if (nl)
+            first_nl = len + (size_t)(nl - p);
+        werr |= fwrite(p, 1, put, f) != put;
+        len += put;
+        if (end != NONE) {
             term = 1;
-            if (rd_buf_put(&r->carry, nl + 1, b->data.n - k - 1)) {
+            if (rd_buf_put(&r->carry, p + end + 1, n - end - 1)) {
                 fclose(f);
                 return -1;
             }
             break;
         }
         b->data.n = 0;
+        k->at = 0;
         if (r->eof)
             break;
         if (read_upto(r, b, r->batch_bytes)) {
@@ -463,14 +517,18 @@ static int fill_long(run *r, batch *b, rd_worker *w)
             MAP_FAILED) {
         b->spill_errno = errno ? errno : EIO;
         b->err = -1;
-        fclose(f);
+        if (f != r->again)
+            fclose(f);
         b->piece = 1;
         return 0;
     }
     longrec l = {.map = map, .len = len, .b = b};
-    rd_role role = role_of(r, b, map, len);
+    /* "\r\n" is a line end, not part of the record (add_rec) */
+    const char *m = map;
+    size_t rl = term && m[len - 1] == '\r' ? len - 1 : len;
+    rd_role role = role_of(r, b, m, rl);
     rd_worker_reset(w);
-    w->cols = NULL;
+    w->cols = b->cols;
     w->spill_ctx = b;
     w->flush = long_flush;
     w->unflush = long_unflush;
@@ -478,15 +536,18 @@ static int fill_long(run *r, batch *b, rd_worker *w)
     w->long_ctx = &l;
     w->flushed = 0;
     r->recno++;
-    if (rd_record(w, role, map, len, r->recno) ||
-        (term && !w->o->check && rd_buf_put(&w->out, "\n", 1)))
+    if (rd_record(w, role, m, rl, r->recno) ||
+        (term && !w->o->check &&
+         (rd_buf_put(&w->out, m + rl, len - rl) ||
+          rd_buf_put(&w->out, "\n", 1))))
         b->err = -1;
     w->flush = NULL;
     w->unflush = NULL;
     w->behind = NULL;
     w->long_ctx = NULL;
     munmap(map, len);
-    fclose(f);
+    if (f != r->again)
+        fclose(f);
     hand_over(w, b);
     b->piece = 1;
     return 0;
@@ -524,15 +585,14 @@ static int fill(run *r, batch *b, rd_worker *w)
         for (;;) {
             size_t end;
             if (r->cur == RD_FMT_CSV && !r->csv_header_pending) {
-                end = csv_end(b->data.p, off, b->data.n, (size_t)64 << 20,
-                              &k);
+                end = csv_end(b->data.p, off, b->data.n, CSV_CAP, &k);
             } else {
                 const char *nl =
                     memchr(b->data.p + k.at, '\n', b->data.n - k.at);
-                end = nl ? (size_t)(nl - b->data.p) : (size_t)-1;
+                end = nl ? (size_t)(nl - b->data.p) : NONE;
                 k.at = b->data.n;
             }
-            if (end == (size_t)-1)
+            if (end == NONE)
                 break;
             rd_role role = role_of(r, b, b->data.p + off, end - off);
             if (add_rec(b, off, end - off, 1, role))
@@ -567,12 +627,14 @@ static int fill(run *r, batch *b, rd_worker *w)
             redact_piece(r, b, w, b->data.n, 0, 0);
             return 0;
         }
-        /* a JSON one from a temporary file (a bulk source line: one
-         * after an action; other long bulk lines are held) */
+        /* a JSON or CSV one from a temporary file (a bulk source line:
+         * one after an action; other long bulk lines, and a CSV header,
+         * are held) */
         if (b->data.n >= r->piece_min &&
             (r->cur == RD_FMT_NDJSON ||
+             (r->cur == RD_FMT_CSV && !r->csv_header_pending) ||
              (r->cur == RD_FMT_ESBULK && r->bulk_source_next))) {
-            int rc = fill_long(r, b, w);
+            int rc = fill_long(r, b, w, &k);
             if (rc <= 0)
                 return rc;
         }
@@ -1024,13 +1086,17 @@ int cmd_redact(int argc, char **argv)
             bad = 1;
             break;
         }
-        r.eof = 0;
+        r.eof = r.fd_eof = 0;
         r.carry.n = 0;
         r.cur = r.fmt;
         r.csv_header_pending = 1;
         r.bulk_source_next = 0;
         if (pump(&r))
             bad = 1;
+        if (r.again) { /* not read again: stopped by an error */
+            fclose(r.again);
+            r.again = NULL;
+        }
         if (r.file)
             close(r.fd);
         if (i == nfiles)

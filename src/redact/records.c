@@ -1321,46 +1321,47 @@ static int whole_field(rd_worker *w, const char *rec, int k, rd_action a,
     return 0;
 }
 
-/* A string of a long record (w->srec) longer than a window: decoded,
- * scanned and written a window at a time, value()'s windows (so its
- * matches and findings) without the whole decoded value or its rewrite
- * in memory.  Each window is written re-encoded as it is done; should the
- * value turn out to be kept as it is, or dropped, that output is taken
- * back (out_rewind) and the value left to the record's copy, or dropped:
- * what scan_string does with the whole value. */
-static int long_string(rd_worker *w, const char *rec, int k, rd_action fa,
-                       uint64_t recno)
+/* A value too long to decode whole, as written in the record: p[0, n),
+ * the value's bytes from `at` on to `end` bytes before n (its quotes),
+ * decoded by dec as far as asked (JSON escapes, CSV doubled quotes), or
+ * the value itself when dec is NULL. */
+typedef struct lsrc {
+    const char *p;
+    size_t n, at, end;
+    void (*dec)(rd_buf *out, const char *p, size_t n, size_t *at,
+                size_t upto);
+} lsrc;
+
+/* value()'s windows over such a value, decoded a window at a time (so its
+ * matches and findings), without the whole decoded value or its rewrite
+ * in memory: each window's rewrite is written by enc onto out (when not
+ * NULL) as it is done.  Says what becomes of the value, as value() does;
+ * the caller takes the output back unless it is RD_REWRITE. */
+static int windows_of(rd_worker *w, lsrc *s,
+                      int (*enc)(rd_buf *b, const char *v, size_t n),
+                      const rd_hint *h, rd_action fa, uint64_t recno,
+                      vfield *f, rd_buf *out)
 {
-    jnode *nd = &w->nodes[k];
-    const char *t = rec + nd->start; /* the token, quotes included */
-    size_t tn = nd->end - nd->start;
-    rd_hint h = node_hint(w, rec, k);
-    vfield f = {.rec = rec, .k = k};
-    rd_buf *out = w->o->check ? NULL : &w->out, *d = &w->dec;
-    size_t spos0 = w->spos, pos0 = out_pos(w);
-    if (out) {
-        sw_copy(w, nd->start);
-        rd_buf_putc(out, '"');
-    }
-    /* v[0, vn): the value's bytes from `base` on -- the token's own when
-     * it has no escape, else those decoded so far; `last`: to its end */
-    const char *v = t + 1;
-    size_t vn = tn - 2, base = 0, from = 0, ti = 1;
+    rd_buf *d = &w->dec;
+    /* v[0, vn): the value's bytes from `base` on -- all of them, or those
+     * decoded so far; `last`: to its end */
+    const char *v = s->p + s->at;
+    size_t vn = s->n - s->at - s->end, base = 0, from = 0;
     int last = 1, what = RD_KEEP_ALL;
     d->n = 0;
     for (;;) {
-        if (nd->esc) { /* decoded as far as the window reaches */
-            jdecode_step(d, t, tn, &ti, from - base + w->win + RD_WIN_AHEAD);
-            v = d->p, vn = d->n, last = ti + 1 >= tn;
+        if (s->dec) { /* decoded as far as the window reaches */
+            s->dec(d, s->p, s->n, &s->at, from - base + w->win + RD_WIN_AHEAD);
+            v = d->p, vn = d->n, last = s->at + s->end >= s->n;
         }
         size_t at = from - base;
         if (at >= vn && last)
             break;
-        size_t cut = scan_window(w, v, vn, at, &h, !last);
+        size_t cut = scan_window(w, v, vn, at, h, !last);
         if (cut == SIZE_MAX)
             return -1;
         w->fshift = base;
-        int wh = noted(w, recno, &f, w->one.m, w->one.n, fa);
+        int wh = noted(w, recno, f, w->one.m, w->one.n, fa);
         w->fshift = 0;
         if (wh < 0)
             return -1;
@@ -1369,14 +1370,14 @@ static int long_string(rd_worker *w, const char *rec, int k, rd_action fa,
         if (out && what != RD_DROP_VALUE) {
             w->tmp.n = 0;
             if (rewrite(w, &w->tmp, v, at, cut, w->one.m, w->one.n, fa) ||
-                rd_buf_json_chars(out, w->tmp.p, w->tmp.n))
+                enc(out, w->tmp.p, w->tmp.n))
                 return -1;
             out_check(w);
         }
         from = base + cut;
-        behind(w, nd->esc ? t + ti : v + cut);
+        behind(w, s->dec ? s->p + s->at : v + cut);
         /* what the next window needs: RD_WIN_BACK before it */
-        if (nd->esc && cut > RD_WIN_BACK + w->win) {
+        if (s->dec && cut > RD_WIN_BACK + w->win) {
             size_t gone = cut - RD_WIN_BACK;
             memmove(d->p, d->p + gone, d->n - gone);
             d->n -= gone;
@@ -1385,6 +1386,30 @@ static int long_string(rd_worker *w, const char *rec, int k, rd_action fa,
     }
     rd_buf_trim(d);
     rd_buf_trim(&w->tmp);
+    return what;
+}
+
+/* A string of a long record (w->srec) longer than a window, written as
+ * windows_of goes; should the value turn out to be kept as it is, or
+ * dropped, that output is taken back and the value left to the record's
+ * copy, or dropped: what scan_string does with the whole value. */
+static int long_string(rd_worker *w, const char *rec, int k, rd_action fa,
+                       uint64_t recno)
+{
+    jnode *nd = &w->nodes[k];
+    rd_hint h = node_hint(w, rec, k);
+    vfield f = {.rec = rec, .k = k};
+    rd_buf *out = w->o->check ? NULL : &w->out;
+    size_t spos0 = w->spos, pos0 = out_pos(w);
+    if (out) {
+        sw_copy(w, nd->start);
+        rd_buf_putc(out, '"');
+    }
+    lsrc src = {.p = rec + nd->start, .n = nd->end - nd->start, .at = 1,
+                .end = 1, .dec = nd->esc ? jdecode_step : NULL};
+    int what = windows_of(w, &src, rd_buf_json_chars, &h, fa, recno, &f, out);
+    if (what < 0)
+        return -1;
     if (what == RD_REWRITE) {
         if (out)
             rd_buf_putc(out, '"');
@@ -1698,14 +1723,31 @@ typedef struct cfield {
  * not closed or has text after its closing quote, *bad saying where.
  * Fields are read one at a time, never all kept: a row of millions of
  * fields takes no more memory than a short one. */
-static int csv_next(const char *r, size_t n, size_t *i, cfield *c, size_t *bad)
+/* memchr, in a long record (rd_worker.behind set) a few MB at a time,
+ * the pages behind let go; w may be NULL */
+static const char *find_long(rd_worker *w, const char *p, int c, size_t n)
+{
+    enum { STEP = 4 << 20 };
+    if (w)
+        behind(w, p);
+    for (; w && w->behind && n > STEP; p += STEP, n -= STEP) {
+        const char *q = memchr(p, c, STEP);
+        if (q)
+            return q;
+        behind(w, p + STEP);
+    }
+    return memchr(p, c, n);
+}
+
+static int csv_next(rd_worker *w, const char *r, size_t n, size_t *i,
+                    cfield *c, size_t *bad)
 {
     size_t k = *i;
     c->s = k;
     c->quoted = k < n && r[k] == '"';
     if (c->quoted) {
         for (k++;; k++) { /* past each quote, a doubled one whole */
-            const char *q = k < n ? memchr(r + k, '"', n - k) : NULL;
+            const char *q = k < n ? find_long(w, r + k, '"', n - k) : NULL;
             if (!q) {
                 *bad = n;
                 return -1;
@@ -1719,7 +1761,7 @@ static int csv_next(const char *r, size_t n, size_t *i, cfield *c, size_t *bad)
             return -1;
         }
     } else {
-        const char *cm = k < n ? memchr(r + k, ',', n - k) : NULL;
+        const char *cm = k < n ? find_long(w, r + k, ',', n - k) : NULL;
         k = cm ? (size_t)(cm - r) : n;
     }
     c->e = k;
@@ -1728,12 +1770,12 @@ static int csv_next(const char *r, size_t n, size_t *i, cfield *c, size_t *bad)
 }
 
 /* the number of fields of row r[0, n), or -1 as csv_next */
-static long csv_count(const char *r, size_t n, size_t *bad)
+static long csv_count(rd_worker *w, const char *r, size_t n, size_t *bad)
 {
     long nf = 0;
     cfield c;
     for (size_t i = 0; i <= n; nf++)
-        if (csv_next(r, n, &i, &c, bad))
+        if (csv_next(w, r, n, &i, &c, bad))
             return -1;
     return nf;
 }
@@ -1752,6 +1794,21 @@ static void csv_decode(rd_buf *out, const char *r, const cfield *c)
     }
 }
 
+/* v[0, n) with each quote doubled */
+static int csv_chars(rd_buf *b, const char *v, size_t n)
+{
+    for (;;) {
+        const char *q = memchr(v, '"', n);
+        size_t k = q ? (size_t)(q - v) + 1 : n;
+        rd_buf_put(b, v, k);
+        if (!q)
+            break;
+        rd_buf_putc(b, '"');
+        v += k, n -= k;
+    }
+    return b->err ? -1 : 0;
+}
+
 static void csv_encode(rd_buf *out, const char *v, size_t n, int quoted)
 {
     if (!quoted)
@@ -1765,12 +1822,78 @@ static void csv_encode(rd_buf *out, const char *v, size_t n, int quoted)
         return;
     }
     rd_buf_putc(out, '"');
-    for (size_t i = 0; i < n; i++) {
-        rd_buf_putc(out, v[i]);
-        if (v[i] == '"')
+    csv_chars(out, v, n);
+    rd_buf_putc(out, '"');
+}
+
+/* a long quoted field's value a step at a time (lsrc.dec; csv_decode) */
+static void csv_decode_step(rd_buf *out, const char *p, size_t n,
+                            size_t *at, size_t upto)
+{
+    size_t i = *at;
+    while (i + 1 < n && out->n < upto) {
+        size_t lim = n - 1 - i;
+        if (lim > upto - out->n)
+            lim = upto - out->n;
+        const char *q = memchr(p + i, '"', lim);
+        size_t j = q ? (size_t)(q - p) : i + lim;
+        rd_buf_put(out, p + i, j - i);
+        i = j;
+        if (q) { /* a doubled quote */
+            rd_buf_putc(out, '"');
+            i += 2;
+        }
+    }
+    *at = i;
+}
+
+static int put_raw(rd_buf *b, const char *v, size_t n)
+{
+    return rd_buf_put(b, v, n);
+}
+
+/* A field longer than a window, written as windows_of goes (see
+ * long_string), after the row's bytes from *pos: quoted as it was, or as
+ * csv_encode would quote it (its bytes need it).  Returns 1 when it
+ * changed (*pos moves past it), 0 when it is kept as it is (nothing
+ * written), -1 when out of memory. */
+static int long_field(rd_worker *w, const char *rec, const cfield *f,
+                      size_t *pos, const rd_hint *h, rd_action fa,
+                      uint64_t recno, const char *name)
+{
+    rd_buf *out = w->o->check ? NULL : &w->out;
+    const char *v = rec + f->s;
+    size_t n = f->e - f->s;
+    int inner = f->quoted && find_long(w, v + 1, '"', n - 2) != NULL;
+    int quoted = f->quoted || find_long(w, v, '"', n) ||
+                 find_long(w, v, '\r', n) || find_long(w, v, 0, n);
+    size_t pos0 = out_pos(w);
+    if (out) {
+        put_long(w, out, rec + *pos, f->s - *pos);
+        if (quoted)
             rd_buf_putc(out, '"');
     }
-    rd_buf_putc(out, '"');
+    lsrc src = {.p = v, .n = n, .at = (size_t)f->quoted,
+                .end = (size_t)f->quoted, .dec = inner ? csv_decode_step : NULL};
+    vfield vf = {.name = name, .len = strlen(name), .k = -1};
+    int what = windows_of(w, &src, quoted ? csv_chars : put_raw, h, fa,
+                          recno, &vf, out);
+    if (what < 0)
+        return -1;
+    if (what == RD_KEEP_ALL) {
+        if (out)
+            out_rewind(w, pos0);
+        return 0;
+    }
+    if (out && what == RD_DROP_VALUE) { /* an empty field */
+        out_rewind(w, pos0);
+        put_long(w, out, rec + *pos, f->s - *pos);
+        csv_encode(out, "", 0, f->quoted);
+    } else if (out && quoted) {
+        rd_buf_putc(out, '"');
+    }
+    *pos = f->e;
+    return 1;
 }
 
 
@@ -1779,7 +1902,7 @@ int rd_columns_parse(rd_columns *c, const rd_engine *eng, const char *rec,
 {
     size_t bad = 0;
     *c = (rd_columns){0};
-    long nf = csv_count(rec, len, &bad);
+    long nf = csv_count(NULL, rec, len, &bad);
     if (nf < 0)
         return lg_err_set(e, "CSV header: a quoted name is not closed or has "
                              "text after its closing quote at byte %zu",
@@ -1795,7 +1918,7 @@ int rd_columns_parse(rd_columns *c, const rd_engine *eng, const char *rec,
     cfield f;
     size_t at = 0;
     for (size_t i = 0; i < c->n; i++) {
-        csv_next(rec, len, &at, &f, &bad);
+        csv_next(NULL, rec, len, &at, &f, &bad);
         csv_decode(&b, rec, &f);
         c->name[i] = strndup(b.p ? b.p : "", b.n);
         if (!c->name[i]) {
@@ -1827,7 +1950,7 @@ static int csv_record(rd_worker *w, const char *rec, size_t len,
                       uint64_t recno)
 {
     size_t bad = 0;
-    if (csv_count(rec, len, &bad) < 0) {
+    if (csv_count(w, rec, len, &bad) < 0) {
         w->st.malformed++;
         rd_buf_printf(&w->msgs,
                       "record %llu: not a valid CSV row at byte %zu: expected "
@@ -1838,10 +1961,10 @@ static int csv_record(rd_worker *w, const char *rec, size_t len,
     }
     const rd_columns *cols = w->cols;
     int changed = 0;
-    size_t start_out = w->out.n, pos = 0, at = 0;
+    size_t start_out = out_pos(w), pos = 0, at = 0;
     for (size_t i = 0; at <= len; i++) {
         cfield f;
-        csv_next(rec, len, &at, &f, &bad);
+        csv_next(w, rec, len, &at, &f, &bad);
         rd_action fa = cols && i < cols->n ? cols->action[i] : RD_ACT_DEFAULT;
         const char *name = cols && i < cols->n ? cols->name[i] : NULL;
         char numname[32];
@@ -1851,15 +1974,23 @@ static int csv_record(rd_worker *w, const char *rec, size_t len,
         }
         if (fa == RD_ACT_KEEP)
             continue;
+        rd_hint h = cols && i < cols->n
+                        ? cols->hint[i]
+                        : (rd_hint){.want = 0, .suppress = 0, .whole = -1};
+        int whole = fa == RD_ACT_DROP || fa == RD_ACT_MASK ||
+                    fa == RD_ACT_TOKEN || fa == RD_ACT_PARTIAL;
+        if (!whole && f.e - f.s > w->win) {
+            int r = long_field(w, rec, &f, &pos, &h, fa, recno, name);
+            if (r < 0)
+                return -1;
+            changed |= r;
+            continue;
+        }
         csv_decode(&w->dec, rec, &f);
         const char *v = w->dec.p ? w->dec.p : "";
         size_t vl = w->dec.n;
         w->tmp.n = 0;
-        rd_hint h = cols && i < cols->n
-                        ? cols->hint[i]
-                        : (rd_hint){.want = 0, .suppress = 0, .whole = -1};
-        if (fa == RD_ACT_DROP || fa == RD_ACT_MASK || fa == RD_ACT_TOKEN ||
-            fa == RD_ACT_PARTIAL) {
+        if (whole) {
             if (vl == 0)
                 continue;
             if (whole_value(w, v, vl, h, fa, recno, name, strlen(name)))
@@ -1882,18 +2013,20 @@ static int csv_record(rd_worker *w, const char *rec, size_t len,
         changed = 1;
         if (w->o->check)
             continue;
-        rd_buf_put(&w->out, rec + pos, f.s - pos);
+        put_long(w, &w->out, rec + pos, f.s - pos);
         csv_encode(&w->out, w->tmp.p ? w->tmp.p : "", w->tmp.n, f.quoted);
         pos = f.e;
     }
     if (!changed) {
-        w->out.n = start_out;
-        return rd_buf_put(&w->out, rec, len);
+        if (w->o->check)
+            return 0;
+        out_rewind(w, start_out);
+        return put_long(w, &w->out, rec, len);
     }
     w->st.changed++;
     if (w->o->check)
         return 0;
-    return rd_buf_put(&w->out, rec + pos, len - pos);
+    return put_long(w, &w->out, rec + pos, len - pos);
 }
 
 static int dispatch1(rd_worker *w, rd_role role, const char *rec,

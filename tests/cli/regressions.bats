@@ -439,13 +439,14 @@ PY
     [ "$m" -lt 48 ]
 }
 
-@test "redact: a long JSON record is redacted from a temporary file: memory follows the window, not the record" {
+@test "redact: a long JSON or CSV record is redacted from a temporary file: memory follows the window, not the record" {
     # a JSON record was held whole, with its decoded long string and that
     # string rewritten: a record of one 51 MB string peaked at 161 MB, so
-    # one of over about 60 MB broke the 200 MB bound.  Records longer than
-    # 4 MB (LG_PIECE_BYTES) now go to a temporary file that is mapped, its
-    # pages let go behind the reading, their output handed on as it comes,
-    # and long strings are decoded, scanned and written a window at a time.
+    # one of over about 60 MB broke the 200 MB bound; a CSV row with a
+    # 51 MB field took 208 MB.  Records longer than 4 MB (LG_PIECE_BYTES)
+    # now go to a temporary file that is mapped, its pages let go behind
+    # the reading, their output handed on as it comes, and long strings
+    # and fields are decoded, scanned and written a window at a time.
     # Output, findings and counts are those of the record held whole.
     python3 - "$BATS_TEST_TMPDIR" <<'PY'
 import json, sys
@@ -476,10 +477,21 @@ with open(d + "/in.bulk", "w") as f:
         if i % 5 == 2:
             f.write('{"delete":{"_id":"x%d"}}\n' % i)
         f.write('{"index":{"_id":"%d"}}\n%s\n' % (i, l))
+# CSV: a long quoted field (line ends, doubled quotes), a long unquoted
+# one with a quote inside, a long row that is not CSV, CRLF rows
+rows = ["id,body,customer_email,internal_notes"]
+rows += ["%d,ticket %d,u%d@contoso.com,n" % (i, i, i) for i in range(30)]
+q = lambda v: '"' + v.replace('"', '""') + '"'
+flat = t.replace("\n", " ").replace(",", ";").replace('"', "'")
+rows[4:4] = ["100,%s,jane@contoso.com,x" % q(t)]
+rows[9:9] = ['101,say "hi" %s,a@b.com,%s' % (flat[:2000000], q(t[:1500000]))]
+rows[14:14] = ['102,"%s"oops,e@f.com,z' % flat[:3000000]]
+with open(d + "/in.csv", "w", newline="") as f:
+    f.write("\r\n".join(rows[:20]) + "\r\n" + "\n".join(rows[20:]) + "\n")
 PY
     cd "$BATS_TEST_TMPDIR"
     printf 'drop_objects_where:\n  confidential: true\nfields:\n  internal_notes: drop\n' >p.yml
-    for in in in.ndjson:ndjson in.bulk:es-bulk; do
+    for in in in.ndjson:ndjson in.bulk:es-bulk in.csv:csv; do
         f=${in%%:*} fmt=${in##*:}
         for args in "--mode mask" "--mode drop --policy p.yml --threads 2" "--mode partial --threads 2"; do
             LG_PIECE_BYTES=2000000000 "$LEAKGUARD" redact --format $fmt $args --findings whole.f --stats $f >whole.out 2>whole.err
@@ -488,7 +500,7 @@ PY
             cmp whole.f long.f
             diff <(grep -v 'MB/s' whole.err) <(grep -v 'MB/s' long.err)
         done
-        grep -q 'not valid JSON at byte' long.err
+        grep -q 'not valid JSON at byte\|not a valid CSV row at byte' long.err
         run env LG_PIECE_BYTES=1000000 "$LEAKGUARD" redact --format $fmt --check $f
         [ "$status" -eq 1 ]
     done
@@ -503,5 +515,12 @@ PY
     m=$(rss out "$LEAKGUARD" redact --format ndjson big.ndjson)
     grep -q '<EMAIL>' out
     echo "one JSON record of $size MB: $m MB RSS"
+    [ "$size" -gt 100 ] && [ "$m" -lt 64 ]
+    python3 -c 'import json,sys; t=open(sys.argv[1]).read().splitlines()[3]; b=json.loads(t)["body"].replace("\n", " ")*30; open("big.csv","w").write("id,body\n1,\"" + b.replace("\"", "\"\"") + "\"\n")' in.ndjson
+    size=$(( $(wc -c <big.csv) / 1048576 ))
+    m=$(rss out "$LEAKGUARD" redact --format csv big.csv 2>err)
+    grep -q '<EMAIL>' out
+    [ ! -s err ] # one field: a quote open past 64 MB is not cut at a line
+    echo "one CSV row of $size MB: $m MB RSS"
     [ "$size" -gt 100 ] && [ "$m" -lt 64 ]
 }
