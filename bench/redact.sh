@@ -27,9 +27,10 @@
 #   leakguard, one long record  the first BENCH_LONG_MB (default 50) MB of
 #                               the corpus's text fields joined into one
 #                               line, as --format text and as one NDJSON
-#                               string: scanned in 1 MB windows, so max RSS
-#                               should stay near 2-3x the record (its input
-#                               and output), whatever it holds
+#                               string: read in pieces (text) or from a
+#                               mapped temporary file (JSON) and scanned in
+#                               1 MB windows, so max RSS should stay at a
+#                               few tens of MB whatever the record's size
 #   redact-pii                  the npm package redact-pii@3 (SyncRedactor, one
 #                               redact() per line) on a BENCH_REDACT_PII_MB
 #                               slice, since it runs at a few MB/s; installed
