@@ -9,8 +9,9 @@
  * oldest unwritten batch done writes it, so output keeps input order.
  * Memory is bounded by the number of slots times the batch size: a record
  * longer than piece_min is redacted by the thread filling, a text record
- * a piece at a time as it is read (fill_piece), a JSON one from a
- * temporary file (fill_long).  Only a CSV record is held whole. */
+ * a piece at a time as it is read (fill_piece), a JSON or CSV one from a
+ * temporary file (fill_long).  Only a CSV header row or a long bulk line
+ * that is no source is held whole. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -62,7 +63,7 @@ typedef struct batch {
     const rd_columns *cols;
     int state; /* 0 free, 1 ready, 2 taken, 3 done */
     int piece; /* redacted by fill: a piece of a long text record, or a
-                  long JSON record (fill_long) */
+                  long JSON or CSV record (fill_long) */
     int err;
     rd_buf out, findings, msgs;
     FILE *ospill;    /* a long record's output before that in `out` */
@@ -276,7 +277,7 @@ static void hand_over(rd_worker *w, batch *b)
 }
 
 /* An anonymous temporary file in $TMPDIR (else /tmp), for what is too
- * long to hold: findings lines, a long JSON record and its output. */
+ * long to hold: findings lines, a long record and its output. */
 static FILE *tmp_file(void)
 {
     const char *d = getenv("TMPDIR");
@@ -385,15 +386,15 @@ static int fill_piece(run *r, batch *b, rd_worker *w)
     return 0;
 }
 
-/* ---- a long JSON record ---------------------------------------------- */
+/* ---- a long JSON or CSV record ---------------------------------------- */
 
-/* A JSON record longer than piece_min is not held in memory: it goes to
- * a temporary file as it is read, which is mapped and redacted there by
- * the thread filling.  The worker hands its output over as it comes
- * (b->ospill, written before b->out) and says how far it has read, so
- * the pages behind are let go (the page cache keeps them; a key read
- * again brings its page back).  Memory follows the window, not the
- * record. */
+/* A JSON record or CSV row longer than piece_min is not held in memory,
+ * nor is its output: it goes to a temporary file as it is read, which is
+ * mapped and redacted there by the thread filling.  The worker hands its
+ * output over as it comes (b->ospill, written before b->out) and says how
+ * far it has read, so the pages behind are let go (the page cache keeps
+ * them; a key read again brings its page back).  Memory follows the
+ * window, not the record. */
 typedef struct longrec {
     const char *map;
     size_t len;
@@ -449,12 +450,13 @@ static void long_behind(void *ctx, const char *p)
     l->mark = at;
 }
 
-/* b->data holds the start of a JSON record longer than piece_min, no
- * line end yet: the rest is read into a temporary file with it, which is
- * mapped and redacted with w (the filling thread's; see redact_piece).
- * Returns -1 on a read error or out of memory, 1 when no temporary file
- * could be made or mapped (the record is then read on into memory), else
- * 0; a failure to write the file marks b like a failed process(). */
+/* b->data holds the start of a JSON record or CSV row longer than
+ * piece_min, no end yet (k: where csv_end left off): the rest is read
+ * into a temporary file with it, which is mapped and redacted with w (the
+ * filling thread's; see redact_piece).  Returns -1 on a read error or out
+ * of memory, 1 when no temporary file could be made (the record is then
+ * read on into memory), else 0; a failure to write or map the file marks
+ * b like a failed process(). */
 static int fill_long(run *r, batch *b, rd_worker *w, seek *k)
 {
     FILE *f = tmp_file();

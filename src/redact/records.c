@@ -1718,11 +1718,6 @@ typedef struct cfield {
     int quoted;
 } cfield;
 
-/* The field of row r[0, n) that begins at *i, into c; *i moves to where
- * the next one begins, past n after the last.  -1 when a quoted field is
- * not closed or has text after its closing quote, *bad saying where.
- * Fields are read one at a time, never all kept: a row of millions of
- * fields takes no more memory than a short one. */
 /* memchr, in a long record (rd_worker.behind set) a few MB at a time,
  * the pages behind let go; w may be NULL */
 static const char *find_long(rd_worker *w, const char *p, int c, size_t n)
@@ -1739,6 +1734,11 @@ static const char *find_long(rd_worker *w, const char *p, int c, size_t n)
     return memchr(p, c, n);
 }
 
+/* The field of row r[0, n) that begins at *i, into c; *i moves to where
+ * the next one begins, past n after the last.  -1 when a quoted field is
+ * not closed or has text after its closing quote, *bad saying where.
+ * Fields are read one at a time, never all kept: a row of millions of
+ * fields takes no more memory than a short one. */
 static int csv_next(rd_worker *w, const char *r, size_t n, size_t *i,
                     cfield *c, size_t *bad)
 {
