@@ -26,9 +26,10 @@
 #                               phone): 24 patterns, leakguard's coverage
 #   leakguard, one long record  the first BENCH_LONG_MB (default 50) MB of
 #                               the corpus's text fields joined into one
-#                               line, as --format text and as one NDJSON
-#                               string: read in pieces (text) or from a
-#                               mapped temporary file (JSON) and scanned in
+#                               line, as --format text, as one NDJSON
+#                               string and as one CSV field: read in pieces
+#                               (text) or from a mapped temporary file
+#                               (JSON, CSV) and scanned in
 #                               1 MB windows, so max RSS should stay at a
 #                               few tens of MB whatever the record's size
 #   redact-pii                  the npm package redact-pii@3 (SyncRedactor, one
@@ -85,10 +86,10 @@ with open(sys.argv[1], "rb") as f, open(sys.argv[2], "wb") as o:
             rng.randint(1000000, 9999999), 1700000000 + rng.randint(0, 9999999))
         o.write(line.rstrip(b"\n")[:-1] + tail)
 EOF
-# one long record: the corpus's text fields, joined, as a line and as a
-# JSON string
+# one long record: the corpus's text fields, joined, as a line, as a
+# JSON string and as a CSV field
 LONG_MB=${BENCH_LONG_MB:-50}
-python3 - "$IN" "$TMP/long.txt" "$TMP/long.ndjson" $((LONG_MB * 1000000)) <<'EOF'
+python3 - "$IN" "$TMP/long.txt" "$TMP/long.ndjson" $((LONG_MB * 1000000)) "$TMP/long.csv" <<'EOF'
 import json, sys
 parts, n = [], 0
 with open(sys.argv[1]) as f:
@@ -102,9 +103,11 @@ with open(sys.argv[1]) as f:
 text = " ".join(parts).replace("\n", " ")
 open(sys.argv[2], "w").write(text + "\n")
 open(sys.argv[3], "w").write(json.dumps({"id": 1, "body": text}) + "\n")
+open(sys.argv[5], "w").write('id,body\n1,"%s"\n' % text.replace('"', '""'))
 EOF
 LONG_SIZE=$(wc -c <"$TMP/long.txt")
 LONGJ_SIZE=$(wc -c <"$TMP/long.ndjson")
+LONGC_SIZE=$(wc -c <"$TMP/long.csv")
 IDS_SIZE=$(wc -c <"$IDS")
 SIZE=$(wc -c <"$IN")
 SLICE_SIZE=$(wc -c <"$SLICE")
@@ -215,6 +218,7 @@ for round in $(seq 1 "$ROUNDS"); do
     run lgids "$IDS" "$LG" redact --format ndjson --threads 1
     run lglong "$TMP/long.txt" "$LG" redact --format text
     run lglongj "$TMP/long.ndjson" "$LG" redact --format ndjson
+    run lglongc "$TMP/long.csv" "$LG" redact --format csv
     # two independent one-thread runs at once: what two cores of this
     # machine give when nothing is shared (caches and memory bandwidth
     # are, on these VMs), the ceiling for --threads 2
@@ -248,6 +252,7 @@ row "leakguard redact --threads 2" lg2 "$SIZE"
 row "leakguard, + order id and timestamp" lgids "$IDS_SIZE"
 row "leakguard, one $((LONG_SIZE / 1000000)) MB line (text)" lglong "$LONG_SIZE"
 row "leakguard, the same as a JSON string" lglongj "$LONGJ_SIZE"
+row "leakguard, the same as a CSV field" lglongc "$LONGC_SIZE"
 row "sed -E (8 patterns, LC_ALL=C)" sed "$SIZE"
 row "sed -E (every detector, $(grep -c '^s' "$TMP/redact-all.sed") patterns)" sedall "$SIZE"
 printf '%-36s %9.3f %10s %12s\n' "leakguard start-up (empty input)" "${BEST[lg0]}" - \
@@ -276,9 +281,10 @@ printf 'leakguard/cat        %sx\n' "$(div "$L1" "$(mbs "$SIZE" "${BEST[cat]}")"
 printf 'leakguard excluding start-up: %s MB/s (threads 1), %s MB/s (threads 2)\n' \
     "$(awk -v b="$SIZE" -v s="${BEST[lg1]}" -v z="${BEST[lg0]}" 'BEGIN { r = 0; if (s - z > 0) r = b / 1e6 / (s - z); printf "%.1f", r }')" \
     "$(awk -v b="$SIZE" -v s="${BEST[lg2]}" -v z="${BEST[lg0]}" 'BEGIN { r = 0; if (s - z > 0) r = b / 1e6 / (s - z); printf "%.1f", r }')"
-printf 'long record          max RSS %sx the record (text), %sx (JSON string)\n' \
-    "$(awk -v k="${RSS[lglong]}" -v b="$LONG_SIZE" 'BEGIN { printf "%.1f", k * 1024 / b }')" \
-    "$(awk -v k="${RSS[lglongj]}" -v b="$LONGJ_SIZE" 'BEGIN { printf "%.1f", k * 1024 / b }')"
+printf 'long record          max RSS %sx the record (text), %sx (JSON string), %sx (CSV field)\n' \
+    "$(awk -v k="${RSS[lglong]}" -v b="$LONG_SIZE" 'BEGIN { printf "%.2f", k * 1024 / b }')" \
+    "$(awk -v k="${RSS[lglongj]}" -v b="$LONGJ_SIZE" 'BEGIN { printf "%.2f", k * 1024 / b }')" \
+    "$(awk -v k="${RSS[lglongc]}" -v b="$LONGC_SIZE" 'BEGIN { printf "%.2f", k * 1024 / b }')"
 printf 'leakguard max RSS    %s MB (threads 1), %s MB (threads 2)  [%s]\n' \
     "$(awk -v k="${RSS[lg1]}" 'BEGIN { printf "%.1f", k / 1024 }')" \
     "$(awk -v k="${RSS[lg2]}" 'BEGIN { printf "%.1f", k / 1024 }')" \
