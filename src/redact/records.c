@@ -279,7 +279,7 @@ static int note(rd_worker *w, uint64_t recno, const char *field,
     w->rec_found = 1;
     if (w->o->distinct &&
         rd_u64set_add(&w->distinct[m->type],
-                      rd_keyed_hash(w->o->count, tn, m->norm, m->nlen)) < 0)
+                      rd_count_hash(w->o->count, m->norm, m->nlen)) < 0)
         return -1;
     if (!w->o->findings)
         return 0;

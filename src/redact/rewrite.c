@@ -280,14 +280,16 @@ static void digest(const rd_keyed *k, const char *type, const char *v,
     crypto_generichash_final(&st, out, 16);
 }
 
-uint64_t rd_keyed_hash(const rd_keyed *k, const char *type, const char *v,
-                       size_t n)
+/* BLAKE2b (digest) was 13 % of a --check run; SipHash is made for keyed
+ * hash tables and several times faster on values this short */
+uint64_t rd_count_hash(const rd_keyed *k, const char *v, size_t n)
 {
-    unsigned char out[16];
-    digest(k, type, v, n, out);
-    uint64_t h = 0;
-    for (int i = 0; i < 8; i++)
-        h = h << 8 | out[i];
+    _Static_assert(RD_KEY_BYTES >= crypto_shorthash_KEYBYTES,
+                   "the key holds a SipHash key");
+    unsigned char out[crypto_shorthash_BYTES];
+    crypto_shorthash(out, (const unsigned char *)v, n, k->key);
+    uint64_t h;
+    memcpy(&h, out, sizeof h);
     return h;
 }
 

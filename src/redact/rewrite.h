@@ -77,9 +77,10 @@ int rd_key_load(rd_keyed *k, const char *path, lg_err *e);
 /* a random key for counting distinct values within one run */
 void rd_key_random(rd_keyed *k);
 
-/* 64-bit keyed hash of (type name, normalised value) */
-uint64_t rd_keyed_hash(const rd_keyed *k, const char *type, const char *v,
-                       size_t n);
+/* 64-bit keyed hash of a normalised value, for counting distinct values
+ * of one type (SipHash-2-4 under the first 16 bytes of the key: a set
+ * per type, held in memory for one run, never written) */
+uint64_t rd_count_hash(const rd_keyed *k, const char *v, size_t n);
 
 /* Append what the value becomes.  orig is the value as written, norm its
  * normalised form.  RD_ACT_DROP appends nothing. */
