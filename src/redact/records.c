@@ -957,6 +957,23 @@ static int jvalue(jp *j, int parent, size_t ks, size_t ke)
                    "false or null)");
 }
 
+/* Of the quoted token p[0, n), the run from *i on before the next byte c
+ * (or the closing quote) onto out, copied whole but no further than out
+ * holding `upto` bytes (a long value's window); *i moves past it.  Where
+ * c is, or NULL. */
+static const char *run_to(rd_buf *out, const char *p, size_t n, size_t *i,
+                          size_t upto, int c)
+{
+    size_t lim = n - 1 - *i;
+    if (lim > upto - out->n)
+        lim = upto - out->n;
+    const char *q = memchr(p + *i, c, lim);
+    size_t j = q ? (size_t)(q - p) : *i + lim;
+    rd_buf_put(out, p + *i, j - *i);
+    *i = j;
+    return q;
+}
+
 /* Decode the JSON string token p[0, n) (with its quotes) from *at (1 at
  * its start) onto out, until out holds `upto` bytes (an escape whole:
  * a few more) or the token ends; *at is where it stopped.  Invalid
@@ -966,16 +983,7 @@ static void jdecode_step(rd_buf *out, const char *p, size_t n, size_t *at,
 {
     size_t i = *at;
     while (i + 1 < n && out->n < upto) {
-        /* the run before the next escape, copied whole (but no further
-         * than upto: a long string's window) */
-        size_t lim = n - 1 - i;
-        if (lim > upto - out->n)
-            lim = upto - out->n;
-        const char *bs = memchr(p + i, '\\', lim);
-        size_t j = bs ? (size_t)(bs - p) : i + lim;
-        rd_buf_put(out, p + i, j - i);
-        i = j;
-        if (!bs)
+        if (!run_to(out, p, n, &i, upto, '\\'))
             continue;
         char c = p[++i];
         switch (c) {
@@ -1831,19 +1839,11 @@ static void csv_decode_step(rd_buf *out, const char *p, size_t n,
                             size_t *at, size_t upto)
 {
     size_t i = *at;
-    while (i + 1 < n && out->n < upto) {
-        size_t lim = n - 1 - i;
-        if (lim > upto - out->n)
-            lim = upto - out->n;
-        const char *q = memchr(p + i, '"', lim);
-        size_t j = q ? (size_t)(q - p) : i + lim;
-        rd_buf_put(out, p + i, j - i);
-        i = j;
-        if (q) { /* a doubled quote */
+    while (i + 1 < n && out->n < upto)
+        if (run_to(out, p, n, &i, upto, '"')) { /* a doubled quote */
             rd_buf_putc(out, '"');
             i += 2;
         }
-    }
     *at = i;
 }
 

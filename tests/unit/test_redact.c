@@ -448,17 +448,46 @@ static void big_cluster(void)
     same_matches(t, n);
 }
 
-/* A long value scanned window by window gives what one scan of it gives:
- * the same text, JSON and CSV records through a worker whose window is
- * 8 KB (each record long, each long value in windows) and one whose
- * window is the default (one scan), with values planted at random
- * places, many across the 8 KB steps. */
+/* Record j through a worker with the default window (a long value taken
+ * whole, by a tree walk) and one with 8 KB windows that walks JSON as it
+ * is parsed (long_string, long_field), in every mode: the same output,
+ * findings and counts.  `what` names the case when they differ. */
+static void same_as_whole(rd_role role, const rd_buf *j, const char *what,
+                          size_t min_findings)
+{
+    for (int mode = 0; mode < 4; mode++) {
+        static const rd_action modes[] = {RD_ACT_MASK, RD_ACT_DROP,
+                                          RD_ACT_PARTIAL, RD_ACT_MASK};
+        rd_opts o = {.mode = modes[mode], .findings = 1, .check = mode == 3};
+        rd_worker a, b;
+        CHECK(rd_worker_init(&a, E, &o) == 0);
+        CHECK(rd_worker_init(&b, E, &o) == 0);
+        b.win = 8192;
+        b.tree_max = 256;
+        CHECK(rd_record(&a, role, j->p, j->n, 1) == 0);
+        CHECK(rd_record(&b, role, j->p, j->n, 1) == 0);
+        int same = a.out.n == b.out.n &&
+                   (!a.out.n || !memcmp(a.out.p, b.out.p, a.out.n)) &&
+                   a.findings.n == b.findings.n &&
+                   !memcmp(a.findings.p, b.findings.p, a.findings.n) &&
+                   !memcmp(&a.st, &b.st, sizeof a.st);
+        CHECK(same);
+        if (!same)
+            fprintf(stderr, "%s, mode %d: out %zu/%zu findings %zu/%zu\n",
+                    what, mode, a.out.n, b.out.n, a.findings.n,
+                    b.findings.n);
+        CHECK(a.findings.n > min_findings && a.st.changed == 1);
+        CHECK(mode == 3 || (a.out.n > 0 && a.out.n < j->n));
+        rd_worker_free(&a);
+        rd_worker_free(&b);
+    }
+}
+
 /* The text of windows() as the long string of a JSON record, as it is
- * and with escapes in it (\u0040 for every @, \n and \/ here and
- * there), in a record walked as it is parsed (a long one) whose strings
- * are decoded, scanned and written a window at a time (long_string): in
- * every mode, the output, findings and counts of the record's tree walk,
- * which takes the value whole. */
+ * and with escapes in it (\u0040 for every @, \n and \u00e9 here and
+ * there), and as a long CSV field, quoted with doubled quotes in it and
+ * unquoted (no commas) with a quote in it: the same as the value taken
+ * whole (same_as_whole). */
 static void long_strings(const char *t, size_t n)
 {
     rd_buf j = {0};
@@ -492,36 +521,11 @@ static void long_strings(const char *t, size_t n)
                 rd_buf_putc(&j, t[i]);
         }
         rd_buf_put(&j, tail, strlen(tail));
-        for (int mode = 0; mode < 4; mode++) {
-            static const rd_action modes[] = {RD_ACT_MASK, RD_ACT_DROP,
-                                              RD_ACT_PARTIAL, RD_ACT_MASK};
-            rd_opts o = {.mode = modes[mode], .findings = 1,
-                         .check = mode == 3};
-            rd_worker a, b;
-            CHECK(rd_worker_init(&a, E, &o) == 0);
-            CHECK(rd_worker_init(&b, E, &o) == 0);
-            b.win = 8192;
-            b.tree_max = 256;
-            CHECK(rd_record(&a, RD_ROLE_JSON, j.p, j.n, 1) == 0);
-            CHECK(rd_record(&b, RD_ROLE_JSON, j.p, j.n, 1) == 0);
-            int same = a.out.n == b.out.n &&
-                       (!a.out.n || !memcmp(a.out.p, b.out.p, a.out.n)) &&
-                       a.findings.n == b.findings.n &&
-                       !memcmp(a.findings.p, b.findings.p, a.findings.n) &&
-                       !memcmp(&a.st, &b.st, sizeof a.st);
-            CHECK(same);
-            if (!same)
-                fprintf(stderr, "esc %d mode %d: out %zu/%zu findings "
-                        "%zu/%zu\n", esc, mode, a.out.n, b.out.n,
-                        a.findings.n, b.findings.n);
-            CHECK(a.findings.n > (esc < 2 ? 10000 : 0) && a.st.changed == 1);
-            CHECK(mode == 3 || (a.out.n > 0 && a.out.n < j.n));
-            rd_worker_free(&a);
-            rd_worker_free(&b);
-        }
+        same_as_whole(RD_ROLE_JSON, &j, esc == 2 ? "JSON, a cue before"
+                                        : esc   ? "JSON, escaped"
+                                                : "JSON",
+                      esc < 2 ? 10000 : 0);
     }
-    /* the same text as a long CSV field (long_field): quoted, with
-     * doubled quotes in it, and unquoted (no commas) with a quote in it */
     for (int quoted = 0; quoted < 2; quoted++) {
         j.n = 0;
         rd_buf_put(&j, "7,", 2);
@@ -536,35 +540,16 @@ static void long_strings(const char *t, size_t n)
                 rd_buf_putc(&j, t[i]);
         }
         rd_buf_put(&j, quoted ? "\",4255550100" : ",4255550100", quoted ? 12 : 11);
-        for (int mode = 0; mode < 4; mode++) {
-            static const rd_action modes[] = {RD_ACT_MASK, RD_ACT_DROP,
-                                              RD_ACT_PARTIAL, RD_ACT_MASK};
-            rd_opts o = {.mode = modes[mode], .findings = 1,
-                         .check = mode == 3};
-            rd_worker a, b;
-            CHECK(rd_worker_init(&a, E, &o) == 0);
-            CHECK(rd_worker_init(&b, E, &o) == 0);
-            b.win = 8192;
-            CHECK(rd_record(&a, RD_ROLE_CSV, j.p, j.n, 1) == 0);
-            CHECK(rd_record(&b, RD_ROLE_CSV, j.p, j.n, 1) == 0);
-            int same = (mode == 3 || (a.out.n == b.out.n && a.out.n &&
-                                      !memcmp(a.out.p, b.out.p, a.out.n))) &&
-                       a.findings.n == b.findings.n &&
-                       !memcmp(a.findings.p, b.findings.p, a.findings.n) &&
-                       !memcmp(&a.st, &b.st, sizeof a.st);
-            CHECK(same);
-            if (!same)
-                fprintf(stderr, "csv quoted %d mode %d: out %zu/%zu "
-                        "findings %zu/%zu\n", quoted, mode, a.out.n, b.out.n,
-                        a.findings.n, b.findings.n);
-            CHECK(a.findings.n > 10000 && a.st.changed == 1);
-            rd_worker_free(&a);
-            rd_worker_free(&b);
-        }
+        same_as_whole(RD_ROLE_CSV, &j, quoted ? "CSV, quoted" : "CSV", 10000);
     }
     rd_buf_free(&j);
 }
 
+/* A long value scanned window by window gives what one scan of it gives:
+ * the same text, JSON and CSV records through a worker whose window is
+ * 8 KB (each record long, each long value in windows) and one whose
+ * window is the default (one scan), with values planted at random
+ * places, many across the 8 KB steps. */
 static void windows(void)
 {
     static const char *plant[] = {
