@@ -1270,6 +1270,85 @@ static void replace_with_tmp(rd_worker *w, int k)
     rd_buf_trim(&w->tmp);
 }
 
+/* A value too long to decode whole, as written in the record: p[0, n),
+ * the value's bytes from `at` on to `end` bytes before n (its quotes),
+ * decoded by dec as far as asked (JSON escapes, CSV doubled quotes), or
+ * the value itself when dec is NULL. */
+typedef struct lsrc {
+    const char *p;
+    size_t n, at, end;
+    void (*dec)(rd_buf *out, const char *p, size_t n, size_t *at,
+                size_t upto);
+} lsrc;
+
+/* the findings line of a value redacted whole, vl bytes, as REDACTED */
+static int note_redacted(rd_worker *w, uint64_t recno, const char *field,
+                         size_t flen, size_t vl)
+{
+    if (!w->o->findings)
+        return 0;
+    rd_buf_printf(&w->findings, "{\"record\":%llu,\"field\":",
+                  (unsigned long long)recno);
+    rd_buf_json_str(&w->findings, field, flen);
+    rd_buf_printf(&w->findings,
+                  ",\"start\":0,\"end\":%zu,\"type\":\"REDACTED\"}\n", vl);
+    return findings_added(w);
+}
+
+/* the next piece of the value of lsrc s (rd_render_pieces): up to a
+ * window of it, decoded into w->dec when it must be */
+typedef struct lpiece {
+    rd_worker *w;
+    lsrc *s;
+} lpiece;
+
+static size_t next_piece(void *ctx, const char **p)
+{
+    rd_worker *w = ((lpiece *)ctx)->w;
+    lsrc *s = ((lpiece *)ctx)->s;
+    if (s->at + s->end >= s->n)
+        return 0;
+    behind(w, s->p + s->at);
+    if (s->dec) {
+        w->dec.n = 0;
+        s->dec(&w->dec, s->p, s->n, &s->at, w->win);
+        *p = w->dec.p;
+        return w->dec.n;
+    }
+    size_t k = s->n - s->end - s->at;
+    if (k > w->win)
+        k = w->win;
+    *p = s->p + s->at;
+    s->at += k;
+    return k;
+}
+
+/* A value a field rule redacts whole (whole_value) that is longer than a
+ * window once decoded: no scan (it is not one detected value), its
+ * rendering into w->tmp from its pieces, none of it held.  0 when it is
+ * no longer than a window (the caller takes it whole), 1 when done, -1
+ * when out of memory. */
+static int long_whole(rd_worker *w, lsrc *s, rd_action a, uint64_t recno,
+                      const char *field, size_t flen)
+{
+    lpiece c = {w, s};
+    size_t at0 = s->at, vl = 0;
+    const char *p;
+    for (size_t k; (k = next_piece(&c, &p)) > 0;)
+        vl += k;
+    s->at = at0;
+    if (vl <= w->win)
+        return 0;
+    w->tmp.n = 0;
+    int rc = note_redacted(w, recno, field, flen, vl) ||
+                     rd_render_pieces(&w->tmp, a, "REDACTED", w->o->key,
+                                      next_piece, &c)
+                 ? -1
+                 : 1;
+    rd_buf_trim(&w->dec);
+    return rc;
+}
+
 /* A value a field rule masks, tokenises or drops whole: when it is one
  * detected value (an email under "customer_email") it keeps that type, so
  * its token joins with the same email found in free text; otherwise it is
@@ -1296,15 +1375,8 @@ static int whole_value(rd_worker *w, const char *v, size_t vl, rd_hint h,
         return rd_render(&w->tmp, a, rd_type_name(w->eng, m0[0].type),
                          w->o->key, v, vl, m0[0].norm, m0[0].nlen);
     }
-    if (w->o->findings) {
-        rd_buf_printf(&w->findings, "{\"record\":%llu,\"field\":",
-                      (unsigned long long)recno);
-        rd_buf_json_str(&w->findings, field, flen);
-        rd_buf_printf(&w->findings,
-                      ",\"start\":0,\"end\":%zu,\"type\":\"REDACTED\"}\n", vl);
-        if (findings_added(w))
-            return -1;
-    }
+    if (note_redacted(w, recno, field, flen, vl))
+        return -1;
     return rd_render(&w->tmp, a, "REDACTED", w->o->key, v, vl, v, vl);
 }
 
@@ -1316,29 +1388,29 @@ static int whole_field(rd_worker *w, const char *rec, int k, rd_action a,
     size_t vl = nd->end - nd->start;
     if (nd->type == 'l' && vl == 4 && memcmp(v, "null", 4) == 0)
         return 0; /* nothing there to redact */
+    pointer(w, rec, k);
+    if (nd->type == 's' && vl - 2 > w->win) {
+        lsrc s = {.p = v, .n = vl, .at = 1, .end = 1,
+                  .dec = nd->esc ? jdecode_step : NULL};
+        int r = long_whole(w, &s, a, recno, w->path.p, w->path.n);
+        if (r < 0)
+            return -1;
+        if (r) {
+            replace_with_tmp(w, k);
+            return 0;
+        }
+    }
     if (nd->type == 's') {
         jdecode(&w->dec, v, vl);
         v = w->dec.p ? w->dec.p : "";
         vl = w->dec.n;
     }
-    pointer(w, rec, k);
     if (whole_value(w, v, vl, node_hint(w, rec, k), a, recno, w->path.p,
                     w->path.n))
         return -1;
     replace_with_tmp(w, k);
     return 0;
 }
-
-/* A value too long to decode whole, as written in the record: p[0, n),
- * the value's bytes from `at` on to `end` bytes before n (its quotes),
- * decoded by dec as far as asked (JSON escapes, CSV doubled quotes), or
- * the value itself when dec is NULL. */
-typedef struct lsrc {
-    const char *p;
-    size_t n, at, end;
-    void (*dec)(rd_buf *out, const char *p, size_t n, size_t *at,
-                size_t upto);
-} lsrc;
 
 /* value()'s windows over such a value, decoded a window at a time (so its
  * matches and findings), without the whole decoded value or its rewrite
@@ -1986,29 +2058,43 @@ static int csv_record(rd_worker *w, const char *rec, size_t len,
             changed |= r;
             continue;
         }
-        csv_decode(&w->dec, rec, &f);
-        const char *v = w->dec.p ? w->dec.p : "";
-        size_t vl = w->dec.n;
-        w->tmp.n = 0;
-        if (whole) {
-            if (vl == 0)
-                continue;
-            if (whole_value(w, v, vl, h, fa, recno, name, strlen(name)))
+        int done = 0; /* redacted whole from its pieces (long_whole) */
+        if (whole && f.e - f.s > w->win) {
+            const char *fv = rec + f.s;
+            size_t fn = f.e - f.s;
+            lsrc src = {.p = fv, .n = fn, .at = (size_t)f.quoted,
+                        .end = (size_t)f.quoted,
+                        .dec = f.quoted && find_long(w, fv + 1, '"', fn - 2)
+                                   ? csv_decode_step
+                                   : NULL};
+            if ((done = long_whole(w, &src, fa, recno, name, strlen(name))) < 0)
                 return -1;
-        } else {
-            size_t q = (size_t)f.quoted;
-            int slice = (!f.quoted ||
-                         !memchr(rec + f.s + 1, '"', f.e - f.s - 2)) &&
-                        hint_idle(w, &h, v, vl, f.s + q, f.e - q);
-            vfield vf = {.name = name, .len = strlen(name), .k = -1};
-            int what = value(w, v, vl, &h, slice, f.s + q, f.e - q, fa,
-                             recno, &vf, w->o->check ? NULL : &w->tmp);
-            if (what < 0)
-                return -1;
-            if (what == RD_KEEP_ALL)
-                continue;
-            if (what == RD_DROP_VALUE) /* an empty field */
-                w->tmp.n = 0;
+        }
+        if (!done) {
+            csv_decode(&w->dec, rec, &f);
+            const char *v = w->dec.p ? w->dec.p : "";
+            size_t vl = w->dec.n;
+            w->tmp.n = 0;
+            if (whole) {
+                if (vl == 0)
+                    continue;
+                if (whole_value(w, v, vl, h, fa, recno, name, strlen(name)))
+                    return -1;
+            } else {
+                size_t q = (size_t)f.quoted;
+                int slice = (!f.quoted ||
+                             !memchr(rec + f.s + 1, '"', f.e - f.s - 2)) &&
+                            hint_idle(w, &h, v, vl, f.s + q, f.e - q);
+                vfield vf = {.name = name, .len = strlen(name), .k = -1};
+                int what = value(w, v, vl, &h, slice, f.s + q, f.e - q, fa,
+                                 recno, &vf, w->o->check ? NULL : &w->tmp);
+                if (what < 0)
+                    return -1;
+                if (what == RD_KEEP_ALL)
+                    continue;
+                if (what == RD_DROP_VALUE) /* an empty field */
+                    w->tmp.n = 0;
+            }
         }
         changed = 1;
         if (w->o->check)

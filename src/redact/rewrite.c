@@ -295,6 +295,14 @@ uint64_t rd_count_hash(const rd_keyed *k, const char *v, size_t n)
 
 /* ---- rendering ------------------------------------------------------- */
 
+static int token_out(rd_buf *out, const char *type, const rd_keyed *k,
+                     const unsigned char full[16])
+{
+    char hex[33];
+    sodium_bin2hex(hex, sizeof hex, full, 16);
+    return rd_buf_printf(out, "<%s:%.*s>", type, k->token_hex, hex);
+}
+
 /* every digit but the last four becomes '*', the shape stays */
 static int keep_last4(rd_buf *out, const char *s, size_t n, int alnum)
 {
@@ -315,6 +323,25 @@ static int keep_last4(rd_buf *out, const char *s, size_t n, int alnum)
     return 0;
 }
 
+int rd_render_pieces(rd_buf *out, rd_action act, const char *type,
+                     const rd_keyed *k,
+                     size_t (*next)(void *ctx, const char **p), void *ctx)
+{
+    if (act != RD_ACT_TOKEN)
+        return rd_render(out, act, type, k, "", 0, "", 0);
+    /* digest() over the pieces */
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, k->key, RD_KEY_BYTES, 16);
+    crypto_generichash_update(&st, (const unsigned char *)type,
+                              strlen(type) + 1);
+    const char *p;
+    for (size_t n; (n = next(ctx, &p)) > 0;)
+        crypto_generichash_update(&st, (const unsigned char *)p, n);
+    unsigned char full[16];
+    crypto_generichash_final(&st, full, 16);
+    return token_out(out, type, k, full);
+}
+
 int rd_render(rd_buf *out, rd_action act, const char *type,
               const rd_keyed *k, const char *orig, size_t olen,
               const char *norm, size_t nlen)
@@ -327,9 +354,7 @@ int rd_render(rd_buf *out, rd_action act, const char *type,
     case RD_ACT_TOKEN: {
         unsigned char full[16];
         digest(k, type, norm, nlen, full);
-        char hex[33];
-        sodium_bin2hex(hex, sizeof hex, full, sizeof full);
-        return rd_buf_printf(out, "<%s:%.*s>", type, k->token_hex, hex);
+        return token_out(out, type, k, full);
     }
     case RD_ACT_PARTIAL:
         if (!strcmp(type, "EMAIL") || !strcmp(type, "AGENT_EMAIL")) {

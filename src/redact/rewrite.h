@@ -87,5 +87,11 @@ uint64_t rd_count_hash(const rd_keyed *k, const char *v, size_t n);
 int rd_render(rd_buf *out, rd_action act, const char *type,
               const rd_keyed *k, const char *orig, size_t olen,
               const char *norm, size_t nlen);
+/* The same for a value of a type that shows nothing of it (REDACTED)
+ * and too long to hold: next gives its pieces in turn (0 at the end),
+ * read only for a token. */
+int rd_render_pieces(rd_buf *out, rd_action act, const char *type,
+                     const rd_keyed *k,
+                     size_t (*next)(void *ctx, const char **p), void *ctx);
 
 #endif

@@ -491,9 +491,11 @@ with open(d + "/in.csv", "w", newline="") as f:
 PY
     cd "$BATS_TEST_TMPDIR"
     printf 'drop_objects_where:\n  confidential: true\nfields:\n  internal_notes: drop\n' >p.yml
+    printf 'fields:\n  body: token\n' >t.yml
+    head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >key
     for in in in.ndjson:ndjson in.bulk:es-bulk in.csv:csv; do
         f=${in%%:*} fmt=${in##*:}
-        for args in "--mode mask" "--mode drop --policy p.yml --threads 2" "--mode partial --threads 2"; do
+        for args in "--policy t.yml --key-file key" "--mode mask" "--mode drop --policy p.yml --threads 2" "--mode partial --threads 2"; do
             LG_PIECE_BYTES=2000000000 "$LEAKGUARD" redact --format $fmt $args --findings whole.f --stats $f >whole.out 2>whole.err
             LG_PIECE_BYTES=1000000 "$LEAKGUARD" redact --format $fmt $args --findings long.f --stats $f >long.out 2>long.err
             cmp whole.out long.out
