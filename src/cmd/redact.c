@@ -296,6 +296,17 @@ static FILE *tmp_file(void)
     return f;
 }
 
+/* p[0, n) onto the end of *f, one of b's temporary files, made when
+ * first needed; a failure is b's spill_errno */
+static int append_tmp(batch *b, FILE **f, const char *p, size_t n)
+{
+    if ((!*f && !(*f = tmp_file())) || fwrite(p, 1, n, *f) != n) {
+        b->spill_errno = errno ? errno : EIO;
+        return -1;
+    }
+    return 0;
+}
+
 /* Read into b until it holds `limit` bytes or the input ends, a batch at
  * a time into memory mapped in ahead (a read into fresh pages faults them
  * in one by one).  -1 on a read error (r->read_errno) or out of memory. */
@@ -408,12 +419,7 @@ typedef struct longrec {
 static int long_flush(void *ctx, const char *p, size_t n)
 {
     batch *b = ((longrec *)ctx)->b;
-    if ((!b->ospill && !(b->ospill = tmp_file())) ||
-        fwrite(p, 1, n, b->ospill) != n) {
-        b->spill_errno = errno ? errno : EIO;
-        return -1;
-    }
-    return 0;
+    return append_tmp(b, &b->ospill, p, n);
 }
 
 static int long_unflush(void *ctx, size_t keep)
@@ -462,7 +468,7 @@ static int fill_long(run *r, batch *b, rd_worker *w, seek *k)
     FILE *f = tmp_file();
     if (!f)
         return 1;
-    size_t len = 0, first_nl = NONE; /* the record's first line end */
+    size_t len = 0, first_nl = NONE; /* a CSV row's first line end */
     int term = 0, werr = 0, csv = r->cur == RD_FMT_CSV;
     for (;;) {
         /* the record's end in b->data (the CSV one where k says), and the
@@ -490,7 +496,8 @@ static int fill_long(run *r, batch *b, rd_worker *w, seek *k)
             end = nl ? (size_t)(nl - p) : NONE;
         }
         size_t put = end != NONE ? end : n;
-        const char *nl = first_nl == NONE ? memchr(p, '\n', put) : NULL;
+        const char *nl =
+            csv && first_nl == NONE ? memchr(p, '\n', put) : NULL;
         if (nl)
             first_nl = len + (size_t)(nl - p);
         werr |= fwrite(p, 1, put, f) != put;
@@ -651,12 +658,7 @@ static int fill(run *r, batch *b, rd_worker *w)
 static int spill(void *ctx, const char *p, size_t n)
 {
     batch *b = ctx;
-    if ((!b->spill && !(b->spill = tmp_file())) ||
-        fwrite(p, 1, n, b->spill) != n) {
-        b->spill_errno = errno ? errno : EIO;
-        return -1;
-    }
-    return 0;
+    return append_tmp(b, &b->spill, p, n);
 }
 
 static int process(rd_worker *w, batch *b)

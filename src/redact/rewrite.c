@@ -269,13 +269,20 @@ void rd_key_random(rd_keyed *k)
 }
 
 /* BLAKE2b keyed with the run's key over "TYPE\0value" */
+/* a token's hash: keyed BLAKE2b of the type name, its NUL, the value */
+static void digest_start(crypto_generichash_state *st, const rd_keyed *k,
+                         const char *type)
+{
+    crypto_generichash_init(st, k->key, RD_KEY_BYTES, 16);
+    crypto_generichash_update(st, (const unsigned char *)type,
+                              strlen(type) + 1);
+}
+
 static void digest(const rd_keyed *k, const char *type, const char *v,
                    size_t n, unsigned char out[16])
 {
     crypto_generichash_state st;
-    crypto_generichash_init(&st, k->key, RD_KEY_BYTES, 16);
-    crypto_generichash_update(&st, (const unsigned char *)type,
-                              strlen(type) + 1);
+    digest_start(&st, k, type);
     crypto_generichash_update(&st, (const unsigned char *)v, n);
     crypto_generichash_final(&st, out, 16);
 }
@@ -331,9 +338,7 @@ int rd_render_pieces(rd_buf *out, rd_action act, const char *type,
         return rd_render(out, act, type, k, "", 0, "", 0);
     /* digest() over the pieces */
     crypto_generichash_state st;
-    crypto_generichash_init(&st, k->key, RD_KEY_BYTES, 16);
-    crypto_generichash_update(&st, (const unsigned char *)type,
-                              strlen(type) + 1);
+    digest_start(&st, k, type);
     const char *p;
     for (size_t n; (n = next(ctx, &p)) > 0;)
         crypto_generichash_update(&st, (const unsigned char *)p, n);
