@@ -217,27 +217,55 @@ static size_t csv_end(const char *p, size_t off, size_t n, size_t cap,
     return NONE;
 }
 
-static rd_role role_of(run *r, batch *b, const char *p, size_t len)
+/* the input's name in messages */
+static const char *in_name(const run *r)
+{
+    return r->file ? r->file : "(stdin)";
+}
+
+/* The columns of the CSV file being read, from its header row p[0, len)
+ * (p NULL: none, the columns go by number); b and the batches after it
+ * name fields by them.  -1 when out of memory (the previous columns
+ * stay). */
+static int header(run *r, batch *b, const char *p, size_t len)
+{
+    r->csv_header_pending = 0;
+    rd_columns *v = realloc(r->colv, (r->ncolv + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    r->colv = v;
+    v[r->ncolv] = (rd_columns){0};
+    lg_err e;
+    size_t l = len && p[len - 1] == '\r' ? len - 1 : len;
+    if (p && rd_columns_parse(&v[r->ncolv], r->eng, p, l, &e)) {
+        fprintf(stderr, "leakguard redact: %s: %s; using column numbers\n",
+                in_name(r), e.msg);
+        rd_columns_free(&v[r->ncolv]);
+    }
+    b->cols = &v[r->ncolv++];
+    return 0;
+}
+
+/* The role of record p[0, len) of b; w (the filling thread's worker,
+ * idle) scans a CSV header row: one in which the detectors find a value
+ * is no header but the first row of a file without one (it would pass
+ * unredacted, and its values would name the fields of findings), so it
+ * is redacted as a row and the columns go by number. */
+static rd_role role_of(run *r, batch *b, rd_worker *w, const char *p,
+                       size_t len)
 {
     switch (r->cur) {
     case RD_FMT_NDJSON:
         return RD_ROLE_JSON;
     case RD_FMT_CSV:
         if (r->csv_header_pending) {
-            r->csv_header_pending = 0;
-            rd_columns *v = realloc(r->colv, (r->ncolv + 1) * sizeof *v);
-            if (!v)
-                return RD_ROLE_TEXT;
-            r->colv = v;
-            lg_err e;
-            size_t l = len && p[len - 1] == '\r' ? len - 1 : len;
-            if (rd_columns_parse(&v[r->ncolv], r->eng, p, l, &e)) {
-                fprintf(stderr, "leakguard redact: %s: %s; using column "
-                                "numbers\n", r->file, e.msg);
-                rd_columns_free(&v[r->ncolv]);
-            }
-            b->cols = &v[r->ncolv++];
-            return RD_ROLE_VERBATIM;
+            const rd_match *m;
+            if (rd_scan(w->eng, w->s, p, len, NULL, &m) == 0)
+                return header(r, b, p, len) ? RD_ROLE_TEXT : RD_ROLE_VERBATIM;
+            fprintf(stderr, "leakguard redact: %s: the first row holds values "
+                            "to redact, so it is no header: redacted as a row; "
+                            "using column numbers\n", in_name(r));
+            return header(r, b, NULL, 0) ? RD_ROLE_TEXT : RD_ROLE_CSV;
         }
         return RD_ROLE_CSV;
     case RD_FMT_ESBULK: {
@@ -535,7 +563,7 @@ static int fill_long(run *r, batch *b, rd_worker *w, seek *k)
     /* "\r\n" is a line end, not part of the record (add_rec) */
     const char *m = map;
     size_t rl = term && m[len - 1] == '\r' ? len - 1 : len;
-    rd_role role = role_of(r, b, m, rl);
+    rd_role role = role_of(r, b, w, m, rl);
     rd_worker_reset(w);
     w->cols = b->cols;
     w->spill_ctx = b;
@@ -603,7 +631,7 @@ static int fill(run *r, batch *b, rd_worker *w)
             }
             if (end == NONE)
                 break;
-            rd_role role = role_of(r, b, b->data.p + off, end - off);
+            rd_role role = role_of(r, b, w, b->data.p + off, end - off);
             if (add_rec(b, off, end - off, 1, role))
                 return -1;
             r->recno++;
@@ -614,7 +642,7 @@ static int fill(run *r, batch *b, rd_worker *w)
         if (r->eof) {
             if (off < b->data.n) { /* the last record has no line end */
                 rd_role role =
-                    role_of(r, b, b->data.p + off, b->data.n - off);
+                    role_of(r, b, w, b->data.p + off, b->data.n - off);
                 if (add_rec(b, off, b->data.n - off, 0, role))
                     return -1;
                 r->recno++;
@@ -629,20 +657,27 @@ static int fill(run *r, batch *b, rd_worker *w)
         }
         /* one record larger than a batch: read on; a text record longer
          * than piece_min is redacted in pieces from here (memory follows
-         * the piece, not the record) */
-        if (r->cur == RD_FMT_TEXT && b->data.n >= r->piece_min) {
+         * the piece, not the record).  So is a CSV header row that long:
+         * names from it would be held, and no header is that long; the
+         * columns go by number. */
+        int long_header = r->cur == RD_FMT_CSV && r->csv_header_pending;
+        if ((r->cur == RD_FMT_TEXT || long_header) &&
+            b->data.n >= r->piece_min) {
+            if (long_header) {
+                fprintf(stderr,
+                        "leakguard redact: %s: the header row is longer than "
+                        "%zu bytes: redacted as text; using column numbers\n",
+                        in_name(r), r->piece_min);
+                if (header(r, b, NULL, 0))
+                    return -1;
+            }
             r->in_piece = 1;
             r->piece = (rd_piece){.recno = r->recno + 1};
             redact_piece(r, b, w, b->data.n, 0, 0);
             return 0;
         }
-        /* a JSON or CSV one from a temporary file (a bulk source line:
-         * one after an action; other long bulk lines, and a CSV header,
-         * are held) */
-        if (b->data.n >= r->piece_min &&
-            (r->cur == RD_FMT_NDJSON ||
-             (r->cur == RD_FMT_CSV && !r->csv_header_pending) ||
-             (r->cur == RD_FMT_ESBULK && r->bulk_source_next))) {
+        /* a JSON record, CSV row or bulk line from a temporary file */
+        if (b->data.n >= r->piece_min && r->cur != RD_FMT_TEXT) {
             int rc = fill_long(r, b, w, &k);
             if (rc <= 0)
                 return rc;
@@ -825,12 +860,12 @@ static int pump(run *r)
     int rc = r->rc;
     if (rc == -4)
         fprintf(stderr, "leakguard redact: %s: read error: %s\n",
-                r->file ? r->file : "(stdin)",
+                in_name(r),
                 strerror(r->read_errno ? r->read_errno : ENOMEM));
     else if (rc == -1)
         fprintf(stderr, "leakguard redact: %s: out of memory (or a record "
                         "over 4 GB); nothing more written\n",
-                r->file ? r->file : "(stdin)");
+                in_name(r));
     else if (rc < 0)
         fprintf(stderr, "leakguard redact: write error: %s\n",
                 strerror(r->write_errno));

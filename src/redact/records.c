@@ -2134,13 +2134,13 @@ static int dispatch1(rd_worker *w, rd_role role, const char *rec,
     w->st.records++;
     switch (role) {
     case RD_ROLE_VERBATIM:
-        return w->o->check ? 0 : rd_buf_put(&w->out, rec, len);
+        return w->o->check ? 0 : put_long(w, &w->out, rec, len);
     case RD_ROLE_JSON: {
         size_t i = 0;
         while (i < len && isspace((unsigned char)rec[i]))
             i++;
         if (i == len) /* a blank line is kept as it is */
-            return w->o->check ? 0 : rd_buf_put(&w->out, rec, len);
+            return w->o->check ? 0 : put_long(w, &w->out, rec, len);
         return json_record(w, rec, len, recno);
     }
     case RD_ROLE_CSV:

@@ -526,3 +526,65 @@ PY
     echo "one CSV row of $size MB: $m MB RSS"
     [ "$size" -gt 100 ] && [ "$m" -lt 64 ]
 }
+
+@test "redact: a CSV first row holding values to redact is no header: redacted as a row, columns by number" {
+    # a CSV file without a header row passed its first row unredacted,
+    # and its values named the fields of the findings
+    cd "$BATS_TEST_TMPDIR"
+    printf 'jane@contoso.com,"call 425 555 0100, ask for Bob",1\nbob@fabrikam.com,x,2\n' >nh.csv
+    run --separate-stderr "$LEAKGUARD" redact --format csv --findings f.json nh.csv
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = '<EMAIL>,"call <PHONE>, ask for Bob",1' ]
+    [ "${lines[1]}" = '<EMAIL>,x,2' ]
+    [[ "$stderr" == *"nh.csv: the first row holds values to redact, so it is no header"* ]]
+    [ "$(jq -r '"\(.record) \(.field) \(.type)"' f.json | tr '\n' ' ')" = "1 1 EMAIL 1 2 PHONE 2 1 EMAIL " ]
+    # a header of names stays a header, byte for byte, and names fields
+    run --separate-stderr "$LEAKGUARD" redact --format csv --findings f.json < <(printf 'id,customer_email\r\n1,bob@fabrikam.com\r\n')
+    [ "$status" -eq 0 ] && [ -z "$stderr" ]
+    [ "${lines[0]}" = $'id,customer_email\r' ]
+    [ "$(jq -r .field f.json)" = customer_email ]
+}
+
+@test "redact: a long CSV header row and a long bulk line where an action belongs are not held whole" {
+    # a CSV header row was held whole and passed unredacted whatever its
+    # length (a 100 MB one: 299 MB RSS); a long bulk line in an action's
+    # place was held whole (196 MB).  A header longer than 4 MB
+    # (LG_PIECE_BYTES) is redacted as text in pieces, the columns going by
+    # number; a long bulk line goes to a temporary file like a source.
+    cd "$BATS_TEST_TMPDIR"
+    python3 - <<'PY'
+import json
+fill = "the printer stopped again after the update and we tried twice today; "
+body = " ".join("note %d for jane%d@contoso.com %s" % (i, i, fill) for i in range(30000))
+open("hdr.csv", "w").write(body + "\n1,call 425 555 0100,x@y.com\n2,plain,z\n")
+with open("act.bulk", "w") as f:
+    f.write('{"index":{"_id":"1"}}\n{"a":"jane@contoso.com"}\n')
+    f.write(json.dumps({"body": body}) + "\n")                    # data, no action
+    f.write('{"index":{"_id":"2"}}\n{"a":"x@y.com"}\n')
+    f.write('{"index": ' + json.dumps({"body": body}) + '}\n')    # an action: kept
+    f.write('{"a":"x@y.com"}\n' + " " * 3000000 + "\n")
+PY
+    LG_PIECE_BYTES=1000000 "$LEAKGUARD" redact --format csv --findings f.json hdr.csv >out 2>err
+    grep -q 'hdr.csv: the header row is longer than [0-9]* bytes: redacted as text; using column numbers' err
+    [ "$(grep -c '<EMAIL>' <(head -1 out))" = 1 ] && ! head -1 out | grep -q '@contoso'
+    [ "$(tail -2 out)" = "$(printf '1,call <PHONE>,<EMAIL>\n2,plain,z')" ]
+    [ "$(jq -r 'select(.record == 2) | "\(.field) \(.type)"' f.json | tr '\n' ' ')" = "2 PHONE 3 EMAIL " ]
+    [ "$(jq -r 'select(.record == 1) | .field' f.json | sort -u)" = null ]
+    for t in 1 2; do
+        LG_PIECE_BYTES=2000000000 "$LEAKGUARD" redact --format es-bulk --threads $t --findings whole.f --stats act.bulk >whole.out 2>whole.err
+        LG_PIECE_BYTES=1000000 "$LEAKGUARD" redact --format es-bulk --threads $t --findings long.f --stats act.bulk >long.out 2>long.err
+        cmp whole.out long.out && cmp whole.f long.f
+        diff <(grep -v 'MB/s' whole.err) <(grep -v 'MB/s' long.err)
+    done
+    [ "$(sed -n 6p long.out)" = "$(sed -n 6p act.bulk)" ] # the action, untouched
+    ! sed -n 3p long.out | grep -q '@contoso'
+    [ "${LG_BUILD:-build}" = build/asan ] && return 0
+    python3 -c 'import sys; l=open("hdr.csv").read().split("\n"); open("big.csv","w").write(" ".join([l[0]]*40) + "\n" + "\n".join(l[1:]))'
+    python3 -c 'import sys; l=open("act.bulk").read().split("\n"); l[2]=l[2][:-2]+(" x"*40000000)+"\"}"; l[5]="{\"index\": {\"x\": \"" + "y"*100000000 + "\"}}"; open("big.bulk","w").write("\n".join(l))'
+    for f in big.csv:csv big.bulk:es-bulk; do
+        size=$(( $(wc -c <${f%%:*}) / 1048576 ))
+        m=$(rss out "$LEAKGUARD" redact --format ${f##*:} ${f%%:*} 2>err)
+        echo "$f: $size MB, $m MB RSS"
+        [ "$size" -gt 100 ] && [ "$m" -lt 64 ]
+    done
+}
