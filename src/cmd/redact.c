@@ -335,13 +335,19 @@ static int append_tmp(batch *b, FILE **f, const char *p, size_t n)
     return 0;
 }
 
+/* what one read asks for: a batch and then some */
+static size_t read_room(const run *r)
+{
+    return r->batch_bytes + 65536;
+}
+
 /* Read into b until it holds `limit` bytes or the input ends, a batch at
  * a time into memory mapped in ahead (a read into fresh pages faults them
  * in one by one).  -1 on a read error (r->read_errno) or out of memory. */
 static int read_upto(run *r, batch *b, size_t limit)
 {
     while (!r->eof && b->data.n < limit) {
-        size_t room = r->batch_bytes + 65536;
+        size_t room = read_room(r);
         if (rd_buf_grow(&b->data, room))
             return -1;
         ssize_t got;
@@ -590,6 +596,43 @@ static int fill_long(run *r, batch *b, rd_worker *w, seek *k)
     return 0;
 }
 
+/* how far a batch may grow past a read to hold a private key whole (one
+ * reaches RD_PEM_REACH past its BEGIN line) */
+#define PEM_EXTRA (4 * RD_PEM_REACH)
+
+/* Where batch b, whose last whole record ends at off, is cut: after that
+ * record, unless a private key begun in b may go on past it
+ * (rd_pem_open).  b then ends before the record holding the key's BEGIN
+ * line (in a bulk body, before the action line at or before it, where
+ * the line after is in an action's place again), which starts the next
+ * batch; or, when that is b's first record, NONE: b reads on until the
+ * key ends.  So each key is in one batch, one scan, as it would be with
+ * no batches.  Past PEM_EXTRA b is cut anyway. */
+static size_t batch_end(run *r, batch *b, size_t off)
+{
+    if (b->data.n >= read_room(r) + PEM_EXTRA)
+        return off;
+    size_t at = rd_pem_open(b->data.p, off);
+    if (at == SIZE_MAX)
+        return off;
+    size_t i = b->nrec - 1; /* the record holding the BEGIN line */
+    while (i > 0 && b->recs[i].off > at)
+        i--;
+    if (r->cur == RD_FMT_ESBULK) {
+        const rd_rec *c;
+        while (i > 0 && ((c = &b->recs[i])->role != RD_ROLE_VERBATIM ||
+                         rd_bulk_action(b->data.p + c->off, c->len) < 0))
+            i--;
+        if (i > 0)
+            r->bulk_source_next = 0;
+    }
+    if (i == 0)
+        return NONE;
+    r->recno -= b->nrec - i;
+    b->nrec = i;
+    return b->recs[i].off;
+}
+
 /* Fill b with whole records: the carry from last time, then reads until
  * batch_bytes or the end of input; a record longer than that is read on
  * a batch at a time, so that the batch ends a read after the record does
@@ -650,10 +693,15 @@ static int fill(run *r, batch *b, rd_worker *w)
             return 0;
         }
         if (b->nrec > 0) {
-            if (rd_buf_put(&r->carry, b->data.p + off, b->data.n - off))
-                return -1;
-            b->data.n = off;
-            return 0;
+            size_t cut = batch_end(r, b, off);
+            if (cut != NONE) {
+                if (rd_buf_put(&r->carry, b->data.p + cut, b->data.n - cut))
+                    return -1;
+                b->data.n = cut;
+                return 0;
+            }
+            limit = b->data.n + r->batch_bytes; /* a key to read on */
+            continue;
         }
         /* one record larger than a batch: read on; a text record longer
          * than piece_min is redacted in pieces from here (memory follows

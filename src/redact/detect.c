@@ -864,7 +864,7 @@ static void pem(rd_scratch *s, size_t from, size_t to)
 {
     if (from < s->pem_end) /* a BEGIN inside the key taken last */
         return;
-    size_t n = s->len, lim = n - to < 65536 ? n : to + 65536;
+    size_t n = s->len, lim = n - to < RD_PEM_REACH ? n : to + RD_PEM_REACH;
     size_t end = pem_end_line(s, to, lim), e;
     if (end != SIZE_MAX) {
         const char *close =
@@ -877,6 +877,23 @@ static void pem(rd_scratch *s, size_t from, size_t to)
     }
     add_secret(s, from, e);
     s->pem_end = e;
+}
+
+size_t rd_pem_open(const char *buf, size_t n)
+{
+    /* an anchor ends at most 64 bytes after its "-----BEGIN " */
+    size_t a = n > RD_PEM_REACH + 64 ? n - RD_PEM_REACH - 64 : 0;
+    const char *end = NULL; /* the first END line after b, closed */
+    for (const char *b; (b = memmem(buf + a, n - a, "-----BEGIN ", 11));
+         a = (size_t)(b - buf) + 1) {
+        if (!end || end < b) { /* else the one after an earlier BEGIN */
+            end = memmem(b, (size_t)(buf + n - b), "-----END ", 9);
+            if (!end ||
+                !memmem(end + 9, (size_t)(buf + n - end - 9), "-----", 5))
+                return (size_t)(b - buf);
+        }
+    }
+    return SIZE_MAX;
 }
 
 static const char *const said_stop[] = {

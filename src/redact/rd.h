@@ -115,4 +115,19 @@ int rd_type_lookup(const rd_engine *eng, const char *name);
 rd_action rd_type_action(const rd_engine *eng, int type);
 const rd_policy *rd_engine_policy(const rd_engine *eng);
 
+/* How far past its BEGIN line a private key is looked for (its END line,
+ * else its base64 body).  A caller that scans records a batch at a time
+ * finds a key the same wherever its batches are cut when it cuts none
+ * where rd_pem_open says a key may go on (the windows of a long record
+ * reach further, RD_WIN_AHEAD).  The longest private keys in use, RSA
+ * 16384, are about 12.5 KB; the body of a longer one is left to the other
+ * detectors (a base64 line is a high-entropy token). */
+#define RD_PEM_REACH ((size_t)16384)
+
+/* Where the first BEGIN line (of a private key, or of anything else:
+ * "-----BEGIN ") in the last RD_PEM_REACH bytes of buf[0, n) with no END
+ * line closed after it starts, or SIZE_MAX: what follows n may belong to
+ * the key it begins. */
+size_t rd_pem_open(const char *buf, size_t n);
+
 #endif

@@ -588,3 +588,57 @@ PY
         [ "$size" -gt 100 ] && [ "$m" -lt 64 ]
     done
 }
+
+@test "redact: a private key over several records is found whole wherever the batches are cut" {
+    # one scan per batch found a key's lines as one match, so whether a
+    # line of a key was redacted depended on whether its BEGIN line fell
+    # into the same batch: the last, short base64 line and the header
+    # lines of an encrypted key were left in clear.  A batch now ends
+    # before the record holding a BEGIN line whose key may go on.
+    cd "$BATS_TEST_TMPDIR"
+    python3 - <<'PY'
+import base64, csv, json, random
+rng = random.Random(7)
+lines, keylines = [], set()
+for i in range(300):
+    lines.append("ticket %d: the customer pasted their key below" % i)
+    if i % 3 == 0:
+        key = ["-----BEGIN RSA PRIVATE KEY-----"]
+        if i % 2:
+            key += ["Proc-Type: 4,ENCRYPTED",
+                    "DEK-Info: AES-128-CBC,%032X" % rng.getrandbits(128), ""]
+        body = base64.b64encode(rng.randbytes(rng.randint(600, 1800))).decode()
+        key += [body[k:k + 64] for k in range(0, len(body), 64)]
+        key.append("-----END RSA PRIVATE KEY-----")
+        lines += key
+        keylines.update(l for l in key[1:-1] if l)
+    lines.append("thanks, the agent will follow up on case %d" % i)
+open("keys.txt", "w").write("\n".join(lines) + "\n")
+open("keylines", "w").write("\n".join(sorted(keylines)) + "\n")
+with open("keys.ndjson", "w") as f:
+    for i, l in enumerate(lines):
+        f.write(json.dumps({"id": i, "line": l}) + "\n")
+with open("keys.csv", "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\r\n")
+    w.writerow(["id", "line"])
+    for i, l in enumerate(lines):
+        w.writerow([i, l])
+with open("keys.bulk", "w") as f:
+    for i, l in enumerate(lines):
+        f.write('{"index":{}}\n' + json.dumps({"id": i, "line": l}) + "\n")
+PY
+    for in in keys.txt:text keys.ndjson:ndjson keys.csv:csv keys.bulk:es-bulk; do
+        f=${in%%:*} fmt=${in##*:}
+        LG_BATCH_BYTES=1000000000 "$LEAKGUARD" redact --format $fmt --findings whole.f $f >whole.out
+        for bb in 1 700 3000 20000; do
+            for t in 1 2; do
+                LG_BATCH_BYTES=$bb "$LEAKGUARD" redact --format $fmt --threads $t --findings b.f $f >b.out
+                cmp whole.out b.out
+                cmp whole.f b.f
+            done
+        done
+        # and no line of a key is left
+        ! grep -o -F -f keylines whole.out
+        grep -q 'KEY-----' $f
+    done
+}

@@ -373,6 +373,30 @@ static void records(void)
     rd_worker_free(&w);
 }
 
+/* rd_pem_open: the first BEGIN line whose key may go on past the end */
+static void pem_open(void)
+{
+    const char *k1 = "x\n-----BEGIN RSA PRIVATE KEY-----\nAAAA\n",
+               *end = "-----END RSA PRIVATE KEY-----\n";
+    char buf[RD_PEM_REACH * 2 + 256];
+    snprintf(buf, sizeof buf, "%s", k1);
+    CHECK(rd_pem_open(buf, strlen(buf)) == 2);
+    snprintf(buf, sizeof buf, "%s%s", k1, end); /* closed */
+    CHECK(rd_pem_open(buf, strlen(buf)) == SIZE_MAX);
+    /* closed but for its last dashes: the key may still go on */
+    CHECK(rd_pem_open(buf, strlen(buf) - 6) == 2);
+    /* a closed key, then an open one: the open one */
+    snprintf(buf, sizeof buf, "%s%s%s", k1, end, k1);
+    CHECK(rd_pem_open(buf, strlen(buf)) == strlen(k1) + strlen(end) + 2);
+    /* a BEGIN further back than a key reaches decides nothing past n */
+    snprintf(buf, sizeof buf, "%s", k1);
+    memset(buf + strlen(k1), 'A', RD_PEM_REACH + 64);
+    buf[strlen(k1) + RD_PEM_REACH + 64] = 0;
+    CHECK(rd_pem_open(buf, strlen(buf)) == SIZE_MAX);
+    CHECK(rd_pem_open(buf, strlen(buf) - 100) == 2);
+    CHECK(rd_pem_open("no key", 6) == SIZE_MAX);
+}
+
 /* every key of a schema stays cached however the keys hash: the cache
  * was direct-mapped, and two keys of a record in one slot evicted each
  * other on every record (a third of 8-key schemas; 30 % of the run) */
@@ -1089,6 +1113,7 @@ int main(void)
     hints();
     records();
     key_cache();
+    pem_open();
     windows();
     uni_windows();
     json_stream();
