@@ -37,9 +37,10 @@
  * candidates are sorted afterwards).
  *
  * The masks come from SSE2 compares (16 bytes at a time), or, on CPUs
- * with AVX-512 VBMI (checked once at run time), from one table lookup of
- * all 64 bytes: each byte's class bits, one bit per mask, then one test
- * per mask.  test_cscan runs every path the CPU has. */
+ * with AVX-512 VBMI and VBMI2 (checked once at run time), from one table
+ * lookup of all 64 bytes: each byte's class bits, one bit per mask, then
+ * one test per mask; that path also does the shifts and ANDs of eight
+ * blocks at once (cscan_vbmi).  test_cscan runs every path the CPU has. */
 #include "redact/engine_int.h"
 
 #include <pthread.h>
@@ -439,24 +440,101 @@ static uint64_t u8_caps(const unsigned char *q, uint64_t m)
     return r;
 }
 
-static inline __attribute__((always_inline)) void cscan(rd_scratch *s,
-                                                       int vbmi)
+/* What a block's anchors need of the blocks before it: the previous
+ * block's masks; r[k]: its bytes ending a run of 2^k token bytes
+ * (K_ENTROPY wants 2^5 = 32); its [A-Za-z]{2}\d{2} ends (y), ' ' [A-Z]
+ * ends (cap), colons with another close before (pair); and the digits of
+ * the chain it ended in (ndig). */
+typedef struct cstate {
+    blk pb;
+    uint64_t r[6], y, cap, pair;
+    int ndig;
+} cstate;
+
+/* The anchors of the block of 64 bytes at q (s->buf + base, or the tail
+ * padded with NUL), classified into b. */
+static inline __attribute__((always_inline)) void
+block(rd_scratch *s, const unsigned char *q, size_t base, const blk *bp,
+      cstate *t)
+{
+    const blk b = *bp, pb = t->pb;
+    uint64_t r0 = b.m[M_ENT], r1 = r0 & SHL(r0, t->r[0], 1),
+             r2 = r1 & SHL(r1, t->r[1], 2), r3 = r2 & SHL(r2, t->r[2], 4),
+             r4 = r3 & SHL(r3, t->r[3], 8), r5 = r4 & SHL(r4, t->r[4], 16);
+    for (uint64_t f = r5 & ~SHL(r5, t->r[5], 1); f; f &= f - 1)
+        rd_expand(s, K_ENTROPY, 0, 0, base + (size_t)__builtin_ctzll(f) + 1);
+    t->r[0] = r0, t->r[1] = r1, t->r[2] = r2, t->r[3] = r3, t->r[4] = r4,
+    t->r[5] = r5;
+    if (b.m[M_DIG])
+        digits(s, &b, &pb, base, &t->ndig);
+    uint64_t c = b.m[M_LO] & SHL(b.m[M_UP], pb.m[M_UP], 1) &
+                 SHL(b.m[M_SP], pb.m[M_SP], 2) &
+                 SHL(b.m[M_LO], pb.m[M_LO], 3);
+    if (c)
+        names(s, c, base);
+    /* every person cue ends in a letter, ':' or ',', or is "mr."
+     * "mrs." "ms." "dr." (most ". X" end a sentence); every place cue
+     * in a small letter or ':' */
+    uint64_t sp1 = SHL(b.m[M_SP], pb.m[M_SP], 1);
+    uint64_t cap = b.m[M_UP] & sp1, place = b.m[M_LO] & SHL(cap, t->cap, 1),
+             person = (cap | (b.hi & sp1 ? u8_caps(q, b.hi & sp1) : 0)) &
+                      (SHL(b.m[M_UP] | b.m[M_LO] | b.m[M_COLDASH] | b.comma,
+                           pb.m[M_UP] | pb.m[M_LO] | pb.m[M_COLDASH] |
+                               pb.comma,
+                           2) |
+                       (SHL(b.m[M_DOT], pb.m[M_DOT], 2) &
+                        SHL(b.rs, pb.rs, 3)));
+    place &= SHL(b.m[M_LO] | b.m[M_COLDASH], pb.m[M_LO] | pb.m[M_COLDASH], 3);
+    if (person | place)
+        cues(s, person, place, base);
+    t->cap = cap;
+    /* K_IBAN: [A-Za-z]{2}\d{2} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4}, the four
+     * ways the optional spaces go; reported at every end.  Every form ends
+     * 8, 9 or 10 bytes after its [A-Za-z]{2}\d{2}: y marks where one of
+     * those ends, and without one at such a distance the block has no end
+     * (most blocks with digits have none). */
+    uint64_t al = b.m[M_UP] | b.m[M_LO], pal = pb.m[M_UP] | pb.m[M_LO];
+    uint64_t y = b.m[M_DIG] & SHL(b.m[M_DIG], pb.m[M_DIG], 1) &
+                 SHL(al, pal, 2) & SHL(al, pal, 3);
+    if (SHL(y, t->y, 8) | SHL(y, t->y, 9) | SHL(y, t->y, 10))
+        iban(s, &b, &pb, base);
+    t->y = y;
+    /* K_MAC: hh[:-]hh[:-]hh[:-]hh (11 bytes) and hhhh.hhhh.hhhh (14),
+     * their lengths the anchors' arg; never both at one end.  The
+     * separators alone (colons or dashes 3 bytes apart, dots 5 apart) rule
+     * out most blocks: timestamps, dates, sentences */
+    uint64_t cd = b.m[M_COLDASH], pcd = pb.m[M_COLDASH];
+    if ((SHL(cd, pcd, 2) & SHL(cd, pcd, 5) & SHL(cd, pcd, 8)) |
+        (SHL(b.m[M_DOT], pb.m[M_DOT], 4) & SHL(b.m[M_DOT], pb.m[M_DOT], 9)))
+        mac(s, &b, &pb, base);
+    /* K_IPV6: every form has two colons at most 5 bytes apart, the second
+     * at most 4 bytes before the end (maybe in the previous block); most
+     * blocks of JSON have a colon, few such a pair */
+    uint64_t pair = b.colon & (SHL(b.colon, pb.colon, 1) |
+                               SHL(b.colon, pb.colon, 2) |
+                               SHL(b.colon, pb.colon, 3) |
+                               SHL(b.colon, pb.colon, 4) |
+                               SHL(b.colon, pb.colon, 5));
+    if (pair | t->pair >> 58)
+        ipv6(s, &b, &pb, base);
+    t->pair = pair;
+    /* K_CITY_ZIP: a digit 9 bytes after a comma, 5 after a space */
+    if (b.m[M_DIG] & SHL(b.comma, pb.comma, 9) & SHL(b.m[M_SP], pb.m[M_SP], 5))
+        city_zip(s, &b, &pb, base);
+    t->pb = b;
+}
+
+/* The blocks from base on, one at a time; the last one padded with NUL
+ * (no class). */
+static inline __attribute__((always_inline)) void
+blocks(rd_scratch *s, size_t base, cstate *t, int vbmi)
 {
     const unsigned char *p = (const unsigned char *)s->buf;
     size_t n = s->len;
-    int ndig = 0;
-    /* the previous block's masks; r[k]: the 2^k bytes ending here are
-     * token bytes (K_ENTROPY wants 2^5 = 32) */
-    uint64_t pr0 = 0, pr1 = 0, pr2 = 0, pr3 = 0, pr4 = 0, pr5 = 0;
-    uint64_t py = 0; /* the previous block's [A-Za-z]{2}\d{2} ends */
-    uint64_t pcap = 0; /* the previous block's ' ' [A-Z] ends */
-    uint64_t ppair = 0; /* and its colons with another colon close before */
-    blk pb; /* the previous block */
-    memset(&pb, 0, sizeof pb);
     unsigned char tail[64];
-    for (size_t base = 0; base < n; base += 64) {
+    for (; base < n; base += 64) {
         const unsigned char *q = p + base;
-        if (n - base < 64) { /* the tail, padded with NUL (no class) */
+        if (n - base < 64) {
             memset(tail, 0, sizeof tail);
             memcpy(tail, q, n - base);
             q = tail;
@@ -468,85 +546,195 @@ static inline __attribute__((always_inline)) void cscan(rd_scratch *s,
         else
 #endif
             classify64(q, &b);
-        uint64_t r0 = b.m[M_ENT], r1 = r0 & SHL(r0, pr0, 1),
-                 r2 = r1 & SHL(r1, pr1, 2), r3 = r2 & SHL(r2, pr2, 4),
-                 r4 = r3 & SHL(r3, pr3, 8), r5 = r4 & SHL(r4, pr4, 16);
-        for (uint64_t f = r5 & ~SHL(r5, pr5, 1); f; f &= f - 1)
-            rd_expand(s, K_ENTROPY, 0, 0,
-                      base + (size_t)__builtin_ctzll(f) + 1);
-        pr0 = r0, pr1 = r1, pr2 = r2, pr3 = r3, pr4 = r4, pr5 = r5;
-        if (b.m[M_DIG])
-            digits(s, &b, &pb, base, &ndig);
-        uint64_t c = b.m[M_LO] & SHL(b.m[M_UP], pb.m[M_UP], 1) &
-                     SHL(b.m[M_SP], pb.m[M_SP], 2) &
-                     SHL(b.m[M_LO], pb.m[M_LO], 3);
-        if (c)
-            names(s, c, base);
-        /* every person cue ends in a letter, ':' or ',', or is "mr."
-         * "mrs." "ms." "dr." (most ". X" end a sentence); every place cue
-         * in a small letter or ':' */
-        uint64_t sp1 = SHL(b.m[M_SP], pb.m[M_SP], 1);
-        uint64_t cap = b.m[M_UP] & sp1, place = b.m[M_LO] & SHL(cap, pcap, 1),
-                 person = (cap | (b.hi & sp1 ? u8_caps(q, b.hi & sp1) : 0)) &
-                          (SHL(b.m[M_UP] | b.m[M_LO] | b.m[M_COLDASH] |
-                                         b.comma,
-                                     pb.m[M_UP] | pb.m[M_LO] |
-                                         pb.m[M_COLDASH] | pb.comma,
-                                     2) |
-                                 (SHL(b.m[M_DOT], pb.m[M_DOT], 2) &
-                                  SHL(b.rs, pb.rs, 3)));
-        place &= SHL(b.m[M_LO] | b.m[M_COLDASH],
-                     pb.m[M_LO] | pb.m[M_COLDASH], 3);
-        if (person | place)
-            cues(s, person, place, base);
-        pcap = cap;
-        /* K_IBAN: [A-Za-z]{2}\d{2} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4}, the
-         * four ways the optional spaces go; reported at every end.  Every
-         * form ends 8, 9 or 10 bytes after its [A-Za-z]{2}\d{2}: y marks
-         * where one of those ends, and without one at such a distance the
-         * block has no end (most blocks with digits have none). */
-        uint64_t al = b.m[M_UP] | b.m[M_LO], pal = pb.m[M_UP] | pb.m[M_LO];
-        uint64_t y = b.m[M_DIG] & SHL(b.m[M_DIG], pb.m[M_DIG], 1) &
-                     SHL(al, pal, 2) & SHL(al, pal, 3);
-        if (SHL(y, py, 8) | SHL(y, py, 9) | SHL(y, py, 10))
-            iban(s, &b, &pb, base);
-        py = y;
-        /* K_MAC: hh[:-]hh[:-]hh[:-]hh (11 bytes) and hhhh.hhhh.hhhh (14),
-         * their lengths the anchors' arg; never both at one end */
-        /* the separators alone (colons or dashes 3 bytes apart, dots 5
-         * apart) rule out most blocks: timestamps, dates, sentences */
-        uint64_t cd = b.m[M_COLDASH], pcd = pb.m[M_COLDASH];
-        if ((SHL(cd, pcd, 2) & SHL(cd, pcd, 5) & SHL(cd, pcd, 8)) |
-            (SHL(b.m[M_DOT], pb.m[M_DOT], 4) & SHL(b.m[M_DOT], pb.m[M_DOT], 9)))
-            mac(s, &b, &pb, base);
-        /* K_IPV6: every form has two colons at most 5 bytes apart, the
-         * second at most 4 bytes before the end (maybe in the previous
-         * block); most blocks of JSON have a colon, few such a pair */
-        uint64_t pair = b.colon & (SHL(b.colon, pb.colon, 1) |
-                                   SHL(b.colon, pb.colon, 2) |
-                                   SHL(b.colon, pb.colon, 3) |
-                                   SHL(b.colon, pb.colon, 4) |
-                                   SHL(b.colon, pb.colon, 5));
-        if (pair | ppair >> 58)
-            ipv6(s, &b, &pb, base);
-        ppair = pair;
-        /* K_CITY_ZIP: a digit 9 bytes after a comma, 5 after a space */
-        if (b.m[M_DIG] & SHL(b.comma, pb.comma, 9) &
-            SHL(b.m[M_SP], pb.m[M_SP], 5))
-            city_zip(s, &b, &pb, base);
-        pb = b;
+        block(s, q, base, &b, t);
     }
+    (void)vbmi;
 }
 
-static void cscan_plain(rd_scratch *s) { cscan(s, 0); }
+static void cscan_plain(rd_scratch *s)
+{
+    cstate t;
+    memset(&t, 0, sizeof t);
+    blocks(s, 0, &t, 0);
+}
 
 #ifdef RD_VBMI
-/* popcnt: the chains of digits() (every CPU with VBMI has it; without it
- * the count is a call into libgcc) */
-__attribute__((target("avx512f,avx512bw,avx512vbmi,popcnt"))) static void
-cscan_vbmi(rd_scratch *s)
+/* Eight blocks at a time: the masks of each kind for the eight blocks are
+ * one vector, a lane a block, and the shifts and ANDs of block() are done
+ * for all eight at once (each lane's previous block is the lane before,
+ * or the last lane of the eight before: valignq; SHL is vpshldq), where
+ * they were most of the scan.  Then each block that has something (a
+ * token run, digits, a cue's capital, a sign of an IBAN, MAC, IPv6
+ * address or city) is handed to the same code as block()'s, in order, so
+ * the expanders see the same calls in the same order. */
+#define V8_TARGET "avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt"
+enum { X_COLON = M_NMASK, X_COMMA, X_RS, X_SLPAR, X_HI, X_UCAP, X_N };
+
+#define VAND _mm512_and_si512
+#define VOR _mm512_or_si512
+/* x of each lane's previous block; px: the vector before */
+#define VPREV(x, px) _mm512_alignr_epi64(x, px, 7)
+#define VSHL(x, px, k) _mm512_shldi_epi64(x, VPREV(x, px), k)
+
+/* the bytes of q[0, 64) u8_caps takes: the leads C3-C5 CE D0 */
+__attribute__((target(V8_TARGET))) static inline uint64_t
+u8_leads(const unsigned char *q)
 {
-    cscan(s, 1);
+    __m512i v = _mm512_loadu_si512((const void *)q);
+    return _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8((char)0xC3)),
+                                  _mm512_set1_epi8(3)) |
+           _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)0xCE)) |
+           _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)0xD0));
+}
+
+/* lane j's masks as a blk */
+static inline __attribute__((always_inline)) void
+lane_blk(uint64_t (*M)[8], int j, blk *b)
+{
+    for (int k = 0; k < M_NMASK; k++)
+        b->m[k] = M[k][j];
+    b->colon = M[X_COLON][j], b->comma = M[X_COMMA][j], b->rs = M[X_RS][j];
+    b->slpar = M[X_SLPAR][j], b->hi = M[X_HI][j];
+}
+
+__attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
+{
+    const unsigned char *p = (const unsigned char *)s->buf;
+    size_t n = s->len, base = 0;
+    cstate t;
+    memset(&t, 0, sizeof t);
+    /* the masks of this group and of the one before, [kind][lane] */
+    uint64_t MM[2][X_N][8] __attribute__((aligned(64)));
+    memset(MM, 0, sizeof MM);
+    int cur = 0;
+    __m512i z = _mm512_setzero_si512();
+    __m512i pX[X_N], pr[6], pcap = z, py = z, ppair = z;
+    for (int k = 0; k < X_N; k++)
+        pX[k] = z;
+    for (int k = 0; k < 6; k++)
+        pr[k] = z;
+    for (; n - base >= 512; base += 512, cur ^= 1) {
+        uint64_t (*M)[8] = MM[cur], (*PM)[8] = MM[cur ^ 1];
+        for (int j = 0; j < 8; j++) {
+            const unsigned char *q = p + base + 64 * (size_t)j;
+            blk b;
+            classify64_vbmi(q, &b);
+            for (int k = 0; k < M_NMASK; k++)
+                M[k][j] = b.m[k];
+            M[X_COLON][j] = b.colon, M[X_COMMA][j] = b.comma;
+            M[X_RS][j] = b.rs, M[X_SLPAR][j] = b.slpar, M[X_HI][j] = b.hi;
+            M[X_UCAP][j] = b.hi ? u8_leads(q) : 0;
+        }
+        __m512i X[X_N];
+        for (int k = 0; k < X_N; k++)
+            X[k] = _mm512_load_si512((const void *)M[k]);
+#define S(k, sh) VSHL(X[k], pX[k], sh)
+        /* token runs */
+        __m512i r[6];
+        r[0] = X[M_ENT];
+        r[1] = VAND(r[0], VSHL(r[0], pr[0], 1));
+        r[2] = VAND(r[1], VSHL(r[1], pr[1], 2));
+        r[3] = VAND(r[2], VSHL(r[2], pr[2], 4));
+        r[4] = VAND(r[3], VSHL(r[3], pr[3], 8));
+        r[5] = VAND(r[4], VSHL(r[4], pr[4], 16));
+        __m512i fe = _mm512_andnot_si512(VSHL(r[5], pr[5], 1), r[5]);
+        /* names */
+        __m512i nm = VAND(VAND(X[M_LO], S(M_UP, 1)),
+                          VAND(S(M_SP, 2), S(M_LO, 3)));
+        /* cues */
+        __m512i sp1 = S(M_SP, 1), cap = VAND(X[M_UP], sp1);
+        __m512i ulcc = VOR(VOR(X[M_UP], X[M_LO]), VOR(X[M_COLDASH], X[X_COMMA])),
+                pulcc = VOR(VOR(pX[M_UP], pX[M_LO]),
+                            VOR(pX[M_COLDASH], pX[X_COMMA]));
+        __m512i lcd = VOR(X[M_LO], X[M_COLDASH]),
+                plcd = VOR(pX[M_LO], pX[M_COLDASH]);
+        __m512i person = VAND(VOR(cap, VAND(X[X_UCAP], sp1)),
+                              VOR(VSHL(ulcc, pulcc, 2),
+                                  VAND(S(M_DOT, 2), S(X_RS, 3))));
+        __m512i place = VAND(VAND(X[M_LO], VSHL(cap, pcap, 1)),
+                             VSHL(lcd, plcd, 3));
+        /* IBAN */
+        __m512i al = VOR(X[M_UP], X[M_LO]), pal = VOR(pX[M_UP], pX[M_LO]);
+        __m512i y = VAND(VAND(X[M_DIG], S(M_DIG, 1)),
+                         VAND(VSHL(al, pal, 2), VSHL(al, pal, 3)));
+        __m512i ib = VOR(VOR(VSHL(y, py, 8), VSHL(y, py, 9)), VSHL(y, py, 10));
+        /* MAC */
+        __m512i mc = VOR(VAND(VAND(S(M_COLDASH, 2), S(M_COLDASH, 5)),
+                              S(M_COLDASH, 8)),
+                         VAND(S(M_DOT, 4), S(M_DOT, 9)));
+        /* IPv6 */
+        __m512i pair = VAND(X[X_COLON],
+                            VOR(VOR(VOR(S(X_COLON, 1), S(X_COLON, 2)),
+                                    VOR(S(X_COLON, 3), S(X_COLON, 4))),
+                                S(X_COLON, 5)));
+        __m512i v6 = VOR(pair, _mm512_srli_epi64(VPREV(pair, ppair), 58));
+        /* city and ZIP */
+        __m512i cz = VAND(VAND(X[M_DIG], S(X_COMMA, 9)), S(M_SP, 5));
+#undef S
+        __m512i any = VOR(VOR(VOR(fe, X[M_DIG]), VOR(nm, person)),
+                          VOR(VOR(place, ib), VOR(VOR(mc, v6), cz)));
+        __mmask8 work = _mm512_test_epi64_mask(any, any);
+        if (work) {
+            uint64_t FE[8], NM[8], PE[8], PL[8], IB[8], MC[8], V6[8], CZ[8];
+            _mm512_storeu_si512((void *)FE, fe);
+            _mm512_storeu_si512((void *)NM, nm);
+            _mm512_storeu_si512((void *)PE, person);
+            _mm512_storeu_si512((void *)PL, place);
+            _mm512_storeu_si512((void *)IB, ib);
+            _mm512_storeu_si512((void *)MC, mc);
+            _mm512_storeu_si512((void *)V6, v6);
+            _mm512_storeu_si512((void *)CZ, cz);
+            for (unsigned w = work; w; w &= w - 1) {
+                int j = __builtin_ctz(w);
+                size_t b0 = base + 64 * (size_t)j;
+                for (uint64_t f = FE[j]; f; f &= f - 1)
+                    rd_expand(s, K_ENTROPY, 0, 0,
+                              b0 + (size_t)__builtin_ctzll(f) + 1);
+                blk b, pb;
+                int have = 0;
+                if (M[M_DIG][j] | IB[j] | MC[j] | V6[j] | CZ[j]) {
+                    lane_blk(M, j, &b);
+                    lane_blk(j ? M : PM, j ? j - 1 : 7, &pb);
+                    have = 1;
+                }
+                if (M[M_DIG][j])
+                    digits(s, &b, &pb, b0, &t.ndig);
+                if (NM[j])
+                    names(s, NM[j], b0);
+                if (PE[j] | PL[j])
+                    cues(s, PE[j], PL[j], b0);
+                if (have && IB[j])
+                    iban(s, &b, &pb, b0);
+                if (have && MC[j])
+                    mac(s, &b, &pb, b0);
+                if (have && V6[j])
+                    ipv6(s, &b, &pb, b0);
+                if (have && CZ[j])
+                    city_zip(s, &b, &pb, b0);
+            }
+        }
+        for (int k = 0; k < X_N; k++)
+            pX[k] = X[k];
+        for (int k = 0; k < 6; k++)
+            pr[k] = r[k];
+        pcap = cap, py = y, ppair = pair;
+    }
+    if (base) { /* the state after the last lane, for the blocks left */
+        uint64_t (*L)[8] = MM[cur ^ 1];
+        lane_blk(L, 7, &t.pb);
+        uint64_t tmp[8];
+        for (int k = 0; k < 6; k++) {
+            _mm512_storeu_si512((void *)tmp, pr[k]);
+            t.r[k] = tmp[7];
+        }
+        _mm512_storeu_si512((void *)tmp, pcap);
+        t.cap = tmp[7];
+        _mm512_storeu_si512((void *)tmp, py);
+        t.y = tmp[7];
+        _mm512_storeu_si512((void *)tmp, ppair);
+        t.pair = tmp[7];
+    }
+    blocks(s, base, &t, 1);
 }
 #endif
 
@@ -561,6 +749,7 @@ int rd_cscan_path(int want)
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512bw") &&
         __builtin_cpu_supports("avx512vbmi") &&
+        __builtin_cpu_supports("avx512vbmi2") &&
         __builtin_cpu_supports("popcnt"))
         best = RD_CSCAN_VBMI;
 #endif
