@@ -297,10 +297,40 @@ static void index_cues(cue_ix *x, int fold)
     }
 }
 
+/* The last bytes of the cue words, as class bits of cue_cls (the AVX-512
+ * path's second table): CC_PLAST, the last byte of a person cue (in either
+ * case) but of "mr." "mrs." "ms." "dr.", whose byte 3 from the end is
+ * CC_MDR ('.' ends too many sentences); CC_QLAST, that of a place cue, as
+ * written.  Most capitals after a space follow a word that ends otherwise
+ * ("the Windows", "users. The"): half of those cue_before was asked
+ * about. */
+enum { CC_PLAST = 1, CC_MDR = 2, CC_QLAST = 4 };
+static unsigned char cue_cls[128] __attribute__((aligned(64)));
+
+static void mark(unsigned char c, int bit, int fold)
+{
+    if (c < 128)
+        cue_cls[c] |= (unsigned char)bit;
+    if (fold && c_alpha(c))
+        cue_cls[c ^ 0x20] |= (unsigned char)bit;
+}
+
 static void index_all_cues(void)
 {
     index_cues(&person_ix, 1);
     index_cues(&place_ix, 0);
+    for (int k = 0; rd_person_cues[k]; k++) {
+        const unsigned char *w = (const unsigned char *)rd_person_cues[k];
+        size_t n = strlen(rd_person_cues[k]);
+        if (w[n - 1] != '.')
+            mark(w[n - 1], CC_PLAST, 1);
+        else if (n >= 3)
+            mark(w[n - 3], CC_MDR, 1);
+    }
+    for (int k = 0; rd_place_cues[k]; k++) {
+        const char *w = rd_place_cues[k];
+        mark((unsigned char)w[strlen(w) - 1], CC_QLAST, 0);
+    }
 }
 
 /* Does buf[0, e) end with one of x's words?  fold: the person cues, in
@@ -568,7 +598,8 @@ static void cscan_plain(rd_scratch *s)
  * address or city) is handed to the same code as block()'s, in order, so
  * the expanders see the same calls in the same order. */
 #define V8_TARGET "avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt"
-enum { X_COLON = M_NMASK, X_COMMA, X_RS, X_SLPAR, X_HI, X_UCAP, X_N };
+enum { X_COLON = M_NMASK, X_COMMA, X_RS, X_SLPAR, X_HI, X_UCAP, X_PLAST,
+       X_MDR, X_QLAST, X_N };
 
 #define VAND _mm512_and_si512
 #define VOR _mm512_or_si512
@@ -585,6 +616,19 @@ u8_leads(const unsigned char *q)
                                   _mm512_set1_epi8(3)) |
            _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)0xCE)) |
            _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)0xD0));
+}
+
+/* the cue classes of q[0, 64) (cue_cls) into M[X_PLAST..X_QLAST][j] */
+__attribute__((target(V8_TARGET))) static inline void
+cue_masks(const unsigned char *q, uint64_t (*M)[8], int j)
+{
+    __m512i v = _mm512_loadu_si512((const void *)q);
+    __m512i c = _mm512_maskz_permutex2var_epi8(
+        ~M[X_HI][j], _mm512_load_si512((const void *)cue_cls), v,
+        _mm512_load_si512((const void *)(cue_cls + 64)));
+    M[X_PLAST][j] = _mm512_test_epi8_mask(c, _mm512_set1_epi8(CC_PLAST));
+    M[X_MDR][j] = _mm512_test_epi8_mask(c, _mm512_set1_epi8(CC_MDR));
+    M[X_QLAST][j] = _mm512_test_epi8_mask(c, _mm512_set1_epi8(CC_QLAST));
 }
 
 /* lane j's masks as a blk */
@@ -624,6 +668,7 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
             M[X_COLON][j] = b.colon, M[X_COMMA][j] = b.comma;
             M[X_RS][j] = b.rs, M[X_SLPAR][j] = b.slpar, M[X_HI][j] = b.hi;
             M[X_UCAP][j] = b.hi ? u8_leads(q) : 0;
+            cue_masks(q, M, j);
         }
         __m512i X[X_N];
         for (int k = 0; k < X_N; k++)
@@ -641,18 +686,13 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
         /* names */
         __m512i nm = VAND(VAND(X[M_LO], S(M_UP, 1)),
                           VAND(S(M_SP, 2), S(M_LO, 3)));
-        /* cues */
+        /* cues: block()'s, but the byte before the space must end a cue
+         * word (cue_cls) */
         __m512i sp1 = S(M_SP, 1), cap = VAND(X[M_UP], sp1);
-        __m512i ulcc = VOR(VOR(X[M_UP], X[M_LO]), VOR(X[M_COLDASH], X[X_COMMA])),
-                pulcc = VOR(VOR(pX[M_UP], pX[M_LO]),
-                            VOR(pX[M_COLDASH], pX[X_COMMA]));
-        __m512i lcd = VOR(X[M_LO], X[M_COLDASH]),
-                plcd = VOR(pX[M_LO], pX[M_COLDASH]);
-        __m512i person = VAND(VOR(cap, VAND(X[X_UCAP], sp1)),
-                              VOR(VSHL(ulcc, pulcc, 2),
-                                  VAND(S(M_DOT, 2), S(X_RS, 3))));
-        __m512i place = VAND(VAND(X[M_LO], VSHL(cap, pcap, 1)),
-                             VSHL(lcd, plcd, 3));
+        __m512i person = VAND(
+            VOR(cap, VAND(X[X_UCAP], sp1)),
+            VOR(S(X_PLAST, 2), VAND(VAND(S(M_DOT, 2), S(X_RS, 3)), S(X_MDR, 4))));
+        __m512i place = VAND(VAND(X[M_LO], VSHL(cap, pcap, 1)), S(X_QLAST, 3));
         /* IBAN */
         __m512i al = VOR(X[M_UP], X[M_LO]), pal = VOR(pX[M_UP], pX[M_LO]);
         __m512i y = VAND(VAND(X[M_DIG], S(M_DIG, 1)),
