@@ -96,17 +96,21 @@ plain_avx512(const char *p, size_t i, size_t n, int del)
     const __m512i quote = _mm512_set1_epi8('"'), bs = _mm512_set1_epi8('\\'),
                   sp = _mm512_set1_epi8(0x20),
                   d = _mm512_set1_epi8(del ? 0x7f : '"');
-    while (i + 64 <= n) {
-        __m512i v = _mm512_loadu_si512((const void *)(p + i));
-        uint64_t m = _mm512_cmpeq_epi8_mask(v, quote) |
-                     _mm512_cmpeq_epi8_mask(v, bs) |
-                     _mm512_cmplt_epu8_mask(v, sp) |
-                     _mm512_cmpeq_epi8_mask(v, d);
+    while (i < n) {
+        /* the last bytes by a masked load (no fault past n) */
+        __mmask64 in = n - i >= 64 ? ~(__mmask64)0
+                                   : ((__mmask64)1 << (n - i)) - 1;
+        __m512i v = _mm512_maskz_loadu_epi8(in, (const void *)(p + i));
+        uint64_t m = (_mm512_cmpeq_epi8_mask(v, quote) |
+                      _mm512_cmpeq_epi8_mask(v, bs) |
+                      _mm512_cmplt_epu8_mask(v, sp) |
+                      _mm512_cmpeq_epi8_mask(v, d)) &
+                     in;
         if (m)
             return i + (size_t)__builtin_ctzll(m);
         i += 64;
     }
-    return plain_sse2(p, i, n, del);
+    return n;
 }
 
 /* 1 AVX-512 BW, 0 not, -1 not asked yet; atomic as several threads may
@@ -123,7 +127,7 @@ size_t rd_json_plain(const char *p, size_t i, size_t n, int del)
         a = __builtin_cpu_supports("avx512bw") ? 1 : 0;
         atomic_store_explicit(&have_avx512, a, memory_order_relaxed);
     }
-    if (a && n - i >= 64)
+    if (a)
         return plain_avx512(p, i, n, del);
 #endif
     return plain_sse2(p, i, n, del);
