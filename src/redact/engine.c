@@ -485,11 +485,23 @@ static void scan_anchors(const rd_engine *g, rd_scratch *s, const char *p, size_
     hs_scan(g->db, p, (unsigned)n, 0, s->hs, on_match, s);
     if (!g->all_hs)
         rd_cscan(s);
+    s->stops = NULL; /* marked by the first one, of the buffer as given */
+}
+
+void rd_scan_stops(rd_scratch *s, uint64_t *bits)
+{
+    s->stops = bits;
+}
+
+size_t rd_scan_stopped(const rd_scratch *s)
+{
+    return s->nstops;
 }
 
 size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
                const rd_hint *hint, const rd_match **out)
 {
+    s->nstops = 0;
     s->eng = g;
     s->nc = 0;
     s->nn = 0;
@@ -501,10 +513,10 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
     s->hint = hint;
     s->nwk = 0;
     *out = NULL;
-    if (len == 0)
-        return 0;
-    if (len > UINT32_MAX) /* Vectorscan scans at most 4 GB at once */
-        return RD_SCAN_ERROR;
+    if (len == 0 || len > UINT32_MAX) { /* Vectorscan: 4 GB at once */
+        s->stops = NULL;
+        return len ? RD_SCAN_ERROR : 0;
+    }
     s->nuni = 0;
     scan_anchors(g, s, buf, len);
     /* lines with zero-width or full-width characters: fold, scan again,

@@ -158,6 +158,10 @@ struct rd_scratch {
     uint64_t *cov; /* bytes a large cluster's chosen matches cover */
     size_t capcov;
     size_t big_cluster; /* more candidates than this: cov (tests vary it) */
+    /* rd_scan_stops: where the next scan marks the bytes that end a run of
+     * a JSON string's plain characters, and how many bytes it marked */
+    uint64_t *stops;
+    size_t nstops;
 };
 
 /* The engine with every anchor in the Vectorscan database, scan.c unused:

@@ -81,6 +81,17 @@ void rd_scratch_free(rd_scratch *s);
 size_t rd_scan(const rd_engine *eng, rd_scratch *s, const char *buf,
                size_t len, const rd_hint *hint, const rd_match **out);
 
+/* Ask the next rd_scan on s to mark, bit i of bits[i / 64] for byte i of
+ * its buffer, the bytes that end a run of plain characters in a JSON
+ * string ('"', '\\', and those below 0x20), as rd_json_plain finds them;
+ * bits holds len / 64 + 1 words.  The scan marks what it classifies anyway
+ * on the way (on CPUs with AVX-512 VBMI; elsewhere nothing) and returns
+ * how many bytes from the start it marked, a multiple of 64, through
+ * rd_scan_stopped.  A JSON parser of the records in the buffer then finds
+ * each string's end without reading its bytes again. */
+void rd_scan_stops(rd_scratch *s, uint64_t *bits);
+size_t rd_scan_stopped(const rd_scratch *s);
+
 /* The hint a field name gives ("customer_email", "clientIp", "phone"). */
 rd_hint rd_hint_for_key(const rd_engine *eng, const char *key, size_t n);
 

@@ -182,6 +182,7 @@ void rd_worker_free(rd_worker *w)
     for (int t = 0; t < RD_MAXTYPES; t++)
         rd_u64set_free(&w->distinct[t]);
     free(w->nodes);
+    free(w->stops);
     rd_mstore *ms[] = {&w->bm, &w->rm, &w->one, &w->sub};
     for (size_t i = 0; i < sizeof ms / sizeof *ms; i++) {
         free(ms[i]->m);
@@ -713,6 +714,10 @@ typedef struct jp {
     size_t nobj; /* stream: objects begun */
     int oom;
     uint64_t recno;
+    /* the batch scan's marks (rd_worker.stops) from stops_at on, over
+     * the record's first stops_len bytes; stops NULL when none */
+    const uint64_t *stops;
+    size_t stops_at, stops_len;
 } jp;
 
 static void ws(jp *j)
@@ -770,6 +775,24 @@ static int new_node(jp *j, char type, int parent, size_t ks, size_t ke)
     return k;
 }
 
+/* The first byte of p[i, n) that ends a run of a string's plain
+ * characters, or n: where the batch scan marked them, from its marks
+ * (most strings end in a word or two of them), else read. */
+static size_t plain_to(const jp *j, size_t i, size_t n)
+{
+    if (j->stops && i < j->stops_len) {
+        size_t lim = n < j->stops_len ? n : j->stops_len;
+        size_t a = j->stops_at + i, end = j->stops_at + lim, k = a / 64;
+        uint64_t m = j->stops[k] & (~(uint64_t)0 << (a % 64));
+        while (!m && ++k * 64 < end)
+            m = j->stops[k];
+        if (m && k * 64 + (size_t)__builtin_ctzll(m) < end)
+            return k * 64 + (size_t)__builtin_ctzll(m) - j->stops_at;
+        i = lim;
+    }
+    return i < n ? rd_json_plain(j->p, i, n, 0) : n;
+}
+
 static int jstring(jp *j, int *esc)
 {
     /* at the opening quote */
@@ -784,7 +807,7 @@ static int jstring(jp *j, int *esc)
             if (n - j->i > 4 * RD_OUT_FLUSH)
                 n = j->i + 4 * RD_OUT_FLUSH;
         }
-        j->i = rd_json_plain(j->p, j->i, n, 0);
+        j->i = plain_to(j, j->i, n);
         if (j->i >= n) {
             if (n == j->n)
                 break;
@@ -1721,6 +1744,12 @@ static int json_record(rd_worker *w, const char *rec, size_t len,
 {
     jp j = {.w = w, .p = rec, .n = len, .recno = recno,
             .stream = len > w->tree_max};
+    if (w->stop_len && rec >= w->stop_base &&
+        rec < w->stop_base + w->stop_len) {
+        j.stops = w->stops;
+        j.stops_at = (size_t)(rec - w->stop_base);
+        j.stops_len = w->stop_len - j.stops_at;
+    }
     w->repl.n = 0;
     w->drops.n = 0;
     int root = json_parse(&j);
@@ -2196,11 +2225,21 @@ int rd_batch(rd_worker *w, const char *data, size_t n, const rd_rec *recs,
      * than a window holds a long record: each record on its own */
     int whole = n <= w->win;
     w->long_rec = 0;
+    w->stop_len = 0;
     if (whole) {
+        /* JSON records take their strings' ends from the scan's marks */
+        int json = 0;
+        for (size_t i = 0; i < nrec && !json; i++)
+            json = recs[i].role == RD_ROLE_JSON;
+        if (json &&
+            !lg_grow(&w->stops, &w->capstops, n / 64 + 1, sizeof *w->stops))
+            rd_scan_stops(w->s, w->stops);
         const rd_match *m;
         size_t nm = rd_scan(w->eng, w->s, data, n, NULL, &m);
         if (nm == RD_SCAN_ERROR || store_scan(w, &w->bm, m, nm))
             return -1;
+        w->stop_base = data;
+        w->stop_len = json ? rd_scan_stopped(w->s) : 0;
         w->bi = w->bw = 0;
     }
     for (size_t i = 0; i < nrec; i++) {
@@ -2213,5 +2252,6 @@ int rd_batch(rd_worker *w, const char *data, size_t n, const rd_rec *recs,
             return -1;
     }
     w->long_rec = 0;
+    w->stop_len = 0;
     return worker_failed(w);
 }

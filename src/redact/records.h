@@ -115,6 +115,12 @@ typedef struct rd_worker {
     /* scratch */
     jnode *nodes;
     size_t nnodes, capnodes;
+    /* the batch scan's marks of the bytes that end a run of a JSON
+     * string's plain characters (rd_scan_stops), over stop_len bytes
+     * from stop_base (0: none) */
+    uint64_t *stops;
+    size_t capstops, stop_len;
+    const char *stop_base;
     rd_buf dec, repl, path, tmp, key; /* key: pointer()'s decoding */
     rd_buf drops; /* a long JSON record's objects the policy drops, bits */
     rd_mstore bm, rm, one, sub; /* batch, record, one value, a value's */

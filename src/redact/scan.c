@@ -631,6 +631,17 @@ cue_masks(const unsigned char *q, uint64_t (*M)[8], int j)
     M[X_QLAST][j] = _mm512_test_epi8_mask(c, _mm512_set1_epi8(CC_QLAST));
 }
 
+/* the bytes of q[0, 64) that end a run of plain characters in a JSON
+ * string (rd_scan_stops): '"' '\\' and those below 0x20 */
+__attribute__((target(V8_TARGET))) static inline uint64_t
+json_stops(const unsigned char *q)
+{
+    __m512i v = _mm512_loadu_si512((const void *)q);
+    return _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"')) |
+           _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\')) |
+           _mm512_cmplt_epu8_mask(v, _mm512_set1_epi8(0x20));
+}
+
 /* lane j's masks as a blk */
 static inline __attribute__((always_inline)) void
 lane_blk(uint64_t (*M)[8], int j, blk *b)
@@ -645,6 +656,7 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
 {
     const unsigned char *p = (const unsigned char *)s->buf;
     size_t n = s->len, base = 0;
+    uint64_t *stops = s->stops;
     cstate t;
     memset(&t, 0, sizeof t);
     /* the masks of this group and of the one before, [kind][lane] */
@@ -669,6 +681,8 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
             M[X_RS][j] = b.rs, M[X_SLPAR][j] = b.slpar, M[X_HI][j] = b.hi;
             M[X_UCAP][j] = b.hi ? u8_leads(q) : 0;
             cue_masks(q, M, j);
+            if (stops)
+                stops[base / 64 + (size_t)j] = json_stops(q);
         }
         __m512i X[X_N];
         for (int k = 0; k < X_N; k++)
@@ -759,6 +773,8 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
             pr[k] = r[k];
         pcap = cap, py = y, ppair = pair;
     }
+    if (stops)
+        s->nstops = base;
     if (base) { /* the state after the last lane, for the blocks left */
         uint64_t (*L)[8] = MM[cur ^ 1];
         lane_blk(L, 7, &t.pb);
