@@ -211,6 +211,9 @@ classify64_vbmi(const unsigned char *p, blk *b)
  * block starts with a linked digit).  A digit loop was 4 % of a run: JSON
  * records carry dates and ids in every line. */
 static inline __attribute__((always_inline)) void
+chains(rd_scratch *s, uint64_t d, uint64_t starts, size_t base, int *nd);
+
+static inline __attribute__((always_inline)) void
 digits(rd_scratch *s, const blk *b, const blk *pb, size_t base, int *nd)
 {
     uint64_t d = b->m[M_DIG], pd = pb->m[M_DIG];
@@ -225,7 +228,14 @@ digits(rd_scratch *s, const blk *b, const blk *pb, size_t base, int *nd)
                            (SHL(b->m[M_SP], pb->m[M_SP], 1) &
                             SHL(mid, pmid, 2) &
                             SHL(b->m[M_SP], pb->m[M_SP], 3) & SHL(d, pd, 4)));
-    uint64_t starts = d & ~linked;
+    chains(s, d, d & ~linked, base, nd);
+}
+
+/* K_NUMRUN from the digits d of a block and those of them that start a
+ * chain (digits()); *nd as there */
+static inline __attribute__((always_inline)) void
+chains(rd_scratch *s, uint64_t d, uint64_t starts, size_t base, int *nd)
+{
     int n = *nd; /* the chain the first digit continues, if linked */
     while (d) {
         uint64_t first = d & -d;
@@ -724,12 +734,27 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
         __m512i v6 = VOR(pair, _mm512_srli_epi64(VPREV(pair, ppair), 58));
         /* city and ZIP */
         __m512i cz = VAND(VAND(X[M_DIG], S(X_COMMA, 9)), S(M_SP, 5));
+        /* the digits that start a chain (digits()) */
+        __m512i mid = VOR(VOR(X[M_DOT], X[X_SLPAR]),
+                          _mm512_andnot_si512(X[X_COLON], X[M_COLDASH])),
+                pmid = VOR(VOR(pX[M_DOT], pX[X_SLPAR]),
+                           _mm512_andnot_si512(pX[X_COLON], pX[M_COLDASH]));
+        __m512i sep = VOR(X[M_SP], mid), psep = VOR(pX[M_SP], pmid);
+        __m512i s1 = VSHL(sep, psep, 1), dg = X[M_DIG];
+        __m512i linked = VAND(
+            dg, VOR(VOR(S(M_DIG, 1), VAND(s1, S(M_DIG, 2))),
+                    VOR(VAND(VAND(s1, VSHL(sep, psep, 2)), S(M_DIG, 3)),
+                        VAND(VAND(S(M_SP, 1), VSHL(mid, pmid, 2)),
+                             VAND(S(M_SP, 3), S(M_DIG, 4))))));
+        __m512i starts = _mm512_andnot_si512(linked, dg);
 #undef S
         __m512i any = VOR(VOR(VOR(fe, X[M_DIG]), VOR(nm, person)),
                           VOR(VOR(place, ib), VOR(VOR(mc, v6), cz)));
         __mmask8 work = _mm512_test_epi64_mask(any, any);
         if (work) {
-            uint64_t FE[8], NM[8], PE[8], PL[8], IB[8], MC[8], V6[8], CZ[8];
+            uint64_t FE[8], NM[8], PE[8], PL[8], IB[8], MC[8], V6[8], CZ[8],
+                ST[8];
+            _mm512_storeu_si512((void *)ST, starts);
             _mm512_storeu_si512((void *)FE, fe);
             _mm512_storeu_si512((void *)NM, nm);
             _mm512_storeu_si512((void *)PE, person);
@@ -746,13 +771,13 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
                               b0 + (size_t)__builtin_ctzll(f) + 1);
                 blk b, pb;
                 int have = 0;
-                if (M[M_DIG][j] | IB[j] | MC[j] | V6[j] | CZ[j]) {
+                if (IB[j] | MC[j] | V6[j] | CZ[j]) {
                     lane_blk(M, j, &b);
                     lane_blk(j ? M : PM, j ? j - 1 : 7, &pb);
                     have = 1;
                 }
                 if (M[M_DIG][j])
-                    digits(s, &b, &pb, b0, &t.ndig);
+                    chains(s, M[M_DIG][j], ST[j], b0, &t.ndig);
                 if (NM[j])
                     names(s, NM[j], b0);
                 if (PE[j] | PL[j])
