@@ -630,7 +630,7 @@ u8_leads(const unsigned char *q)
 
 /* the cue classes of q[0, 64) (cue_cls) into M[X_PLAST..X_QLAST][j] */
 __attribute__((target(V8_TARGET))) static inline void
-cue_masks(const unsigned char *q, uint64_t (*M)[8], int j)
+cue_masks(const unsigned char *q, uint64_t (*M)[16], int j)
 {
     __m512i v = _mm512_loadu_si512((const void *)q);
     __m512i c = _mm512_maskz_permutex2var_epi8(
@@ -652,9 +652,9 @@ json_stops(const unsigned char *q)
            _mm512_cmplt_epu8_mask(v, _mm512_set1_epi8(0x20));
 }
 
-/* lane j's masks as a blk */
+/* word j of each row of M as a blk */
 static inline __attribute__((always_inline)) void
-lane_blk(uint64_t (*M)[8], int j, blk *b)
+lane_blk(uint64_t (*M)[16], int j, blk *b)
 {
     for (int k = 0; k < M_NMASK; k++)
         b->m[k] = M[k][j];
@@ -662,94 +662,116 @@ lane_blk(uint64_t (*M)[8], int j, blk *b)
     b->slpar = M[X_SLPAR][j], b->hi = M[X_HI][j];
 }
 
+/* The masks of group g's eight blocks (from s->buf + 512 g), a row of
+ * 16 words per kind: [7] the group before's last lane, [8, 16) this
+ * group's lanes; a lane's previous block is the word before it. */
+typedef uint64_t grow_t[X_N][16];
+
+__attribute__((target(V8_TARGET))) static void
+classify8(const unsigned char *q, grow_t R, grow_t P, uint64_t *stops)
+{
+    for (int k = 0; k < X_N; k++)
+        R[k][7] = P ? P[k][15] : 0;
+    for (int j = 0; j < 8; j++, q += 64) {
+        blk b;
+        classify64_vbmi(q, &b);
+        for (int k = 0; k < M_NMASK; k++)
+            R[k][8 + j] = b.m[k];
+        R[X_COLON][8 + j] = b.colon, R[X_COMMA][8 + j] = b.comma;
+        R[X_RS][8 + j] = b.rs, R[X_SLPAR][8 + j] = b.slpar;
+        R[X_HI][8 + j] = b.hi;
+        R[X_UCAP][8 + j] = b.hi ? u8_leads(q) : 0;
+        cue_masks(q, R, 8 + j);
+        if (stops)
+            stops[j] = json_stops(q);
+    }
+}
+
 __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
 {
     const unsigned char *p = (const unsigned char *)s->buf;
-    size_t n = s->len, base = 0;
+    size_t n = s->len, ng = n / 512;
     uint64_t *stops = s->stops;
     cstate t;
     memset(&t, 0, sizeof t);
-    /* the masks of this group and of the one before, [kind][lane] */
-    uint64_t MM[2][X_N][8] __attribute__((aligned(64)));
-    memset(MM, 0, sizeof MM);
-    int cur = 0;
+    /* the groups before, this one and the next, classified one group
+     * ahead of the arithmetic, so that the rows are read as vectors well
+     * after they were written word by word (a store forwarded to a wider
+     * load stalls) */
+    grow_t RR[3] __attribute__((aligned(64)));
     __m512i z = _mm512_setzero_si512();
-    __m512i pX[X_N], pr[6], pcap = z, py = z, ppair = z;
-    for (int k = 0; k < X_N; k++)
-        pX[k] = z;
+    __m512i pr[6], pcap = z, py = z, ppair = z;
     for (int k = 0; k < 6; k++)
         pr[k] = z;
-    for (; n - base >= 512; base += 512, cur ^= 1) {
-        uint64_t (*M)[8] = MM[cur], (*PM)[8] = MM[cur ^ 1];
-        for (int j = 0; j < 8; j++) {
-            const unsigned char *q = p + base + 64 * (size_t)j;
-            blk b;
-            classify64_vbmi(q, &b);
-            for (int k = 0; k < M_NMASK; k++)
-                M[k][j] = b.m[k];
-            M[X_COLON][j] = b.colon, M[X_COMMA][j] = b.comma;
-            M[X_RS][j] = b.rs, M[X_SLPAR][j] = b.slpar, M[X_HI][j] = b.hi;
-            M[X_UCAP][j] = b.hi ? u8_leads(q) : 0;
-            cue_masks(q, M, j);
-            if (stops)
-                stops[base / 64 + (size_t)j] = json_stops(q);
-        }
-        __m512i X[X_N];
-        for (int k = 0; k < X_N; k++)
-            X[k] = _mm512_load_si512((const void *)M[k]);
-#define S(k, sh) VSHL(X[k], pX[k], sh)
+    if (ng)
+        classify8(p, RR[0], NULL, stops);
+    for (size_t g = 0; g < ng; g++) {
+        size_t base = 512 * g;
+        uint64_t (*R)[16] = RR[g % 3];
+        if (g + 1 < ng)
+            classify8(p + base + 512, RR[(g + 1) % 3], R,
+                      stops ? stops + 8 * (g + 1) : NULL);
+#define X(k) _mm512_load_si512((const void *)&R[k][8])
+#define XP(k) _mm512_loadu_si512((const void *)&R[k][7])
+/* x shifted on by sh, with the previous lane's top bits: x of kind k, or
+ * x and its previous lanes px */
+#define S(k, sh) _mm512_shldi_epi64(X(k), XP(k), sh)
+#define SV(x, px, sh) _mm512_shldi_epi64(x, px, sh)
         /* token runs */
         __m512i r[6];
-        r[0] = X[M_ENT];
-        r[1] = VAND(r[0], VSHL(r[0], pr[0], 1));
+        r[0] = X(M_ENT);
+        r[1] = VAND(r[0], S(M_ENT, 1));
         r[2] = VAND(r[1], VSHL(r[1], pr[1], 2));
         r[3] = VAND(r[2], VSHL(r[2], pr[2], 4));
         r[4] = VAND(r[3], VSHL(r[3], pr[3], 8));
         r[5] = VAND(r[4], VSHL(r[4], pr[4], 16));
         __m512i fe = _mm512_andnot_si512(VSHL(r[5], pr[5], 1), r[5]);
         /* names */
-        __m512i nm = VAND(VAND(X[M_LO], S(M_UP, 1)),
+        __m512i nm = VAND(VAND(X(M_LO), S(M_UP, 1)),
                           VAND(S(M_SP, 2), S(M_LO, 3)));
         /* cues: block()'s, but the byte before the space must end a cue
          * word (cue_cls) */
-        __m512i sp1 = S(M_SP, 1), cap = VAND(X[M_UP], sp1);
+        __m512i sp1 = S(M_SP, 1), cap = VAND(X(M_UP), sp1);
         __m512i person = VAND(
-            VOR(cap, VAND(X[X_UCAP], sp1)),
+            VOR(cap, VAND(X(X_UCAP), sp1)),
             VOR(S(X_PLAST, 2), VAND(VAND(S(M_DOT, 2), S(X_RS, 3)), S(X_MDR, 4))));
-        __m512i place = VAND(VAND(X[M_LO], VSHL(cap, pcap, 1)), S(X_QLAST, 3));
+        __m512i place = VAND(VAND(X(M_LO), VSHL(cap, pcap, 1)), S(X_QLAST, 3));
         /* IBAN */
-        __m512i al = VOR(X[M_UP], X[M_LO]), pal = VOR(pX[M_UP], pX[M_LO]);
-        __m512i y = VAND(VAND(X[M_DIG], S(M_DIG, 1)),
-                         VAND(VSHL(al, pal, 2), VSHL(al, pal, 3)));
+        __m512i al = VOR(X(M_UP), X(M_LO)), pal = VOR(XP(M_UP), XP(M_LO));
+        __m512i y = VAND(VAND(X(M_DIG), S(M_DIG, 1)),
+                         VAND(SV(al, pal, 2), SV(al, pal, 3)));
         __m512i ib = VOR(VOR(VSHL(y, py, 8), VSHL(y, py, 9)), VSHL(y, py, 10));
         /* MAC */
         __m512i mc = VOR(VAND(VAND(S(M_COLDASH, 2), S(M_COLDASH, 5)),
                               S(M_COLDASH, 8)),
                          VAND(S(M_DOT, 4), S(M_DOT, 9)));
         /* IPv6 */
-        __m512i pair = VAND(X[X_COLON],
+        __m512i pair = VAND(X(X_COLON),
                             VOR(VOR(VOR(S(X_COLON, 1), S(X_COLON, 2)),
                                     VOR(S(X_COLON, 3), S(X_COLON, 4))),
                                 S(X_COLON, 5)));
         __m512i v6 = VOR(pair, _mm512_srli_epi64(VPREV(pair, ppair), 58));
         /* city and ZIP */
-        __m512i cz = VAND(VAND(X[M_DIG], S(X_COMMA, 9)), S(M_SP, 5));
+        __m512i cz = VAND(VAND(X(M_DIG), S(X_COMMA, 9)), S(M_SP, 5));
         /* the digits that start a chain (digits()) */
-        __m512i mid = VOR(VOR(X[M_DOT], X[X_SLPAR]),
-                          _mm512_andnot_si512(X[X_COLON], X[M_COLDASH])),
-                pmid = VOR(VOR(pX[M_DOT], pX[X_SLPAR]),
-                           _mm512_andnot_si512(pX[X_COLON], pX[M_COLDASH]));
-        __m512i sep = VOR(X[M_SP], mid), psep = VOR(pX[M_SP], pmid);
-        __m512i s1 = VSHL(sep, psep, 1), dg = X[M_DIG];
+        __m512i mid = VOR(VOR(X(M_DOT), X(X_SLPAR)),
+                          _mm512_andnot_si512(X(X_COLON), X(M_COLDASH))),
+                pmid = VOR(VOR(XP(M_DOT), XP(X_SLPAR)),
+                           _mm512_andnot_si512(XP(X_COLON), XP(M_COLDASH)));
+        __m512i sep = VOR(X(M_SP), mid), psep = VOR(XP(M_SP), pmid);
+        __m512i s1 = SV(sep, psep, 1), dg = X(M_DIG);
         __m512i linked = VAND(
             dg, VOR(VOR(S(M_DIG, 1), VAND(s1, S(M_DIG, 2))),
-                    VOR(VAND(VAND(s1, VSHL(sep, psep, 2)), S(M_DIG, 3)),
-                        VAND(VAND(S(M_SP, 1), VSHL(mid, pmid, 2)),
+                    VOR(VAND(VAND(s1, SV(sep, psep, 2)), S(M_DIG, 3)),
+                        VAND(VAND(S(M_SP, 1), SV(mid, pmid, 2)),
                              VAND(S(M_SP, 3), S(M_DIG, 4))))));
         __m512i starts = _mm512_andnot_si512(linked, dg);
-#undef S
-        __m512i any = VOR(VOR(VOR(fe, X[M_DIG]), VOR(nm, person)),
+        __m512i any = VOR(VOR(VOR(fe, dg), VOR(nm, person)),
                           VOR(VOR(place, ib), VOR(VOR(mc, v6), cz)));
+#undef X
+#undef XP
+#undef S
+#undef SV
         __mmask8 work = _mm512_test_epi64_mask(any, any);
         if (work) {
             uint64_t FE[8], NM[8], PE[8], PL[8], IB[8], MC[8], V6[8], CZ[8],
@@ -772,12 +794,12 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
                 blk b, pb;
                 int have = 0;
                 if (IB[j] | MC[j] | V6[j] | CZ[j]) {
-                    lane_blk(M, j, &b);
-                    lane_blk(j ? M : PM, j ? j - 1 : 7, &pb);
+                    lane_blk(R, 8 + j, &b);
+                    lane_blk(R, 7 + j, &pb);
                     have = 1;
                 }
-                if (M[M_DIG][j])
-                    chains(s, M[M_DIG][j], ST[j], b0, &t.ndig);
+                if (R[M_DIG][8 + j])
+                    chains(s, R[M_DIG][8 + j], ST[j], b0, &t.ndig);
                 if (NM[j])
                     names(s, NM[j], b0);
                 if (PE[j] | PL[j])
@@ -792,17 +814,14 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
                     city_zip(s, &b, &pb, b0);
             }
         }
-        for (int k = 0; k < X_N; k++)
-            pX[k] = X[k];
         for (int k = 0; k < 6; k++)
             pr[k] = r[k];
         pcap = cap, py = y, ppair = pair;
     }
     if (stops)
-        s->nstops = base;
-    if (base) { /* the state after the last lane, for the blocks left */
-        uint64_t (*L)[8] = MM[cur ^ 1];
-        lane_blk(L, 7, &t.pb);
+        s->nstops = 512 * ng;
+    if (ng) { /* the state after the last lane, for the blocks left */
+        lane_blk(RR[(ng - 1) % 3], 15, &t.pb);
         uint64_t tmp[8];
         for (int k = 0; k < 6; k++) {
             _mm512_storeu_si512((void *)tmp, pr[k]);
@@ -815,7 +834,7 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
         _mm512_storeu_si512((void *)tmp, ppair);
         t.pair = tmp[7];
     }
-    blocks(s, base, &t, 1);
+    blocks(s, 512 * ng, &t, 1);
 }
 #endif
 
