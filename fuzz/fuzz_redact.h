@@ -4,11 +4,14 @@
  * through the long-record path.  Beyond "no crash":
  * a record the worker did not count as changed or malformed must come out
  * byte for byte, and a second worker that walks every JSON record without
- * a tree (tree_max 0) must give the same output, findings and counts. */
+ * a tree (tree_max 0) must give the same output, findings and counts.  A
+ * third takes the records as one batch (rd_batch: one scan, the string
+ * ends from its marks), under the sanitizers. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "redact/records.h"
 
 static const char fuzz_policy[] =
@@ -18,7 +21,9 @@ static const char fuzz_policy[] =
     "custom:\n  - type: CASE_NUMBER\n    pattern: 'CAS-[0-9]{5}'\n";
 
 static rd_engine *fz_eng;
-static rd_worker fz_w, fz_s;
+static rd_worker fz_w, fz_s, fz_b;
+static rd_rec *fz_recs;
+static size_t fz_cap;
 static rd_opts fz_o;
 static rd_keyed fz_key;
 static rd_columns fz_cols;
@@ -34,7 +39,8 @@ static void fz_init(void)
     fz_o = (rd_opts){.mode = RD_ACT_MASK, .key = &fz_key, .count = &fz_key,
                      .findings = 1, .distinct = 1};
     if (rd_worker_init(&fz_w, fz_eng, &fz_o) ||
-        rd_worker_init(&fz_s, fz_eng, &fz_o))
+        rd_worker_init(&fz_s, fz_eng, &fz_o) ||
+        rd_worker_init(&fz_b, fz_eng, &fz_o))
         abort();
     fz_s.tree_max = 0;
 }
@@ -51,11 +57,16 @@ static int fuzz_records(const uint8_t *d, size_t n,
     role_for(NULL, 0, 1); /* reset */
     /* every other input with a tiny window: records longer than it take
      * the path of long records (no record scan, values in windows) */
-    fz_w.win = fz_s.win = n % 2 ? 32 : RD_WIN;
+    fz_w.win = fz_s.win = fz_b.win = n % 2 ? 32 : RD_WIN;
+    size_t nrec = 0;
     while (off <= n) {
         const char *nl = memchr(p + off, '\n', n - off);
         size_t len = nl ? (size_t)(nl - (p + off)) : n - off;
         rd_role role = role_for(p + off, len, 0);
+        if (lg_grow(&fz_recs, &fz_cap, nrec + 1, sizeof *fz_recs))
+            abort();
+        fz_recs[nrec++] = (rd_rec){.off = off, .len = len, .term = nl != NULL,
+                                   .role = role};
         rd_worker_reset(&fz_w);
         rd_worker_reset(&fz_s);
         uint64_t mal = fz_w.st.malformed, chg = fz_w.st.changed;
@@ -76,5 +87,8 @@ static int fuzz_records(const uint8_t *d, size_t n,
             break;
         off += len + 1;
     }
+    rd_worker_reset(&fz_b);
+    if (rd_batch(&fz_b, p, n, fz_recs, nrec, 0))
+        abort();
     return 0;
 }
