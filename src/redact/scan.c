@@ -311,9 +311,8 @@ static void index_cues(cue_ix *x, int fold)
  * path's second table): CC_PLAST, the last byte of a person cue (in either
  * case) but of "mr." "mrs." "ms." "dr.", whose byte 3 from the end is
  * CC_MDR ('.' ends too many sentences); CC_QLAST, that of a place cue, as
- * written.  Most capitals after a space follow a word that ends otherwise
- * ("the Windows", "users. The"): half of those cue_before was asked
- * about. */
+ * written.  Half of the capitals after a space that cue_before was asked
+ * about follow a word that ends otherwise ("the Windows", "users. The"). */
 enum { CC_PLAST = 1, CC_MDR = 2, CC_QLAST = 4 };
 static unsigned char cue_cls[128] __attribute__((aligned(64)));
 
