@@ -1744,10 +1744,10 @@ static int json_record(rd_worker *w, const char *rec, size_t len,
 {
     jp j = {.w = w, .p = rec, .n = len, .recno = recno,
             .stream = len > w->tree_max};
-    if (w->stop_len && rec >= w->stop_base &&
-        rec < w->stop_base + w->stop_len) {
+    uintptr_t at = (uintptr_t)rec - (uintptr_t)w->stop_base;
+    if (w->stop_len && at < w->stop_len) { /* rec is in the batch scanned */
         j.stops = w->stops;
-        j.stops_at = (size_t)(rec - w->stop_base);
+        j.stops_at = (size_t)at;
         j.stops_len = w->stop_len - j.stops_at;
     }
     w->repl.n = 0;
@@ -2210,6 +2210,7 @@ static int record_prep(rd_worker *w, rd_role role, const char *rec,
 int rd_record(rd_worker *w, rd_role role, const char *rec, size_t len,
               uint64_t recno)
 {
+    w->stop_len = 0; /* no batch scan's marks */
     if (record_prep(w, role, rec, len) ||
         dispatch(w, role, rec, len, recno))
         return -1;
