@@ -203,18 +203,15 @@ classify64_vbmi(const unsigned char *p, blk *b)
 /* (x << k) with the top k bits of the previous block's mask shifted in */
 #define SHL(x, prev, k) ((x) << (k) | (prev) >> (64 - (k)))
 
-/* K_NUMRUN over the digits of one block, a chain at a time: a digit is
- * linked to the one before it when at most two separators (c_runsep) lie
- * between them, or one other than a space with a space either side
+/* K_NUMRUN over the digits of one block, a chain at a time (chains): a
+ * digit is linked to the one before it when at most two separators
+ * (c_runsep) lie between them, or one other than a space with a space either side
  * (" - "); an unlinked digit starts a chain.  *nd counts the digits
  * of the chain the previous block ended in (one that reaches into this
  * block starts with a linked digit).  A digit loop was 4 % of a run: JSON
  * records carry dates and ids in every line. */
-static inline __attribute__((always_inline)) void
-chains(rd_scratch *s, uint64_t d, uint64_t starts, size_t base, int *nd);
-
-static inline __attribute__((always_inline)) void
-digits(rd_scratch *s, const blk *b, const blk *pb, size_t base, int *nd)
+static inline __attribute__((always_inline)) uint64_t
+digit_starts(const blk *b, const blk *pb)
 {
     uint64_t d = b->m[M_DIG], pd = pb->m[M_DIG];
     /* mid: the separators but the space, what may stand between two */
@@ -228,11 +225,11 @@ digits(rd_scratch *s, const blk *b, const blk *pb, size_t base, int *nd)
                            (SHL(b->m[M_SP], pb->m[M_SP], 1) &
                             SHL(mid, pmid, 2) &
                             SHL(b->m[M_SP], pb->m[M_SP], 3) & SHL(d, pd, 4)));
-    chains(s, d, d & ~linked, base, nd);
+    return d & ~linked;
 }
 
 /* K_NUMRUN from the digits d of a block and those of them that start a
- * chain (digits()); *nd as there */
+ * chain (digit_starts); *nd as above */
 static inline __attribute__((always_inline)) void
 chains(rd_scratch *s, uint64_t d, uint64_t starts, size_t base, int *nd)
 {
@@ -490,6 +487,39 @@ typedef struct cstate {
     int ndig;
 } cstate;
 
+/* What a block's masks say to expand: the ends of 32 token bytes (fe),
+ * its digits and those that start a chain, the ends of a capitalised
+ * pair (nm), the capitals a person or place cue may precede, and the
+ * signs of an IBAN, a MAC address, an IPv6 address and a city and ZIP */
+typedef struct signs {
+    uint64_t fe, dig, starts, nm, person, place, ib, mc, v6, cz;
+} signs;
+
+/* Expand what x says of the block at base, in the one order both paths
+ * keep; b and pb (the block and the one before) are needed, and may be
+ * NULL otherwise, only for the IBAN, MAC, IPv6 and city signs. */
+static inline __attribute__((always_inline)) void
+expand(rd_scratch *s, size_t base, const signs *x, const blk *b,
+       const blk *pb, int *ndig)
+{
+    for (uint64_t f = x->fe; f; f &= f - 1)
+        rd_expand(s, K_ENTROPY, 0, 0, base + (size_t)__builtin_ctzll(f) + 1);
+    if (x->dig)
+        chains(s, x->dig, x->starts, base, ndig);
+    if (x->nm)
+        names(s, x->nm, base);
+    if (x->person | x->place)
+        cues(s, x->person, x->place, base);
+    if (x->ib)
+        iban(s, b, pb, base);
+    if (x->mc)
+        mac(s, b, pb, base);
+    if (x->v6)
+        ipv6(s, b, pb, base);
+    if (x->cz)
+        city_zip(s, b, pb, base);
+}
+
 /* The anchors of the block of 64 bytes at q (s->buf + base, or the tail
  * padded with NUL), classified into b. */
 static inline __attribute__((always_inline)) void
@@ -497,35 +527,28 @@ block(rd_scratch *s, const unsigned char *q, size_t base, const blk *bp,
       cstate *t)
 {
     const blk b = *bp, pb = t->pb;
+    signs x;
     uint64_t r0 = b.m[M_ENT], r1 = r0 & SHL(r0, t->r[0], 1),
              r2 = r1 & SHL(r1, t->r[1], 2), r3 = r2 & SHL(r2, t->r[2], 4),
              r4 = r3 & SHL(r3, t->r[3], 8), r5 = r4 & SHL(r4, t->r[4], 16);
-    for (uint64_t f = r5 & ~SHL(r5, t->r[5], 1); f; f &= f - 1)
-        rd_expand(s, K_ENTROPY, 0, 0, base + (size_t)__builtin_ctzll(f) + 1);
+    x.fe = r5 & ~SHL(r5, t->r[5], 1);
     t->r[0] = r0, t->r[1] = r1, t->r[2] = r2, t->r[3] = r3, t->r[4] = r4,
     t->r[5] = r5;
-    if (b.m[M_DIG])
-        digits(s, &b, &pb, base, &t->ndig);
-    uint64_t c = b.m[M_LO] & SHL(b.m[M_UP], pb.m[M_UP], 1) &
-                 SHL(b.m[M_SP], pb.m[M_SP], 2) &
-                 SHL(b.m[M_LO], pb.m[M_LO], 3);
-    if (c)
-        names(s, c, base);
+    x.dig = b.m[M_DIG];
+    x.starts = x.dig ? digit_starts(&b, &pb) : 0;
+    x.nm = b.m[M_LO] & SHL(b.m[M_UP], pb.m[M_UP], 1) &
+           SHL(b.m[M_SP], pb.m[M_SP], 2) & SHL(b.m[M_LO], pb.m[M_LO], 3);
     /* every person cue ends in a letter, ':' or ',', or is "mr."
      * "mrs." "ms." "dr." (most ". X" end a sentence); every place cue
      * in a small letter or ':' */
     uint64_t sp1 = SHL(b.m[M_SP], pb.m[M_SP], 1);
-    uint64_t cap = b.m[M_UP] & sp1, place = b.m[M_LO] & SHL(cap, t->cap, 1),
-             person = (cap | (b.hi & sp1 ? u8_caps(q, b.hi & sp1) : 0)) &
-                      (SHL(b.m[M_UP] | b.m[M_LO] | b.m[M_COLDASH] | b.comma,
-                           pb.m[M_UP] | pb.m[M_LO] | pb.m[M_COLDASH] |
-                               pb.comma,
-                           2) |
-                       (SHL(b.m[M_DOT], pb.m[M_DOT], 2) &
-                        SHL(b.rs, pb.rs, 3)));
-    place &= SHL(b.m[M_LO] | b.m[M_COLDASH], pb.m[M_LO] | pb.m[M_COLDASH], 3);
-    if (person | place)
-        cues(s, person, place, base);
+    uint64_t cap = b.m[M_UP] & sp1;
+    x.person = (cap | (b.hi & sp1 ? u8_caps(q, b.hi & sp1) : 0)) &
+               (SHL(b.m[M_UP] | b.m[M_LO] | b.m[M_COLDASH] | b.comma,
+                    pb.m[M_UP] | pb.m[M_LO] | pb.m[M_COLDASH] | pb.comma, 2) |
+                (SHL(b.m[M_DOT], pb.m[M_DOT], 2) & SHL(b.rs, pb.rs, 3)));
+    x.place = b.m[M_LO] & SHL(cap, t->cap, 1) &
+              SHL(b.m[M_LO] | b.m[M_COLDASH], pb.m[M_LO] | pb.m[M_COLDASH], 3);
     t->cap = cap;
     /* K_IBAN: [A-Za-z]{2}\d{2} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4}, the four
      * ways the optional spaces go; reported at every end.  Every form ends
@@ -535,17 +558,15 @@ block(rd_scratch *s, const unsigned char *q, size_t base, const blk *bp,
     uint64_t al = b.m[M_UP] | b.m[M_LO], pal = pb.m[M_UP] | pb.m[M_LO];
     uint64_t y = b.m[M_DIG] & SHL(b.m[M_DIG], pb.m[M_DIG], 1) &
                  SHL(al, pal, 2) & SHL(al, pal, 3);
-    if (SHL(y, t->y, 8) | SHL(y, t->y, 9) | SHL(y, t->y, 10))
-        iban(s, &b, &pb, base);
+    x.ib = SHL(y, t->y, 8) | SHL(y, t->y, 9) | SHL(y, t->y, 10);
     t->y = y;
     /* K_MAC: hh[:-]hh[:-]hh[:-]hh (11 bytes) and hhhh.hhhh.hhhh (14),
      * their lengths the anchors' arg; never both at one end.  The
      * separators alone (colons or dashes 3 bytes apart, dots 5 apart) rule
      * out most blocks: timestamps, dates, sentences */
     uint64_t cd = b.m[M_COLDASH], pcd = pb.m[M_COLDASH];
-    if ((SHL(cd, pcd, 2) & SHL(cd, pcd, 5) & SHL(cd, pcd, 8)) |
-        (SHL(b.m[M_DOT], pb.m[M_DOT], 4) & SHL(b.m[M_DOT], pb.m[M_DOT], 9)))
-        mac(s, &b, &pb, base);
+    x.mc = (SHL(cd, pcd, 2) & SHL(cd, pcd, 5) & SHL(cd, pcd, 8)) |
+           (SHL(b.m[M_DOT], pb.m[M_DOT], 4) & SHL(b.m[M_DOT], pb.m[M_DOT], 9));
     /* K_IPV6: every form has two colons at most 5 bytes apart, the second
      * at most 4 bytes before the end (maybe in the previous block); most
      * blocks of JSON have a colon, few such a pair */
@@ -554,12 +575,11 @@ block(rd_scratch *s, const unsigned char *q, size_t base, const blk *bp,
                                SHL(b.colon, pb.colon, 3) |
                                SHL(b.colon, pb.colon, 4) |
                                SHL(b.colon, pb.colon, 5));
-    if (pair | t->pair >> 58)
-        ipv6(s, &b, &pb, base);
+    x.v6 = pair | t->pair >> 58;
     t->pair = pair;
     /* K_CITY_ZIP: a digit 9 bytes after a comma, 5 after a space */
-    if (b.m[M_DIG] & SHL(b.comma, pb.comma, 9) & SHL(b.m[M_SP], pb.m[M_SP], 5))
-        city_zip(s, &b, &pb, base);
+    x.cz = b.m[M_DIG] & SHL(b.comma, pb.comma, 9) & SHL(b.m[M_SP], pb.m[M_SP], 5);
+    expand(s, base, &x, &b, &pb, &t->ndig);
     t->pb = b;
 }
 
@@ -752,7 +772,7 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
         __m512i v6 = VOR(pair, _mm512_srli_epi64(VPREV(pair, ppair), 58));
         /* city and ZIP */
         __m512i cz = VAND(VAND(X(M_DIG), S(X_COMMA, 9)), S(M_SP, 5));
-        /* the digits that start a chain (digits()) */
+        /* the digits that start a chain (digit_starts) */
         __m512i mid = VOR(VOR(X(M_DOT), X(X_SLPAR)),
                           _mm512_andnot_si512(X(X_COLON), X(M_COLDASH))),
                 pmid = VOR(VOR(XP(M_DOT), XP(X_SLPAR)),
@@ -786,31 +806,14 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
             _mm512_storeu_si512((void *)CZ, cz);
             for (unsigned w = work; w; w &= w - 1) {
                 int j = __builtin_ctz(w);
-                size_t b0 = base + 64 * (size_t)j;
-                for (uint64_t f = FE[j]; f; f &= f - 1)
-                    rd_expand(s, K_ENTROPY, 0, 0,
-                              b0 + (size_t)__builtin_ctzll(f) + 1);
-                blk b, pb;
-                int have = 0;
-                if (IB[j] | MC[j] | V6[j] | CZ[j]) {
+                signs x = {FE[j], R[M_DIG][8 + j], ST[j], NM[j], PE[j],
+                           PL[j], IB[j], MC[j], V6[j], CZ[j]};
+                blk b, pb; /* only what the rare signs need */
+                if (x.ib | x.mc | x.v6 | x.cz) {
                     lane_blk(R, 8 + j, &b);
                     lane_blk(R, 7 + j, &pb);
-                    have = 1;
                 }
-                if (R[M_DIG][8 + j])
-                    chains(s, R[M_DIG][8 + j], ST[j], b0, &t.ndig);
-                if (NM[j])
-                    names(s, NM[j], b0);
-                if (PE[j] | PL[j])
-                    cues(s, PE[j], PL[j], b0);
-                if (have && IB[j])
-                    iban(s, &b, &pb, b0);
-                if (have && MC[j])
-                    mac(s, &b, &pb, b0);
-                if (have && V6[j])
-                    ipv6(s, &b, &pb, b0);
-                if (have && CZ[j])
-                    city_zip(s, &b, &pb, b0);
+                expand(s, base + 64 * (size_t)j, &x, &b, &pb, &t.ndig);
             }
         }
         for (int k = 0; k < 6; k++)
