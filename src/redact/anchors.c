@@ -57,8 +57,10 @@ const rd_anchor rd_anchors[] = {
     {K_SECRET_KV, "(?i:authorization)[\"']? {0,3}: {0,3}(?i:basic|bearer|"
                   "token|digest|negotiate|ntlm) ",
      0},
-    /* curl -u user:password, --user user:password */
-    {K_CLI_USER, "(?:^|[ \t])(?:-u|--user)[ =][^ \t:]{1,64}:", 0},
+    /* curl -u user:password, --user user:password; at a line's start
+     * too, which ^ alone is only at the start of the buffer scanned (a
+     * batch of records), or of a value in quotes */
+    {K_CLI_USER, "(?:^|[ \t\n\"'])(?:-u|--user)[ =][^ \t:]{1,64}:", 0},
     {K_SECRET_SAID, "(?i:password|passcode|passphrase|pwd|pin) (?i:is|was|"
                     "will be|would be|is now|:)",
      0},

@@ -178,7 +178,10 @@ static rd_engine *engine_new(const rd_policy *p, int all_hs, lg_err *e)
     size_t nbuiltin_pat = g->npat;
     for (size_t i = 0; i < p->ncustom; i++) {
         const rd_custom *c = &p->custom[i];
-        unsigned fl = SOM | (c->caseless ? HS_FLAG_CASELESS : 0);
+        /* ^ and $ at every line: a record's own scan and the scan of a
+         * batch of records must find the same */
+        unsigned fl = SOM | HS_FLAG_MULTILINE |
+                      (c->caseless ? HS_FLAG_CASELESS : 0);
         if (add_pattern(g, c->pattern, fl, K_CUSTOM, (int)i))
             goto oom;
     }

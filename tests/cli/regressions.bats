@@ -642,3 +642,21 @@ PY
         grep -q 'KEY-----' $f
     done
 }
+
+@test "redact: a line that starts with curl's -u user:password, and a custom ^...\$ pattern, are found in every record of a batch" {
+    # `^` in a Vectorscan pattern is the start of the buffer scanned, and
+    # one scan covers a batch of records: a password after -u at a line's
+    # start was redacted in the first record of a batch only, and a custom
+    # pattern anchored with ^ or $ matched nowhere else
+    cd "$BATS_TEST_TMPDIR"
+    printf -- '-u admin:hunter2secret\n-u admin:hunter2secret\nT-1234\nT-5678\nsee T-9999 here\n' >a.txt
+    printf 'custom:\n  - type: TICKET\n    pattern: %s\n' "'^T-[0-9]{4}\$'" >p.yml
+    for bb in 1 30 1000000; do
+        run env LG_BATCH_BYTES=$bb "$LEAKGUARD" redact --format text --policy p.yml a.txt
+        [ "$status" -eq 0 ]
+        [ "$output" = "$(printf -- '-u admin:<SECRET>\n-u admin:<SECRET>\n<TICKET>\n<TICKET>\nsee T-9999 here')" ]
+    done
+    # at the start of a JSON string, as in free text
+    run "$LEAKGUARD" redact <<<'{"cmd":"-u admin:hunter2secret","n":1}'
+    [ "$output" = '{"cmd":"-u admin:<SECRET>","n":1}' ]
+}
