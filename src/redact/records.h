@@ -88,6 +88,20 @@ typedef struct rd_hcache {
     rd_hint hint;
 } rd_hcache;
 
+/* The last results of the own scans of short values under a hinting key
+ * (scan_value in records.c): the value's bytes and hint, its matches with
+ * their normalised values in norm.  len SIZE_MAX: empty. */
+#define RD_VCACHE 64
+#define RD_VC_LEN 48
+typedef struct rd_vcache {
+    char val[RD_VC_LEN];
+    size_t len;
+    rd_hint hint;
+    size_t nm;
+    rd_match m[2];
+    char norm[2 * RD_VC_LEN];
+} rd_vcache;
+
 /* a record of a batch: data[off, off+len), then its line end */
 typedef struct rd_rec {
     size_t off, len, term;
@@ -159,6 +173,8 @@ typedef struct rd_worker {
     size_t flushed;
     rd_hcache hc[RD_HCACHE];
     uint64_t hint_computed; /* key hints not found in hc (tests) */
+    rd_vcache vc[RD_VCACHE];
+    uint64_t vc_hits; /* values whose scan came from vc (tests) */
 } rd_worker;
 
 int rd_worker_init(rd_worker *w, const rd_engine *eng, const rd_opts *o);
