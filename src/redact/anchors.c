@@ -117,7 +117,8 @@ int rd_cscanned(int kind)
 {
     return kind == K_NUMRUN || kind == K_ENTROPY || kind == K_NAME_PAIR ||
            kind == K_IBAN || kind == K_MAC || kind == K_PERSON_CUE ||
-           kind == K_PLACE_CUE || kind == K_IPV6 || kind == K_CITY_ZIP;
+           kind == K_PLACE_CUE || kind == K_IPV6 || kind == K_IPV4 ||
+           kind == K_CITY_ZIP;
 }
 
 /* FNV-1a over the Vectorscan version and every anchor of the built-in

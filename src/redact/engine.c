@@ -288,6 +288,8 @@ void rd_scratch_free(rd_scratch *s)
     free(s->ubuf);
     free(s->umap);
     free(s->uni);
+    free(s->v4);
+    free(s->df);
     free(s->cov);
     free(s);
 }
@@ -328,13 +330,31 @@ void rd_note_uni(rd_scratch *s, size_t at)
     s->uni[s->nuni++] = at;
 }
 
+static void note_end(rd_scratch *s, size_t **v, size_t *n, size_t *cap,
+                     size_t to)
+{
+    if (lg_grow(v, cap, *n + 1, sizeof **v)) {
+        s->oom = 1;
+        return;
+    }
+    (*v)[(*n)++] = to;
+}
+
+void rd_note_v4(rd_scratch *s, size_t to)
+{
+    note_end(s, &s->v4, &s->nv4, &s->capv4, to);
+}
+
 static int on_match(unsigned id, unsigned long long from,
                     unsigned long long to, unsigned flags, void *ctx)
 {
     (void)flags;
     rd_scratch *s = ctx;
     const pat_info *pi = &s->eng->pinfo[id];
-    rd_expand(s, pi->kind, pi->arg, (size_t)from, (size_t)to);
+    if (pi->kind == K_DEFANG && !s->eng->all_hs)
+        note_end(s, &s->df, &s->ndf, &s->capdf, (size_t)to);
+    else
+        rd_expand(s, pi->kind, pi->arg, (size_t)from, (size_t)to);
     return 0;
 }
 
@@ -485,10 +505,22 @@ static int own_domain(const rd_engine *g, const char *v, size_t n)
  * the anchors scan.c finds (unless the reference engine has them all). */
 static void scan_anchors(const rd_engine *g, rd_scratch *s, const char *p, size_t n)
 {
+    s->nv4 = s->ndf = 0;
     hs_scan(g->db, p, (unsigned)n, 0, s->hs, on_match, s);
     if (!g->all_hs)
         rd_cscan(s);
     s->stops = NULL; /* marked by the first one, of the buffer as given */
+    /* the dotted quads and the defanged ones in the order of their ends,
+     * as Vectorscan gave them when it found both: the expander skips the
+     * ends inside an address it took, whichever found it (no end is
+     * both's: one ends in a dot and a digit, the other in a defanged dot
+     * and a digit) */
+    for (size_t i = 0, j = 0; i < s->nv4 || j < s->ndf;) {
+        if (j == s->ndf || (i < s->nv4 && s->v4[i] < s->df[j]))
+            rd_expand(s, K_IPV4, 0, 0, s->v4[i++]);
+        else
+            rd_expand(s, K_DEFANG, 0, 0, s->df[j++]);
+    }
 }
 
 void rd_scan_stops(rd_scratch *s, uint64_t *bits)

@@ -142,6 +142,11 @@ struct rd_scratch {
     size_t pem_upto, pem_at;
     int folded;
     int oom; /* a candidate could not be kept: the scan fails */
+    /* the ends of the dotted quads (K_IPV4, from scan.c) and of the
+     * defanged ones (K_DEFANG, from Vectorscan) of this scan, expanded in
+     * one order once both are known: their expander keeps one state */
+    size_t *v4, *df;
+    size_t nv4, capv4, ndf, capdf;
     size_t *uni; /* where zero-width / full-width characters are */
     size_t nuni, capuni;
     cand *c;
@@ -202,6 +207,9 @@ static inline int rd_norm_putc(rd_scratch *s, char c)
 void rd_add(rd_scratch *s, size_t st, size_t en, int type, int weak,
             size_t noff);
 void rd_note_uni(rd_scratch *s, size_t at);
+/* an end of K_IPV4 found by scan.c (its expansion waits for the scan's
+ * K_DEFANG ends: see scan_anchors) */
+void rd_note_v4(rd_scratch *s, size_t to);
 
 /* compiled in from data/redact/ by the Makefile */
 extern const char rd_data_first_names[], rd_data_surnames[], rd_data_cities[],

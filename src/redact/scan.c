@@ -3,7 +3,7 @@
  * characters of a token alphabet (K_ENTROPY), two capitalised words
  * (K_NAME_PAIR), the start of an IBAN (K_IBAN), MAC addresses (K_MAC),
  * the cue words before a capitalised word (K_PERSON_CUE, K_PLACE_CUE),
- * IPv6 addresses (K_IPV6) and ", WA 98052" (K_CITY_ZIP).
+ * IPv6 and IPv4 addresses (K_IPV6, K_IPV4) and ", WA 98052" (K_CITY_ZIP).
  * Their regexes (anchors.c) gave Vectorscan's literal matcher nothing to
  * look for, so its automata ran on every byte and cost most of the scan;
  * here each block of 64 bytes becomes a few bit masks (digits, token
@@ -24,6 +24,10 @@
  *               character (entropy_tok skips the rest of the run);
  *   K_IPV6      reported at every end offset, in order (ipv6_token skips
  *               ends inside the address it took);
+ *   K_IPV4      every end offset, in order, noted (rd_note_v4) for
+ *               scan_anchors to expand in order with K_DEFANG's, which
+ *               Vectorscan finds: one ipv4_token state skips the ends
+ *               inside the address either took;
  *   K_NAME_PAIR [A-Z][a-z]+ [A-Z][a-z], K_IBAN, K_MAC, K_PERSON_CUE,
  *               K_PLACE_CUE, K_CITY_ZIP: reported at every end offset
  *               (their expanders keep no state).  The cues have literals,
@@ -32,8 +36,8 @@
  *               before a capital is the trigger, and most have no cue
  *               before them (one look at the byte before the space says
  *               so).
- * No kind shares expander state with an anchor left in Vectorscan, so
- * running after hs_scan instead of interleaved changes nothing (the
+ * No other kind shares expander state with an anchor left in Vectorscan,
+ * so running after hs_scan instead of interleaved changes nothing (the
  * candidates are sorted afterwards).
  *
  * The masks come from SSE2 compares (16 bytes at a time), or, on CPUs
@@ -448,6 +452,30 @@ static void ipv6(rd_scratch *s, const blk *b, const blk *pb, size_t base)
         rd_expand(s, K_IPV6, 0, 0, base + (size_t)__builtin_ctzll(m) + 1);
 }
 
+/* K_IPV4: \d{1,3}\.\d{1,3}\.\d{1,3}\.\d -- every end, a digit after a
+ * dot: D(k), P(k) the byte k before the end is a digit, a dot; Y(i) a
+ * digit at i ends "\d{1,3}\.\d" (one digit or more before that dot), X(j)
+ * a digit at j ends "\d{1,3}\.\d{1,3}\.\d".  The ends go to
+ * rd_note_v4, not to the expander: see scan_anchors. */
+static void ipv4(rd_scratch *s, const blk *b, const blk *pb, size_t base)
+{
+    uint64_t d[11], p[10];
+    d[0] = b->m[M_DIG], p[0] = b->m[M_DOT];
+    for (int k = 1; k < 11; k++)
+        d[k] = AT(M_DIG, k);
+    for (int k = 1; k < 10; k++)
+        p[k] = AT(M_DOT, k);
+#define Y(i)                                                               \
+    (d[i] & ((p[(i) + 1] & d[(i) + 2]) |                                   \
+             (d[(i) + 1] & p[(i) + 2] & d[(i) + 3]) |                      \
+             (d[(i) + 1] & d[(i) + 2] & p[(i) + 3] & d[(i) + 4])))
+    uint64_t x2 = d[2] & ((p[3] & Y(4)) | (d[3] & p[4] & Y(5)) |
+                          (d[3] & d[4] & p[5] & Y(6)));
+#undef Y
+    for (uint64_t m = d[0] & p[1] & x2; m; m &= m - 1)
+        rd_note_v4(s, base + (size_t)__builtin_ctzll(m) + 1);
+}
+
 /* K_CITY_ZIP: [A-Za-z], [A-Z]{2} \d{5}, ending at the last digit */
 static void city_zip(rd_scratch *s, const blk *b, const blk *pb, size_t base)
 {
@@ -490,14 +518,15 @@ typedef struct cstate {
 /* What a block's masks say to expand: the ends of 32 token bytes (fe),
  * its digits and those that start a chain, the ends of a capitalised
  * pair (nm), the capitals a person or place cue may precede, and the
- * signs of an IBAN, a MAC address, an IPv6 address and a city and ZIP */
+ * signs of an IBAN, a MAC address, an IPv6 or IPv4 address and a city and
+ * ZIP */
 typedef struct signs {
-    uint64_t fe, dig, starts, nm, person, place, ib, mc, v6, cz;
+    uint64_t fe, dig, starts, nm, person, place, ib, mc, v6, v4, cz;
 } signs;
 
 /* Expand what x says of the block at base, in the one order both paths
  * keep; b and pb (the block and the one before) are needed, and may be
- * NULL otherwise, only for the IBAN, MAC, IPv6 and city signs. */
+ * NULL otherwise, only for the IBAN, MAC, IP address and city signs. */
 static inline __attribute__((always_inline)) void
 expand(rd_scratch *s, size_t base, const signs *x, const blk *b,
        const blk *pb, int *ndig)
@@ -516,6 +545,8 @@ expand(rd_scratch *s, size_t base, const signs *x, const blk *b,
         mac(s, b, pb, base);
     if (x->v6)
         ipv6(s, b, pb, base);
+    if (x->v4)
+        ipv4(s, b, pb, base);
     if (x->cz)
         city_zip(s, b, pb, base);
 }
@@ -577,6 +608,12 @@ block(rd_scratch *s, const unsigned char *q, size_t base, const blk *bp,
                                SHL(b.colon, pb.colon, 5));
     x.v6 = pair | t->pair >> 58;
     t->pair = pair;
+    /* K_IPV4: a digit, a dot, a digit, and another dot 1-3 bytes before
+     * that digit (a decimal "3.5" has none; versions and dates go on to
+     * ipv4()) */
+    uint64_t dot = b.m[M_DOT], pdot = pb.m[M_DOT];
+    x.v4 = b.m[M_DIG] & SHL(dot, pdot, 1) & SHL(b.m[M_DIG], pb.m[M_DIG], 2) &
+           (SHL(dot, pdot, 3) | SHL(dot, pdot, 4) | SHL(dot, pdot, 5));
     /* K_CITY_ZIP: a digit 9 bytes after a comma, 5 after a space */
     x.cz = b.m[M_DIG] & SHL(b.comma, pb.comma, 9) & SHL(b.m[M_SP], pb.m[M_SP], 5);
     expand(s, base, &x, &b, &pb, &t->ndig);
@@ -770,6 +807,10 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
                                     VOR(S(X_COLON, 3), S(X_COLON, 4))),
                                 S(X_COLON, 5)));
         __m512i v6 = VOR(pair, _mm512_srli_epi64(VPREV(pair, ppair), 58));
+        /* IPv4 */
+        __m512i v4 = VAND(VAND(X(M_DIG), S(M_DOT, 1)),
+                          VAND(S(M_DIG, 2), VOR(VOR(S(M_DOT, 3), S(M_DOT, 4)),
+                                                S(M_DOT, 5))));
         /* city and ZIP */
         __m512i cz = VAND(VAND(X(M_DIG), S(X_COMMA, 9)), S(M_SP, 5));
         /* the digits that start a chain (digit_starts) */
@@ -787,14 +828,15 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
         __m512i starts = _mm512_andnot_si512(linked, dg);
         __m512i any = VOR(VOR(VOR(fe, dg), VOR(nm, person)),
                           VOR(VOR(place, ib), VOR(VOR(mc, v6), cz)));
+        /* (v4 is never without a digit: any has it) */
 #undef X
 #undef XP
 #undef S
 #undef SV
         __mmask8 work = _mm512_test_epi64_mask(any, any);
         if (work) {
-            uint64_t FE[8], NM[8], PE[8], PL[8], IB[8], MC[8], V6[8], CZ[8],
-                ST[8];
+            uint64_t FE[8], NM[8], PE[8], PL[8], IB[8], MC[8], V6[8], V4[8],
+                CZ[8], ST[8];
             _mm512_storeu_si512((void *)ST, starts);
             _mm512_storeu_si512((void *)FE, fe);
             _mm512_storeu_si512((void *)NM, nm);
@@ -803,13 +845,14 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
             _mm512_storeu_si512((void *)IB, ib);
             _mm512_storeu_si512((void *)MC, mc);
             _mm512_storeu_si512((void *)V6, v6);
+            _mm512_storeu_si512((void *)V4, v4);
             _mm512_storeu_si512((void *)CZ, cz);
             for (unsigned w = work; w; w &= w - 1) {
                 int j = __builtin_ctz(w);
                 signs x = {FE[j], R[M_DIG][8 + j], ST[j], NM[j], PE[j],
-                           PL[j], IB[j], MC[j], V6[j], CZ[j]};
+                           PL[j], IB[j], MC[j], V6[j], V4[j], CZ[j]};
                 blk b, pb; /* only what the rare signs need */
-                if (x.ib | x.mc | x.v6 | x.cz) {
+                if (x.ib | x.mc | x.v6 | x.v4 | x.cz) {
                     lane_blk(R, 8 + j, &b);
                     lane_blk(R, 7 + j, &pb);
                 }
