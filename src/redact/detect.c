@@ -1502,6 +1502,31 @@ int rd_context_ok(const rd_scratch *s, const cand *c)
 
 /* the span [*a, *b) of v[0, len) a value of `type` under a hinting key
  * covers, spaces trimmed; 0 when v does not have that type's shape */
+/* the words of team and queue names: a value under a person's key made
+ * only of them ("billing-desk", "Tier Support", "helpdesk") names no one */
+static const char *const team_words[] = {
+    "billing", "desk", "help", "helpdesk", "servicedesk", "support", "sales",
+    "tier", "team", "queue", "service", "services", "admin", "admins",
+    "administrator", "ops", "operations", "escalation", "escalations",
+    "triage", "bot", "system", "auto", "unassigned", "general", "technical",
+    "tech", "it", "hr", "level", "network", "networking", "security",
+    "accounts", "account", "care", "success", "frontline", "backline",
+    "group", "dept", "department", "center", "centre", "desktop", "infra",
+    "infrastructure", "platform", "devops", "oncall", "on", "call", NULL};
+
+static int team_name(const char *v, size_t a, size_t b)
+{
+    for (size_t p = a; p < b;) {
+        size_t q = p;
+        while (q < b && !strchr(" -.',_", v[q]))
+            q++;
+        if (q > p && !in_list(v + p, q - p, team_words))
+            return 0;
+        p = q + 1;
+    }
+    return 1;
+}
+
 static int whole_fits(const char *v, size_t len, int type, size_t *pa,
                       size_t *pb)
 {
@@ -1523,7 +1548,7 @@ static int whole_fits(const char *v, size_t len, int type, size_t *pa,
             else if (!c_alpha(c) && !strchr(".-',", c) && c < 0x80)
                 return 0;
         }
-        if (words > 5)
+        if (words > 5 || team_name(v, a, b))
             return 0;
     } else if (type == RD_LOCATION) {
         if (b - a > 256)

@@ -748,7 +748,9 @@ def make_record(rng, fmt, dense):
         local, _ = email_parts(rng)
         agent.mark(local + "@support.contoso.com", "EMAIL", "standard", "email-agent")
     else:
-        agent.add(rng.choice(["tier1-emea", "tier2-networking", "billing-desk", "tier1-americas"]))
+        # a queue, not a person: kept although "agent" is a person's key
+        agent.mark(rng.choice(["tier1-emea", "tier2-networking", "billing-desk", "tier1-americas"]),
+                   "PERSON", "decoy", "queue-name-agent")
     subject, body, reply, notes = Field(), Field(), Field(), Field()
     subject.add(rng.choice(SUBJECTS))
     body_targets = [body, body, body, reply, notes]
