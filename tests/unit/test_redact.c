@@ -230,6 +230,15 @@ static void lookalikes(void)
     CHECK_STR(scan("call 4255550100"), "PHONE@5-15");
     CHECK_STR(scan("id 123456789"), "");
     CHECK_STR(scan("SSN 123456789"), "US_SSN@4-13");
+    /* a cue in any case, anywhere in the 48 bytes before, as a word, but
+     * not on the line before */
+    CHECK_STR(scan("WhatsApp me: 4255550100"), "PHONE@13-23");
+    CHECK_STR(scan("please call\n4255550100"), "");
+    CHECK_STR(scan("recall 4255550100"), "");
+    CHECK_STR(scan("call the office, or else try 4255550100"), "PHONE@29-39");
+    CHECK_STR(scan("call us; we are open from nine to five on weekdays, "
+                   "try 4255550100"),
+              "");
     /* addresses side by side are addresses: a run of digits cut inside
      * one ("0.0.4 10.0.0.1 10.0.0.2", 00 then 11 digits) or read digit
      * by digit was a phone (a regression) */
