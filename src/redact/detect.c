@@ -1506,8 +1506,7 @@ int rd_context_ok(const rd_scratch *s, const cand *c)
             (i > 0 && c_alpha(CH(i - 1))))
             continue;
         for (const char *const *q = cues; *q; q++)
-            if ((unsigned char)**q == c0 && has(s, i, *q) &&
-                !c_alpha(CH(i + strlen(*q))))
+            if (has(s, i, *q) && !c_alpha(CH(i + strlen(*q))))
                 return 1;
     }
     return 0;

@@ -405,19 +405,12 @@ static size_t within(rd_worker *w, size_t a, size_t b, rd_match **out)
     return k;
 }
 
-/* The hint of a key, remembered: keys repeat from record to record.  An
- * open-addressing table that never evicts: the keys of a schema stay in
- * it however their hashes fall (a direct-mapped cache thrashed whenever
- * two keys of a record shared a slot, which with 8 keys in 64 slots is one
- * schema in three: "title" and "internal_notes" made a run 27 % slower).
- * A key not in the first RD_HPROBE slots of its hash, or longer than a
- * slot holds, gets its hint computed each time. */
+/* A hash of a key or a short value from its length and its first and
+ * last 8 bytes (a byte loop per string value was 3 % of the run), loaded
+ * as whole words: a memcpy of n < 8 bytes into a zeroed word is byte
+ * stores, and loading the word back stalled on them. */
 static size_t short_hash(const char *k, size_t n)
 {
-    /* from the length and the first and last 8 bytes (a byte loop per
-     * string value was 3 % of the run), loaded as whole words: a memcpy
-     * of n < 8 bytes into a zeroed word is byte stores, and loading the
-     * word back stalled on them */
     uint64_t a = 0, z = 0;
     if (n >= 8) {
         memcpy(&a, k, 8);
@@ -436,6 +429,13 @@ static size_t short_hash(const char *k, size_t n)
     return (size_t)((h ^ h >> 29) * 0x94D049BB133111EBULL >> 40);
 }
 
+/* The hint of a key, remembered: keys repeat from record to record.  An
+ * open-addressing table that never evicts: the keys of a schema stay in
+ * it however their hashes fall (a direct-mapped cache thrashed whenever
+ * two keys of a record shared a slot, which with 8 keys in 64 slots is one
+ * schema in three: "title" and "internal_notes" made a run 27 % slower).
+ * A key not in the first RD_HPROBE slots of its hash, or longer than a
+ * slot holds, gets its hint computed each time. */
 static rd_hint key_hint(rd_worker *w, const char *k, size_t n)
 {
     size_t i = short_hash(k, n);

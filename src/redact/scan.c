@@ -459,8 +459,8 @@ static void ipv6(rd_scratch *s, const blk *b, const blk *pb, size_t base)
  * rd_note_v4, not to the expander: see scan_anchors. */
 static void ipv4(rd_scratch *s, const blk *b, const blk *pb, size_t base)
 {
-    uint64_t d[11], p[10];
-    d[0] = b->m[M_DIG], p[0] = b->m[M_DOT];
+    uint64_t d[11], p[10] = {0}; /* p[0]: no end is a dot */
+    d[0] = b->m[M_DIG];
     for (int k = 1; k < 11; k++)
         d[k] = AT(M_DIG, k);
     for (int k = 1; k < 10; k++)
