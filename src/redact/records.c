@@ -626,7 +626,8 @@ static size_t scan_value(rd_worker *w, const char *v, size_t vl,
         e->len = vl;
         e->hint = *h;
         e->nm = nm;
-        memcpy(e->norm, w->one.norm.p, w->one.norm.n);
+        if (w->one.norm.n) /* norm.p is NULL before its first byte */
+            memcpy(e->norm, w->one.norm.p, w->one.norm.n);
         for (size_t i = 0; i < nm; i++) {
             e->m[i] = w->one.m[i];
             e->m[i].norm = e->norm + (w->one.m[i].norm - w->one.norm.p);
