@@ -81,6 +81,20 @@ const rd_anchor rd_anchors[] = {
                "Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Parkway|Pkwy|"
                "Highway|Hwy|Circle|Square|Strasse|Straße)\\b",
      0},
+    /* a street named first and numbered after: "Hauptstraße 5",
+     * "Berliner Str. 12", "Keizersgracht 123" (arg 1); "Via Roma 10",
+     * "Calle de Alcalá 42" (arg 2); numbered first, its kind before its
+     * name: "10 rue de Rivoli" (arg 3) */
+    {K_STREET, "(?i:stra(?:ss|\\xC3\\x9F)e|str\\.|gasse|allee|straat|gracht|"
+               "laan|gatan|v\\xC3\\xA4gen|veien|platz|weg|damm|ufer|plein) "
+               "\\d",
+     1},
+    {K_STREET, "\\b(?:Via|Viale|Piazza|Corso|Calle|Avenida|Rua|Carrer|Plaza|"
+               "Paseo|Largo) [A-Za-z\\xC3]",
+     2},
+    {K_STREET, "\\d,? (?i:rue|avenue|boulevard|bd|place|chemin|all\\xC3\\xA9e|"
+               "impasse|quai) ",
+     3},
     {K_CITY_ZIP, "[A-Za-z], [A-Z]{2} \\d{5}", 0},
     /* zero-width and full-width characters; the dashes and spaces word
      * processors put between digits (425, en dash, 555; 4111, no-break

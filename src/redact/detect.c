@@ -1287,6 +1287,8 @@ static void street(rd_scratch *s, size_t to)
             size_t d = b;
             while (d < e && c_digit(CH(d)))
                 d++;
+            if (d + 1 == e && d - b <= 5 && c_upper(CH(d)))
+                d = e; /* 221B */
             if (d == e && e - b <= 6 && words > 0) {
                 if (b > 0 && c_alnum(CH(b - 1)))
                     return;
@@ -1303,6 +1305,237 @@ static void street(rd_scratch *s, size_t to)
             return;
         i = b - 1;
     }
+}
+
+/* ---- streets named first (Hauptstraße 5, Via Roma 10, 10 rue de
+ * Rivoli) -- the K_STREET anchors with arg 1-3 ---- */
+
+/* a byte of a word: a letter, or one of a UTF-8 character's (Königs,
+ * Alcalá) */
+static int w8(int c) { return c_alpha(c) || c >= 0x80; }
+
+/* a capital begins the word at p: A-Z or a two-byte Latin capital
+ * (À-Þ, U+00C0-U+00DE) */
+static int cap8(const rd_scratch *s, size_t p)
+{
+    return c_upper(CH(p)) ||
+           (CH(p) == 0xC3 && p + 1 < s->len && CH(p + 1) >= 0x80 &&
+            CH(p + 1) <= 0x9E);
+}
+
+/* the end of the word from p on (letters, UTF-8, - and ') */
+static size_t word8_end(const rd_scratch *s, size_t p)
+{
+    size_t e = p;
+    while (e < s->len && e - p < 40 &&
+           (w8(CH(e)) || CH(e) == '-' || CH(e) == '\''))
+        e++;
+    return e;
+}
+
+/* A house number at p ("5", "5a", "12-14", "7/2"): its end, or 0 */
+static size_t house_no(const rd_scratch *s, size_t p)
+{
+    size_t n = s->len, e = p;
+    for (int part = 0; part < 2; part++) {
+        size_t d = e;
+        while (d < n && c_digit(CH(d)) && d - e <= 5)
+            d++;
+        if (d == e || d - e > 5)
+            return 0;
+        e = d;
+        if (e < n && c_alpha(CH(e)) && (e + 1 == n || !w8(CH(e + 1))))
+            e++;
+        if (part == 0 && e + 1 < n && (CH(e) == '-' || CH(e) == '/') &&
+            c_digit(CH(e + 1)))
+            e++;
+        else
+            break;
+    }
+    return e < n && (w8(CH(e)) || c_digit(CH(e))) ? 0 : e;
+}
+
+/* after a house number at e, only the end of the value, punctuation or a
+ * postal code: "Via Teams 2 users" names no street */
+static int number_ends(const rd_scratch *s, size_t e)
+{
+    if (e >= s->len)
+        return 1;
+    int c = CH(e);
+    if (c == ' ')
+        return e + 1 < s->len && c_digit(CH(e + 1));
+    return !c_alnum(c) && c < 0x80;
+}
+
+/* "Alcalá", "de", "Champs-Élysées": the words of a street's name from p
+ * on, up to `max`, capitalised or linking ("de la", "d'"), ending with a
+ * capitalised one; its end, or 0.  *next: where a word after them would
+ * begin (past one space). */
+static const char *const name_links[] = {
+    "de", "del", "della", "delle", "dei", "di", "da", "do", "dos", "das",
+    "la", "las", "los", "le", "les", "du", "des", "el", "y", "e", "den",
+    "der", "van", "von", NULL};
+
+static size_t street_name(const rd_scratch *s, size_t p, int max)
+{
+    size_t end = 0;
+    for (int k = 0; k < max && p < s->len; k++) {
+        size_t e = word8_end(s, p);
+        if (e == p)
+            break;
+        if (cap8(s, p)) {
+            end = e;
+        } else {
+            size_t l = e - p;
+            const char *ap = memchr(s->buf + p, '\'', l);
+            if (ap) /* d'Italia, l'Église */
+                l = (size_t)(ap - (s->buf + p));
+            if (!in_list(s->buf + p, l, name_links) && !(ap && l == 1))
+                break;
+            if (ap && cap8(s, (size_t)(ap - s->buf) + 1))
+                end = e;
+        }
+        if (e + 1 >= s->len || CH(e) != ' ')
+            break;
+        p = e + 1;
+    }
+    return end;
+}
+
+/* after a street's end e: ", 10115 Berlin", " 75001 Paris", ", Paris"
+ * (a gazetteer place) become part of it; the new end */
+static size_t postal_city(const rd_scratch *s, size_t e)
+{
+    size_t n = s->len, p = e;
+    if (p < n && CH(p) == ',')
+        p++;
+    if (p + 1 >= n || CH(p) != ' ')
+        return e;
+    p++;
+    size_t d = p;
+    while (d < n && c_digit(CH(d)) && d - p < 6)
+        d++;
+    if (d - p == 4 || d - p == 5) {
+        if (d < n && (w8(CH(d)) || c_digit(CH(d))))
+            return e;
+        e = d;
+        if (d + 1 < n && CH(d) == ' ' && cap8(s, d + 1)) {
+            size_t c = street_name(s, d + 1, 2);
+            if (c)
+                e = c;
+        }
+        return e;
+    }
+    if (d != p || CH(e) != ',' || !cap8(s, p))
+        return e;
+    size_t ends[3];
+    int k = 0;
+    for (size_t q = p; k < 3 && q < n && cap8(s, q);) {
+        ends[k++] = word8_end(s, q);
+        q = ends[k - 1] + 1;
+        if (q >= n || CH(q - 1) != ' ')
+            break;
+    }
+    while (k > 0 && !rd_gaz_has(s->eng->gaz_place, s->buf + p, ends[k - 1] - p))
+        k--;
+    return k ? ends[k - 1] : e;
+}
+
+/* the street kinds that end a compound name (Haupt|straße), in the order
+ * the longest first; after the weak ones (Arbeits|platz) only the end,
+ * punctuation or a postal code may follow the number */
+static const char *const street_sfx[] = {
+    "stra\xC3\x9F" "e", "strasse", "str.", "gasse", "allee", "straat",
+    "gracht", "laan", "gatan", "v\xC3\xA4gen", "veien", NULL};
+static const char *const street_sfx_weak[] = {"platz", "weg", "damm",
+                                              "ufer", "plein", NULL};
+
+static size_t ends_with(const rd_scratch *s, size_t a, size_t b,
+                        const char *const *list)
+{
+    for (; *list; list++) {
+        size_t l = strlen(*list);
+        if (b - a >= l && strncasecmp(s->buf + b - l, *list, l) == 0)
+            return l;
+    }
+    return 0;
+}
+
+/* "Hauptstraße 5", "Berliner Straße 12a", "Keizersgracht 123": to is
+ * past the house number's first digit */
+static void street_named(rd_scratch *s, size_t to)
+{
+    size_t sp = to - 2, b = sp; /* the space before the number */
+    if (b > 0 && CH(b - 1) == '.')
+        b--;
+    while (b > 0 && w8(CH(b - 1)) && sp - b < 40)
+        b--;
+    if ((b > 0 && c_alnum(CH(b - 1))) || !cap8(s, b))
+        return;
+    size_t l = ends_with(s, b, sp, street_sfx);
+    int weak = 0;
+    if (!l) {
+        l = ends_with(s, b, sp, street_sfx_weak);
+        weak = 1;
+    }
+    if (!l)
+        return;
+    size_t a = b;
+    if (sp - b == l) { /* "Straße" alone: the capitalised word before */
+        if (b < 2 || CH(b - 1) != ' ')
+            return;
+        a = b - 1;
+        while (a > 0 && w8(CH(a - 1)) && b - a < 40)
+            a--;
+        if ((a > 0 && c_alnum(CH(a - 1))) || !cap8(s, a))
+            return;
+    } else if (sp - b < l + 2) {
+        return;
+    }
+    size_t e = house_no(s, sp + 1);
+    if (!e || (weak && !number_ends(s, e)))
+        return;
+    add_words(s, a, postal_city(s, e), RD_LOCATION);
+}
+
+/* "Via Roma 10", "Calle de Alcalá 42": to is past the name's capital.
+ * After "Via" the number must end the address ("Via Teams 2 users"). */
+static void street_kind_first(rd_scratch *s, size_t to)
+{
+    size_t a = to - 2;
+    while (a > 0 && c_alpha(CH(a - 1)))
+        a--;
+    size_t name = street_name(s, to - 1, 4);
+    if (!name || name + 1 >= s->len || CH(name) != ' ')
+        return;
+    size_t e = house_no(s, name + 1);
+    if (!e || (to - 2 - a == 3 && has(s, a, "via") && !number_ends(s, e)))
+        return;
+    add_words(s, a, postal_city(s, e), RD_LOCATION);
+}
+
+/* "10 rue de Rivoli", "5, avenue Foch": to is past the space after the
+ * kind of street */
+static void street_number_first(rd_scratch *s, size_t to)
+{
+    size_t k = to - 1; /* back over the kind to the number */
+    while (k > 0 && w8(CH(k - 1)))
+        k--;
+    if (k < 2 || CH(k - 1) != ' ')
+        return;
+    size_t d = k - 1;
+    if (CH(d - 1) == ',')
+        d--;
+    size_t a = d;
+    while (a > 0 && c_digit(CH(a - 1)) && d - a <= 5)
+        a--;
+    if (d - a > 5 || (a > 0 && (c_alnum(CH(a - 1)) || CH(a - 1) == '.' ||
+                                CH(a - 1) == ',' || CH(a - 1) >= 0x80)))
+        return;
+    size_t e = street_name(s, to, 5);
+    if (!e)
+        return;
+    add_words(s, a, postal_city(s, e), RD_LOCATION);
 }
 
 static void city_zip(rd_scratch *s, size_t to)
@@ -1456,7 +1689,16 @@ void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to)
     case K_PERSON_CUE: person_cue(s, to); break;
     case K_NAME_PAIR: name_pair(s, to); break;
     case K_PLACE_CUE: place_cue(s, to); break;
-    case K_STREET: street(s, to); break;
+    case K_STREET:
+        if (arg == 0)
+            street(s, to);
+        else if (arg == 1)
+            street_named(s, to);
+        else if (arg == 2)
+            street_kind_first(s, to);
+        else
+            street_number_first(s, to);
+        break;
     case K_CITY_ZIP: city_zip(s, to); break;
     case K_UNI: rd_note_uni(s, to); break;
     case K_CUSTOM: custom(s, arg, from, to); break;

@@ -531,7 +531,18 @@ def g_person(rng, form, fmt):
     return rng.choice(PERSONS), "person", None
 
 
+# streets as the rest of the world writes them: name first and number
+# after, the kind of street before its name, a postal code and city after
+STREETS_INTL = ["Hauptstra\u00dfe {n}, {z} Berlin", "Berliner Str. {n}", "Keizersgracht {n}, Amsterdam",
+                "Bahnhofstrasse {n}, {z} Z\u00fcrich", "Via Roma {n}, {z} Roma", "Calle de Alcal\u00e1 {n}",
+                "{n} rue de Rivoli, Paris", "{n} avenue des Champs-\u00c9lys\u00e9es", "Rua Augusta {n}",
+                "{n}B Baker Street"]
+
+
 def g_location(rng, form, fmt):
+    if rng.random() < 0.5:
+        v = rng.choice(STREETS_INTL).format(n=rng.randint(1, 299), z=rng.randint(10000, 99999))
+        return v, "street-address-intl", None
     return "%d %s" % (rng.randint(10, 9899), rng.choice(STREETS)), "street-address", None
 
 
@@ -613,6 +624,9 @@ def _decoy_values(rng, kind):
         return rng.choice(["meet at the office", "meet at the front desk"])
     if kind == "prose-look-at":
         return "Look at the log. Then"
+    if kind == "prose-street-words":
+        return rng.choice(["Via Teams %d users joined" % rng.randint(2, 9), "monitoring %d servers" % rng.randint(2, 90),
+                           "Speicherplatz %d GB frei" % rng.randint(2, 90), "upgrade %d machines" % rng.randint(2, 9)])
     raise KeyError(kind)
 
 
@@ -632,6 +646,7 @@ DECOYS = [
     ("prose-dot-menu", "EMAIL", ["To export, {v}. Then choose the format."]),
     ("prose-meet-at", "EMAIL", ["We could {v}. Do you have time tomorrow?"]),
     ("prose-look-at", "EMAIL", ["{v} restart the agent and try again."]),
+    ("prose-street-words", "LOCATION", ["Our office said: {v}, which helps."]),
 ]
 
 
