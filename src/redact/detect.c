@@ -1367,15 +1367,15 @@ static int number_ends(const rd_scratch *s, size_t e)
     return !c_alnum(c) && c < 0x80;
 }
 
-/* "Alcalá", "de", "Champs-Élysées": the words of a street's name from p
- * on, up to `max`, capitalised or linking ("de la", "d'"), ending with a
- * capitalised one; its end, or 0.  *next: where a word after them would
- * begin (past one space). */
+/* the small words inside a street's name */
 static const char *const name_links[] = {
     "de", "del", "della", "delle", "dei", "di", "da", "do", "dos", "das",
     "la", "las", "los", "le", "les", "du", "des", "el", "y", "e", "den",
     "der", "van", "von", NULL};
 
+/* "Alcalá", "de", "Champs-Élysées": the words of a street's name from p
+ * on, up to `max`, capitalised or linking ("de la", "d'"); the end of
+ * the last capitalised one, or 0 */
 static size_t street_name(const rd_scratch *s, size_t p, int max)
 {
     size_t end = 0;
