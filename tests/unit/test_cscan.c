@@ -38,7 +38,7 @@ static const char *const pieces[] = {
     "DE89 370400440532013000", "DE893704 00440532013000",
     "00:1a:2b:3c:4d:5e", "00-1A-2B-3C-4D-5E", "001a.2b3c.4d5e", "fe80::1",
     "https://example.com/a?b=c", "Redmond, WA 98052", "12 Main Street",
-    "Hauptstra\xC3\x9F" "e 5, 10115 Berlin", "Via Roma 10", "10 rue de Rivoli",
+    "Hauptstra\303\237e 5, 10115 Berlin", "Via Roma 10", "10 rue de Rivoli",
     "my name is Ana", "Regards, Li Wei", "Dear \xC3\x98yvind", "Mr \xC5\x81",
     "hi \xD0\x98\xD0\xB2\xD0\xB0\xD0\xBD", "\xEF\xBC\xA0", "\xE2\x80\x8B",
     "\\n", "\"", "\n",

@@ -214,6 +214,11 @@ static void lookalikes(void)
         "meet at the office.", "Look at the log. Then", "std::map",
         "log in at portal.contoso.com", "reset your password: click here",
         "my password is expired", "1234567812345670",
+        /* the words streets are made of, in prose (see below) */
+        "Via Teams 2 users joined", "Speicherplatz 5 GB frei",
+        "monitoring 5 servers", "Via email 2 times", "auf Platz 2 landen",
+        "the 5th Avenue store", "we offer 3 cours de Fran\303\247ais",
+        "in 2 places", "upgrade 5 machines", "Str. 5",
         NULL};
     for (const char **k = keep; *k; k++) {
         const char *r = scan(*k);
@@ -241,18 +246,6 @@ static void lookalikes(void)
     CHECK_STR(scan("5, avenue des Champs-\xC3\x89lys\xC3\xA9" "es"),
               "LOCATION@0-30");
     CHECK_STR(scan("my address is 221B Baker Street"), "LOCATION@14-31");
-    /* ... and the words they are made of, in prose */
-    static const char *prose[] = {
-        "Via Teams 2 users joined", "Speicherplatz 5 GB frei",
-        "monitoring 5 servers", "Via email 2 times", "auf Platz 2 landen",
-        "the 5th Avenue store", "we offer 3 cours de Fran\xC3\xA7" "ais",
-        "in 2 places", "upgrade 5 machines", "Str. 5", NULL};
-    for (const char **k = prose; *k; k++) {
-        const char *r = scan(*k);
-        if (*r)
-            fprintf(stderr, "prose redacted: \"%s\" -> %s\n", *k, r);
-        CHECK(*r == 0);
-    }
     /* weak forms need context */
     CHECK_STR(scan("ref 4255550100"), "");
     CHECK_STR(scan("call 4255550100"), "PHONE@5-15");
