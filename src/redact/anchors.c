@@ -12,7 +12,7 @@
  * scan.c follows (the reference engine of the tests still compiles them). */
 const rd_anchor rd_anchors[] = {
     {K_AT, "@|%40|&#0*64;|&#[xX]0*40;|\\\\u0040|\\\\x40", 0},
-    {K_AT, "[\\[({<] ?(?i:at) ?[\\])}>]|-(?i:at)-", 0},
+    {K_AT, "[\\[({<] ?(?:(?i:at)|@) ?[\\])}>]|-(?i:at)-", 0},
     {K_AT_WORD, "[A-Za-z0-9_] (?i:at) [A-Za-z0-9]", 6},
     /* digits joined by one or two of " .-/()", or by one of them other
      * than a space between two spaces ("425 - 555 - 0100") */
@@ -52,6 +52,9 @@ const rd_anchor rd_anchors[] = {
      "auth[_\\-]?token|client[_\\-]?secret|accountkey|sharedaccesskey|"
      "aws_secret_access_key|sig|token)[\"']? {0,3}[:=]",
      0},
+    /* the short keys, as words: pw: hunter22, pin=4821 ("pass:" followed
+     * by prose is not taken, see secret_value) */
+    {K_SECRET_KV, "\\b(?i:pw|pass|pin|pincode)[\"']? {0,3}[:=]", 0},
     /* an HTTP credential: Authorization: Basic dXNlcjpwdw==, Bearer ...
      * (an opaque token, not only a JWT) */
     {K_SECRET_KV, "(?i:authorization)[\"']? {0,3}: {0,3}(?i:basic|bearer|"
@@ -61,8 +64,12 @@ const rd_anchor rd_anchors[] = {
      * too, which ^ alone is only at the start of the buffer scanned (a
      * batch of records), or of a value in quotes */
     {K_CLI_USER, "(?:^|[ \t\n\"'])(?:-u|--user)[ =][^ \t:]{1,64}:", 0},
-    {K_SECRET_SAID, "(?i:password|passcode|passphrase|pwd|pin) (?i:is|was|"
-                    "will be|would be|is now|:)",
+    {K_SECRET_SAID, "(?i:password|passcode|passphrase|pwd|pin|pin code|\\bpass) (?i:is|"
+                    "was|will be|would be|is now|:)",
+     0},
+    /* "the password for the admin account is Summer2024!" */
+    {K_SECRET_SAID, "(?i:password|passcode|pin) (?i:for|of|to) [^\\n.;,:\"]{1,40} "
+                    "(?i:is|was)",
      0},
     {K_ENTROPY, "[A-Za-z0-9+/_=\\-]{32}", 0},
     {K_PERSON_CUE,

@@ -178,6 +178,8 @@ static void nonstandard_forms(void)
     CHECK_STR(whole("jane[dot]doe[at]contoso[dot]com"), "EMAIL");
     CHECK_STR(whole("jane[.]doe[at]contoso[dot]com"), "EMAIL");
     CHECK_STR(whole("jane(.)doe(at)contoso(.)com"), "EMAIL");
+    CHECK_STR(whole("jane.doe[@]contoso.com"), "EMAIL"); /* was kept */
+    CHECK_STR(norm("jane.doe ( @ ) contoso.com"), "jane.doe@contoso.com");
     CHECK_STR(whole("john (dot) q (dot) public (at) contoso (dot) com"), "EMAIL");
     CHECK_STR(norm("Jane Dot Doe at contoso dot com"), "jane.doe@contoso.com");
     CHECK_STR(scan("the dot jane@contoso.com"), "EMAIL@8-24");
@@ -282,6 +284,23 @@ static void lookalikes(void)
     CHECK_STR(scan("Authorization: Basic YWRtaW46aHVudGVyMjI="), "SECRET@21-41");
     CHECK_STR(scan("Authorization: Bearer abcdef123456"), "SECRET@22-34");
     CHECK_STR(scan("curl -u admin:hunter22 -X GET"), "SECRET@14-22");
+    /* the short keys and the longer ways of saying it were kept */
+    CHECK_STR(scan("pw: hunter22"), "SECRET@4-12");
+    CHECK_STR(scan("set pw=Winter2025 on it"), "SECRET@7-17");
+    CHECK_STR(scan("pin: 4821"), "SECRET@5-9");
+    CHECK_STR(scan("PIN code is 4821"), "SECRET@12-16");
+    CHECK_STR(scan("my pass is hunter2"), "SECRET@11-18");
+    CHECK_STR(scan("the password for the admin account is Summer2024!"),
+              "SECRET@38-48");
+    CHECK_STR(scan("the password to the wifi is Guest#2024."), "SECRET@28-38");
+    static const char *said_prose[] = {
+        "my pass is expired", "pass: see attached", "Boarding pass: attached",
+        "the password for the VPN is not working", "spin: 5",
+        "the password for my account was changed yesterday",
+        "pin: the issue to the top", "the pin for the dashboard is at the top",
+        "the pass rate was 95%", "compass: 5 degrees", "bypass: true", NULL};
+    for (const char **k = said_prose; *k; k++)
+        CHECK_STR(scan(*k), "");
     CHECK_STR(scan("sudo -u postgres psql; git push -u origin main"), "");
     CHECK_STR(scan("the basic plan"), "");
     /* accented names are whole ("my name is Jos<PERSON>é García" left the
