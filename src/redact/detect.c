@@ -306,6 +306,10 @@ static int prev_word_in(const rd_scratch *s, size_t i, const char *const *l)
     return e > j && in_list(s->buf + j, e - j, l);
 }
 
+/* the words that may name the number after a '#' */
+static const char *const hash_cues[] = {
+    "ssn", "phone", "tel", "mobile", "cell", "card", "cc", "fax", NULL};
+
 /* Classify groups [g0, g1) of r.  Returns a type or -1; *weak set when it
  * needs a context word or a field hint. */
 static int classify(rd_scratch *s, const run *r, int g0, int g1, int *weak,
@@ -454,9 +458,12 @@ static void numrun(rd_scratch *s, size_t to)
             break;
     }
     s->run_end = j;
-    /* glued to letters: KB5034441, 0x80070005, v1.2.3, CAS-05277-406788 */
+    /* glued to letters: KB5034441, 0x80070005, v1.2.3, CAS-05277-406788;
+     * after '#' an id (order #88213), unless a word before the '#' says
+     * what the number is (ssn#123456789, phone #4255550100) */
     if ((i > 0 && (c_alpha(CH(i - 1)) || CH(i - 1) == '_' ||
-                   CH(i - 1) == '$' || CH(i - 1) == '#')) ||
+                   CH(i - 1) == '$' ||
+                   (CH(i - 1) == '#' && !prev_word_in(s, i, hash_cues)))) ||
         (i > 1 && (CH(i - 1) == '-' || CH(i - 1) == '/') &&
          c_alpha(CH(i - 2))) ||
         (j < n && (c_alpha(CH(j)) || CH(j) == '_')))

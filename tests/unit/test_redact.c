@@ -248,6 +248,13 @@ static void lookalikes(void)
     CHECK_STR(scan("5, avenue des Champs-\xC3\x89lys\xC3\xA9" "es"),
               "LOCATION@0-30");
     CHECK_STR(scan("my address is 221B Baker Street"), "LOCATION@14-31");
+    /* after '#' a number is an id, unless the word before says what it
+     * is (ssn#123456789 and card#4111... were kept) */
+    CHECK_STR(scan("ssn#123456789"), "US_SSN@4-13");
+    CHECK_STR(scan("phone #4255550100"), "PHONE@7-17");
+    CHECK_STR(scan("card#4111111111111111"), "CREDIT_CARD@5-21");
+    CHECK_STR(scan("order #123456789"), "");
+    CHECK_STR(scan("ticket #4255550100"), "");
     /* weak forms need context */
     CHECK_STR(scan("ref 4255550100"), "");
     CHECK_STR(scan("call 4255550100"), "PHONE@5-15");
