@@ -186,6 +186,19 @@ static size_t local_start(const rd_scratch *s, size_t le)
     return i == le || (i > 0 && c_alnum(CH(i - 1))) ? SIZE_MAX : i;
 }
 
+/* words before "at gmail" in prose */
+static const char *const webmail_prose[] = {
+    "account", "accounts", "him", "her", "them", "you", "work", "works",
+    "job", "someone", "somebody", "anyone", "people", "team", "friends",
+    "address", "inbox", "mail", "email", "emails", "message", "messages",
+    "spam", "filter", "settings", "support", "help", "up", "problem",
+    "problems", "issue", "issues", "engineer", "engineers", "folks", NULL};
+
+/* the webmail providers whose addresses are <name>.com */
+static const char *const webmail_names[] = {
+    "gmail", "googlemail", "outlook", "hotmail", "yahoo", "icloud", "aol",
+    "protonmail", "msn", NULL};
+
 static void email_at(rd_scratch *s, size_t a, size_t b, int word)
 {
     size_t n = s->len, i = a, sp = 0;
@@ -230,7 +243,12 @@ static void email_at(rd_scratch *s, size_t a, size_t b, int word)
             break;
         nl--;
     }
-    if (nl < 2)
+    /* "jane.doe at gmail": a mailbox at a webmail provider needs no TLD
+     * (its normal form gets the provider's .com) */
+    int webmail = nl == 1 &&
+                  in_list(s->buf + lab_s[0], lab_e[0] - lab_s[0], webmail_names) &&
+                  !(lab_e[0] < n && c_alnum(CH(lab_e[0])));
+    if (nl < 2 && !webmail)
         return;
     int anywordy = 0;
     for (int q = 1; q < nl; q++)
@@ -245,8 +263,11 @@ static void email_at(rd_scratch *s, size_t a, size_t b, int word)
                 shaped = 1;
         if (in_list(s->buf + ls, ln, at_stop))
             return;
+        /* at a webmail provider a user name is likely whatever it is
+         * ("csilva at gmail"), but for a few words of prose */
         if (!shaped && !anywordy &&
-            !rd_gaz_has(s->eng->gaz_first, s->buf + ls, ln))
+            !rd_gaz_has(s->eng->gaz_first, s->buf + ls, ln) &&
+            (!webmail || in_list(s->buf + ls, ln, webmail_prose)))
             return;
     }
     /* a disguised address's local part may be spelled with dots in
@@ -279,6 +300,9 @@ static void email_at(rd_scratch *s, size_t a, size_t b, int word)
             rd_norm_putc(s, '.');
         norm_span(s, lab_s[q], lab_e[q], 1);
     }
+    if (webmail)
+        for (const char *t = ".com"; *t; t++)
+            rd_norm_putc(s, *t);
     rd_add(s, ls, lab_e[nl - 1], RD_EMAIL, 0, noff);
 }
 

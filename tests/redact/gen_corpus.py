@@ -287,7 +287,7 @@ def g_email(rng, form, fmt):
         if k == 2:
             return (local[0].upper() + local[1:] + "@" + dom.capitalize()), "email-mixed-case", None
         return local + "@" + rng.choice(SUBDOMAINS), "email-subdomain", None
-    k = rng.randrange(12)
+    k = rng.randrange(14)
     name, tld = dom.rsplit(".", 1)
     if k == 0:
         return local + " @ " + dom, "email-space-at", None
@@ -317,6 +317,13 @@ def g_email(rng, form, fmt):
     if k == 10:
         # the local part spelled like the domain: jane dot doe at contoso dot com
         return "%s at %s dot %s" % (local.replace(".", " dot "), name, tld), "email-local-dot-words", None
+    if k == 11:
+        return "%s[@]%s" % (local, dom), "email-bracketed-symbol", None
+    if k == 12:
+        # a webmail mailbox typed without its TLD
+        at = rng.choice(["at", "AT", "@"])
+        prov = rng.choice(["gmail", "outlook", "hotmail", "yahoo", "icloud"])
+        return "%s %s %s" % (local, at, prov) if at != "@" else local + "@" + prov, "email-webmail-no-tld", None
     at = rng.choice(["at", "AT"])
     return "%s [%s] %s [dot] %s" % (local, at, name, tld), "email-spaced-bracket-at", None
 

@@ -179,6 +179,16 @@ static void nonstandard_forms(void)
     CHECK_STR(whole("jane[.]doe[at]contoso[dot]com"), "EMAIL");
     CHECK_STR(whole("jane(.)doe(at)contoso(.)com"), "EMAIL");
     CHECK_STR(whole("jane.doe[@]contoso.com"), "EMAIL"); /* was kept */
+    /* a webmail mailbox without its TLD, the same as with it */
+    CHECK_STR(whole("jane.doe at gmail"), "EMAIL");
+    CHECK_STR(norm("Jane.Doe AT Gmail"), "jane.doe@gmail.com");
+    CHECK_STR(whole("jane@outlook"), "EMAIL");
+    CHECK_STR(scan("log in at gmail and check"), "");
+    CHECK_STR(scan("we use yahoo at work, it is at outlook now"), "");
+    CHECK_STR(scan("sign up at Gmail"), "");
+    CHECK_STR(whole("csilva AT gmail"), "EMAIL");
+    CHECK_STR(scan("I have an account at gmail"), "");
+    CHECK_STR(scan("a friend of mine is an engineer at gmail"), "");
     CHECK_STR(norm("jane.doe ( @ ) contoso.com"), "jane.doe@contoso.com");
     CHECK_STR(whole("john (dot) q (dot) public (at) contoso (dot) com"), "EMAIL");
     CHECK_STR(norm("Jane Dot Doe at contoso dot com"), "jane.doe@contoso.com");
