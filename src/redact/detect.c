@@ -954,14 +954,23 @@ static void secret_value(rd_scratch *s, size_t to, int said)
     if (to <= s->kv_end)
         return;
     size_t n = s->len, a = to;
-    while (a < n && (CH(a) == ' ' || CH(a) == ':' || (said && CH(a) == '"')))
+    while (a < n && (CH(a) == ' ' || CH(a) == ':'))
         a++;
-    int quoted = a < n && (CH(a) == '"' || CH(a) == '\'');
-    if (quoted)
+    int qc = a < n && (CH(a) == '"' || CH(a) == '\'') ? CH(a) : 0;
+    if (qc)
         a++;
-    size_t e = a;
-    for (; e < n && CH(e) > ' ' && !strchr("\"';,<>)]}\\", CH(e)) &&
-           e - a < 512;
+    /* a quoted pass phrase is whole, spaces and all ("S3cret pass
+     * phrase"); the prose test below is then its first word's */
+    size_t q = a, first = 0;
+    while (qc && q < n && q - a < 128 && CH(q) != qc && CH(q) != '\n') {
+        if (CH(q) == ' ' && !first)
+            first = q - a;
+        q++;
+    }
+    int phrase = first && q < n && CH(q) == qc;
+    size_t e = phrase ? q : a;
+    for (; !phrase && e < n && CH(e) > ' ' &&
+           !strchr("\"';,<>)]}\\", CH(e)) && e - a < 512;
          e++) {
         /* '&' ends the value only where the next query parameter starts
          * (password=x&user=y); Tr0ub4dor&3 is one password */
@@ -973,9 +982,18 @@ static void secret_value(rd_scratch *s, size_t to, int said)
                 break;
         }
     }
-    if (said || (to > 0 && CH(to - 1) == ':'))
+    /* (a quoted value ends at its quote: "Summer2024!" is whole) */
+    int closed = qc && e < n && CH(e) == qc;
+    if (!phrase && !closed && (said || (to > 0 && CH(to - 1) == ':')))
         while (e > a && strchr(".!?", CH(e - 1)) && e - a > 1)
             e--; /* sentence end, not part of it */
+    if (phrase) {
+        if (in_list(s->buf + a, first, said_stop))
+            return;
+        add_secret(s, a, e);
+        s->kv_end = e;
+        return;
+    }
     size_t len = e - a;
     if (len == 0)
         return;
@@ -1751,9 +1769,34 @@ static const char *const id_words[] = {
     "contract", "serial", "build", "kb", "incident", "request", "item",
     NULL};
 
+/* "phone number 4255550100", "SSN no 123456789": before the counting
+ * word, one that names the kind of number (an order number is still an
+ * id) */
+static const char *const count_words[] = {"number", "no", "num", "nr", NULL};
+static const char *const phone_kinds[] = {
+    "phone", "telephone", "tel", "contact", "mobile", "cell", "fax",
+    "callback", "whatsapp", "sms", NULL};
+static const char *const ssn_kinds[] = {"ssn", "security", "ss", NULL};
+
+static int named_count(const rd_scratch *s, size_t i, int type)
+{
+    size_t j = i;
+    while (j > 0 && (CH(j - 1) == ' ' || CH(j - 1) == ':' || CH(j - 1) == '#'))
+        j--;
+    size_t e = j;
+    while (j > 0 && c_alpha(CH(j - 1)) && e - j < 16)
+        j--;
+    if (e == j || !in_list(s->buf + j, e - j, count_words))
+        return 0;
+    static const char *const none[] = {NULL};
+    return prev_word_in(s, j, type == RD_PHONE    ? phone_kinds
+                              : type == RD_US_SSN ? ssn_kinds
+                                                  : none);
+}
+
 int rd_context_ok(const rd_scratch *s, const cand *c)
 {
-    if (prev_word_in(s, c->s, id_words))
+    if (prev_word_in(s, c->s, id_words) && !named_count(s, c->s, c->type))
         return 0;
     const char *const *cues = c->type == RD_PHONE    ? cue_phone
                               : c->type == RD_US_SSN ? cue_ssn

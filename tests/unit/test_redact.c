@@ -310,6 +310,19 @@ static void lookalikes(void)
     CHECK_STR(scan("the password for the admin account is Summer2024!"),
               "SECRET@38-48");
     CHECK_STR(scan("the password to the wifi is Guest#2024."), "SECRET@28-38");
+    /* a quoted value is whole: spaces, and its last '!' (both were
+     * left in clear) */
+    CHECK_STR(scan("Password is \"S3cret pass phrase\""), "SECRET@13-31");
+    CHECK_STR(scan("The password is \"Summer2024!\""), "SECRET@17-28");
+    CHECK_STR(scan("the password is \"too short\" it says"), "");
+    /* "phone number 4255550100": the word before "number" names it; an
+     * order number is still an id */
+    CHECK_STR(scan("phone number 4255550100"), "PHONE@13-23");
+    CHECK_STR(scan("contact number: 4255550100"), "PHONE@16-26");
+    CHECK_STR(scan("SSN no 123456789"), "US_SSN@7-16");
+    CHECK_STR(scan("social security number 123456789"), "US_SSN@23-32");
+    CHECK_STR(scan("call about order number 4255550100"), "");
+    CHECK_STR(scan("ticket no 4255550100"), "");
     static const char *said_prose[] = {
         "my pass is expired", "pass: see attached", "Boarding pass: attached",
         "the password for the VPN is not working", "spin: 5",
