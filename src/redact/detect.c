@@ -729,20 +729,21 @@ static void mac(rd_scratch *s, size_t from, size_t to)
 
 static void iban(rd_scratch *s, size_t from);
 
-/* The anchor is "CCdd ?xxxx ?xxxx" ending at to: walk back over eight
- * letters or digits (single spaces between), two digits, two letters. */
-static void iban_end(rd_scratch *s, size_t to)
+/* The anchor is "CCdd ?xxxx ?xxxx" (or with dashes, sep '-') ending at
+ * to: walk back over eight letters or digits (single separators
+ * between), two digits, two letters. */
+static void iban_end(rd_scratch *s, size_t to, int sep)
 {
     size_t a = to;
     int need = 8;
     while (need > 0 && a > 0) {
         if (c_alnum(CH(a - 1)))
             need--;
-        else if (CH(a - 1) != ' ')
+        else if (CH(a - 1) != sep)
             return;
         a--;
     }
-    if (a > 0 && CH(a - 1) == ' ')
+    if (a > 0 && CH(a - 1) == sep)
         a--;
     if (need || a < 4)
         return;
@@ -756,12 +757,21 @@ static void iban(rd_scratch *s, size_t from)
         return;
     char v[40];
     size_t nv = 0, e = from;
-    /* letters and digits, optionally a space every four */
+    /* letters and digits, optionally a space (or, all through, a dash)
+     * every four */
+    int sep = from + 4 < n && CH(from + 4) == '-' ? '-' : ' ';
+    /* dashed, every group is four and no dash comes before: not a piece
+     * of a GUID (953bde25-e74c-ba07-7b74-c34e78d76ca2) */
+    if (sep == '-' && from > 0 && CH(from - 1) == '-')
+        return;
     while (e < n && nv < 34) {
+        if (sep == '-' && nv && nv % 4 == 0 && c_alnum(CH(e)) &&
+            CH(e - 1) != '-')
+            break;
         if (c_alnum(CH(e))) {
             v[nv++] = (char)c_toupper(CH(e));
             e++;
-        } else if (CH(e) == ' ' && e + 1 < n && c_alnum(CH(e + 1)) &&
+        } else if (CH(e) == sep && e + 1 < n && c_alnum(CH(e + 1)) &&
                    nv % 4 == 0) {
             e++;
         } else {
@@ -1710,7 +1720,8 @@ void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to)
     case K_IPV4: ipv4_token(s, to, 0); break;
     case K_DEFANG: ipv4_token(s, to, 1); break;
     case K_IPV6: ipv6_token(s, to); break;
-    case K_IBAN: iban_end(s, to); break;
+    case K_IBAN: iban_end(s, to, ' '); break;
+    case K_IBAN_DASH: iban_end(s, to, '-'); break;
     case K_MAC: mac(s, to - (size_t)arg, to); break;
     case K_URL: {
         size_t a = to - (size_t)arg;

@@ -437,8 +437,11 @@ def g_card(rng, form, fmt):
 
 def g_iban(rng, form, fmt):
     v = gen_iban(rng)
-    if rng.random() < 0.5:
+    r = rng.random()
+    if r < 0.5:
         return v, "iban-compact", None
+    if r < 0.6:
+        return "-".join(v[i:i + 4] for i in range(0, len(v), 4)), "iban-dashed", None
     return " ".join(v[i:i + 4] for i in range(0, len(v), 4)), "iban-spaced", None
 
 
@@ -890,7 +893,7 @@ def semantic_problem(l):
     digits = re.sub(r"[^0-9]", "", v)
     if t == "CREDIT_CARD" and not (luhn_ok(digits) and len(digits) in (15, 16)):
         return "bad card"
-    if t == "IBAN" and not (iban_ok(v) and len(v.replace(" ", "")) == IBAN_LEN[v[:2]]):
+    if t == "IBAN" and not (iban_ok(v.replace("-", "")) and len(v.replace(" ", "").replace("-", "")) == IBAN_LEN[v[:2]]):
         return "bad iban"
     if t == "US_SSN" and not ssn_ok(v):
         return "bad ssn"

@@ -323,6 +323,12 @@ static void lookalikes(void)
     CHECK_STR(scan("social security number 123456789"), "US_SSN@23-32");
     CHECK_STR(scan("call about order number 4255550100"), "");
     CHECK_STR(scan("ticket no 4255550100"), "");
+    /* an IBAN in dashed groups (was kept), checked like any other */
+    CHECK_STR(scan("IBAN DE89-3704-0044-0532-0130-00 ok"), "IBAN@5-32");
+    CHECK_STR(norm("GB82-WEST-1234-5698-7654-32"), "GB82WEST12345698765432");
+    CHECK_STR(scan("DE89-3704-0044-0532-0130-01"), "");
+    CHECK_STR(scan("ref AB12-CDEF-GHIJ-KLMN"), "");
+    CHECK_STR(scan("id 953bde25-e74c-ba07-7b74-c34e78d76ca2 failed"), "");
     static const char *said_prose[] = {
         "my pass is expired", "pass: see attached", "Boarding pass: attached",
         "the password for the VPN is not working", "spin: 5",
