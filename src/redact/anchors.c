@@ -19,7 +19,9 @@ const rd_anchor rd_anchors[] = {
     {K_NUMRUN, "\\d(?:[ .\\-/()]{1,2}\\d| [.\\-/()] \\d|\\d){6}", 0},
     {K_IPV4, "\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d", 0},
     {K_DEFANG, "\\d(?:\\[\\.\\]|\\(\\.\\)|\\{\\.\\}|\\[(?i:dot)\\]| \\. )\\d", 0},
-    {K_IBAN, "[A-Za-z]{2}\\d{2} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4}", 0},
+    {K_IBAN, "[A-Za-z]{2}\\d{2}(?: ?[A-Za-z0-9]{4} ?|-[A-Za-z0-9]{4}-)"
+             "[A-Za-z0-9]{4}",
+     0},
     {K_MAC, "[0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-]"
             "[0-9A-Fa-f]{2}",
      11},
@@ -103,7 +105,6 @@ const rd_anchor rd_anchors[] = {
                "impasse|quai) ",
      3},
     {K_CITY_ZIP, "[A-Za-z], [A-Z]{2} \\d{5}", 0},
-    {K_IBAN_DASH, "[A-Za-z]{2}\\d{2}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}", 0},
     /* zero-width and full-width characters; the dashes and spaces word
      * processors put between digits (425, en dash, 555; 4111, no-break
      * space, 1111) or around an @ -- only there: em dashes in prose would

@@ -318,15 +318,22 @@ static const char *const ver_words[] = {
     "os", "update", "kb", "rev", "revision", "patch", "sdk", "api",
     "chrome", "edge", "firefox", "windows", "ios", "android", NULL};
 
-/* the word just before i (skipping spaces, ':' and '#') */
-static int prev_word_in(const rd_scratch *s, size_t i, const char *const *l)
+/* the word just before i (skipping spaces, ':' and '#'): its start, its
+ * end in *e (the same when there is none) */
+static size_t prev_word(const rd_scratch *s, size_t i, size_t *e)
 {
     size_t j = i;
     while (j > 0 && (CH(j - 1) == ' ' || CH(j - 1) == ':' || CH(j - 1) == '#'))
         j--;
-    size_t e = j;
-    while (j > 0 && c_alpha(CH(j - 1)) && e - j < 16)
+    *e = j;
+    while (j > 0 && c_alpha(CH(j - 1)) && *e - j < 16)
         j--;
+    return j;
+}
+
+static int prev_word_in(const rd_scratch *s, size_t i, const char *const *l)
+{
+    size_t e, j = prev_word(s, i, &e);
     return e > j && in_list(s->buf + j, e - j, l);
 }
 
@@ -1720,8 +1727,7 @@ void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to)
     case K_IPV4: ipv4_token(s, to, 0); break;
     case K_DEFANG: ipv4_token(s, to, 1); break;
     case K_IPV6: ipv6_token(s, to); break;
-    case K_IBAN: iban_end(s, to, ' '); break;
-    case K_IBAN_DASH: iban_end(s, to, '-'); break;
+    case K_IBAN: iban_end(s, to, CH(to - 5) == '-' ? '-' : ' '); break;
     case K_MAC: mac(s, to - (size_t)arg, to); break;
     case K_URL: {
         size_t a = to - (size_t)arg;
@@ -1791,12 +1797,7 @@ static const char *const ssn_kinds[] = {"ssn", "security", "ss", NULL};
 
 static int named_count(const rd_scratch *s, size_t i, int type)
 {
-    size_t j = i;
-    while (j > 0 && (CH(j - 1) == ' ' || CH(j - 1) == ':' || CH(j - 1) == '#'))
-        j--;
-    size_t e = j;
-    while (j > 0 && c_alpha(CH(j - 1)) && e - j < 16)
-        j--;
+    size_t e, j = prev_word(s, i, &e);
     if (e == j || !in_list(s->buf + j, e - j, count_words))
         return 0;
     static const char *const none[] = {NULL};

@@ -32,7 +32,6 @@ enum {
     K_PLACE_CUE,   /* "in", "from", "City:" ... then a capital */
     K_STREET,      /* " Street", " Ave" ... */
     K_CITY_ZIP,    /* "Redmond, WA 98052" */
-    K_IBAN_DASH,   /* DE89-3704-0044-...: Vectorscan (scan.c has K_IBAN) */
     K_UNI,         /* zero-width or full-width characters: fold and rescan */
     K_CUSTOM,
 };

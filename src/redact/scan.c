@@ -408,6 +408,14 @@ static void iban(rd_scratch *s, const blk *b, const blk *pb, size_t base)
                  (g0 & g4 & sp[8] & dg[9] & dg[10] & al[11] & al[12]) |
                  (g0 & sp[4] & g5 & sp[9] & dg[10] & dg[11] & al[12] &
                   al[13]);
+    /* dashed: DE89-3704-0044 (the colon shares the dash's mask) */
+    uint64_t d = g0 & AT(M_COLDASH, 4) & g5 & AT(M_COLDASH, 9) & dg[10] &
+                 dg[11] & al[12] & al[13];
+    for (; d; d &= d - 1) {
+        size_t e = base + (size_t)__builtin_ctzll(d);
+        if (s->buf[e - 4] == '-' && s->buf[e - 9] == '-')
+            m |= d & -d;
+    }
     for (; m; m &= m - 1)
         rd_expand(s, K_IBAN, 0, 0, base + (size_t)__builtin_ctzll(m) + 1);
 }
@@ -581,7 +589,7 @@ block(rd_scratch *s, const unsigned char *q, size_t base, const blk *bp,
     x.place = b.m[M_LO] & SHL(cap, t->cap, 1) &
               SHL(b.m[M_LO] | b.m[M_COLDASH], pb.m[M_LO] | pb.m[M_COLDASH], 3);
     t->cap = cap;
-    /* K_IBAN: [A-Za-z]{2}\d{2} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4}, the four
+    /* K_IBAN: [A-Za-z]{2}\d{2} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4} or dashed, the five
      * ways the optional spaces go; reported at every end.  Every form ends
      * 8, 9 or 10 bytes after its [A-Za-z]{2}\d{2}: y marks where one of
      * those ends, and without one at such a distance the block has no end

@@ -36,6 +36,7 @@ static const char *const pieces[] = {
     "jane at contoso dot com", "password is Tr0ub4dor&3", "in Seattle",
     "DE89 3704 0044 0532 0130 00", "GB82WEST12345698765432", "GB82 WEST1234",
     "DE89 370400440532013000", "DE893704 00440532013000",
+    "DE89-3704-0044-0532-0130-00", "DE89:3704:0044", "DE89-3704 0044",
     "00:1a:2b:3c:4d:5e", "00-1A-2B-3C-4D-5E", "001a.2b3c.4d5e", "fe80::1",
     "https://example.com/a?b=c", "Redmond, WA 98052", "12 Main Street",
     "Hauptstra\303\237e 5, 10115 Berlin", "Via Roma 10", "10 rue de Rivoli",
