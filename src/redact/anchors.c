@@ -66,12 +66,12 @@ const rd_anchor rd_anchors[] = {
      * too, which ^ alone is only at the start of the buffer scanned (a
      * batch of records), or of a value in quotes */
     {K_CLI_USER, "(?:^|[ \t\n\"'])(?:-u|--user)[ =][^ \t:]{1,64}:", 0},
-    {K_SECRET_SAID, "(?i:password|passcode|passphrase|pwd|pin|pin code|\\bpass) (?i:is|"
-                    "was|will be|would be|is now|:)",
+    {K_SECRET_SAID, "(?i:password|passcode|passphrase|pwd|pin|pin code|"
+                    "\\bpass) (?i:is|was|will be|would be|is now|:)",
      0},
     /* "the password for the admin account is Summer2024!" */
-    {K_SECRET_SAID, "(?i:password|passcode|pin) (?i:for|of|to) [^\\n.;,:\"]{1,40} "
-                    "(?i:is|was)",
+    {K_SECRET_SAID, "(?i:password|passcode|pin) (?i:for|of|to) "
+                    "[^\\n.;,:\"]{1,40} (?i:is|was)",
      0},
     {K_ENTROPY, "[A-Za-z0-9+/_=\\-]{32}", 0},
     {K_PERSON_CUE,

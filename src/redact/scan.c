@@ -589,8 +589,8 @@ block(rd_scratch *s, const unsigned char *q, size_t base, const blk *bp,
     x.place = b.m[M_LO] & SHL(cap, t->cap, 1) &
               SHL(b.m[M_LO] | b.m[M_COLDASH], pb.m[M_LO] | pb.m[M_COLDASH], 3);
     t->cap = cap;
-    /* K_IBAN: [A-Za-z]{2}\d{2} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4} or dashed, the five
-     * ways the optional spaces go; reported at every end.  Every form ends
+    /* K_IBAN: [A-Za-z]{2}\d{2} ?[A-Za-z0-9]{4} ?[A-Za-z0-9]{4}, the four
+     * ways the optional spaces go, or dashed; reported at every end.  Every form ends
      * 8, 9 or 10 bytes after its [A-Za-z]{2}\d{2}: y marks where one of
      * those ends, and without one at such a distance the block has no end
      * (most blocks with digits have none). */
