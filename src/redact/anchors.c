@@ -66,6 +66,11 @@ const rd_anchor rd_anchors[] = {
      * too, which ^ alone is only at the start of the buffer scanned (a
      * batch of records), or of a value in quotes */
     {K_CLI_USER, "(?:^|[ \t\n\"'])(?:-u|--user)[ =][^ \t:]{1,64}:", 0},
+    /* a card's verification code: "CVV 123", "cvc2: 4821", "security
+     * code is 123" (the digits are checked by card_code) */
+    {K_CARD_CODE, "\\b(?i:cvv2?|cvc2?|cvn2?|csc|card security code|"
+                  "card verification code|security code)\\b",
+     0},
     {K_SECRET_SAID, "(?i:password|passcode|passphrase|pwd|pin|pin code|"
                     "\\bpass) (?i:is|was|will be|would be|is now|:)",
      0},
@@ -78,7 +83,7 @@ const rd_anchor rd_anchors[] = {
      "(?i:my name is|my name's|name is|this is|i am|i'm|name:|customer:|"
      "contact:|caller:|client:|regards,|thanks,|thank you,|sincerely,|"
      "cheers,|best,|hi|hello|dear|hey|mr\\.?|mrs\\.?|ms\\.?|dr\\.?|"
-     "spoke with|speaking with|spoke to|talked to|agent) "
+     "spoke with|speaking with|spoke to|talked to|agent|call me|calls me) "
      "[A-Z\\xC3-\\xC5\\xCE\\xD0]", /* or a two-byte capital's lead */
      0},
     {K_NAME_PAIR, "[A-Z][a-z]+ [A-Z][a-z]", 0},
@@ -130,7 +135,8 @@ const char *const rd_person_cues[] = {
     "customer:", "contact:", "caller:", "client:", "regards,", "thanks,",
     "thank you,", "sincerely,", "cheers,", "best,", "hi", "hello", "dear",
     "hey", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.",
-    "spoke with", "speaking with", "spoke to", "talked to", "agent", NULL};
+    "spoke with", "speaking with", "spoke to", "talked to", "agent",
+    "call me", "calls me", NULL};
 const char *const rd_place_cues[] = {
     "in", "from", "to", "near", "at", "of", "visit", "visiting", "based in",
     "located in", "lives in", "live in", "moved to", "City:", "Location:",

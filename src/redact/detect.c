@@ -454,6 +454,20 @@ static int spaced_sep(const rd_scratch *s, size_t k)
            CH(k + 2) == ' ';
 }
 
+/* a GUID's next group at j: "-" four hex digits, one a letter, "-" */
+static int guid_group(const rd_scratch *s, size_t j)
+{
+    if (j + 5 >= s->len || CH(j) != '-' || CH(j + 5) != '-')
+        return 0;
+    int letter = 0;
+    for (size_t k = j + 1; k < j + 5; k++) {
+        if (!c_xdigit(CH(k)))
+            return 0;
+        letter |= c_alpha(CH(k));
+    }
+    return letter;
+}
+
 static void numrun(rd_scratch *s, size_t to)
 {
     if (to <= s->run_end)
@@ -489,15 +503,18 @@ static void numrun(rd_scratch *s, size_t to)
             break;
     }
     s->run_end = j;
-    /* glued to letters: KB5034441, 0x80070005, v1.2.3, CAS-05277-406788;
-     * after '#' an id (order #88213), unless a word before the '#' says
-     * what the number is (ssn#123456789, phone #4255550100) */
+    /* glued to letters: KB5034441, 0x80070005, v1.2.3, CAS-05277-406788,
+     * a GUID's first group (82974405-b61a-...: its digits were a phone
+     * after "call" earlier in the line); after '#' an id (order #88213),
+     * unless a word before the '#' says what the number is
+     * (ssn#123456789, phone #4255550100) */
     if ((i > 0 && (c_alpha(CH(i - 1)) || CH(i - 1) == '_' ||
                    CH(i - 1) == '$' ||
                    (CH(i - 1) == '#' && !prev_word_in(s, i, hash_cues)))) ||
         (i > 1 && (CH(i - 1) == '-' || CH(i - 1) == '/') &&
          c_alpha(CH(i - 2))) ||
-        (j < n && (c_alpha(CH(j)) || CH(j) == '_')))
+        (j < n && (c_alpha(CH(j)) || CH(j) == '_')) ||
+        guid_group(s, j))
         return;
     if (prev_word_in(s, i, ver_words))
         return;
@@ -1037,6 +1054,36 @@ static void secret_value(rd_scratch *s, size_t to, int said)
     s->kv_end = e;
 }
 
+/* "CVV 123", "cvc2: 4821", "security code is 0123", cvv="123": the three
+ * or four digits after the name of a card's verification code (which ends
+ * at `to`) are card data that may never be stored (PCI DSS), whatever
+ * else the record keeps.  A one-time code of six digits is not one. */
+static void card_code(rd_scratch *s, size_t to)
+{
+    size_t n = s->len, i = to;
+    if (i < n && (CH(i) == '"' || CH(i) == '\''))
+        i++;
+    while (i < n && CH(i) == ' ' && i - to < 4)
+        i++;
+    if (i < n && (CH(i) == ':' || CH(i) == '=' || CH(i) == '#' ||
+                  CH(i) == '-'))
+        i++;
+    else if (has(s, i, "is "))
+        i += 3;
+    while (i < n && CH(i) == ' ' && i - to < 8)
+        i++;
+    if (i < n && (CH(i) == '"' || CH(i) == '\''))
+        i++;
+    size_t a = i;
+    while (i < n && c_digit(CH(i)) && i - a < 5)
+        i++;
+    /* not the start of a longer number (12/27, 123-456, 1.5) */
+    if (i - a < 3 || i - a > 4 || (i < n && c_alnum(CH(i))) ||
+        (i + 1 < n && CH(i) != ' ' && c_digit(CH(i + 1))))
+        return;
+    add_digits(s, a, i, RD_CREDIT_CARD, 0);
+}
+
 /* the password of "curl -u user:password" (to is past the colon): up to
  * the next space or quote; the user name stays */
 static void cli_password(rd_scratch *s, size_t to)
@@ -1233,7 +1280,7 @@ static const char *const label_cues[] = {"name:", "customer:", "contact:",
 static const char *const weak_cues[] = {
     "this is", "i am", "i'm", "thanks,", "thank you,", "cheers,", "best,",
     "hi", "hello", "hey", "spoke with", "speaking with", "spoke to",
-    "talked to", "agent", NULL};
+    "talked to", "agent", "call me", "calls me", NULL};
 
 /* does the text ending at e end with one of the cues (a word start
  * before it)? */
@@ -1751,6 +1798,7 @@ void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to)
     case K_SECRET_KV: secret_value(s, to, 0); break;
     case K_SECRET_SAID: secret_value(s, to, 1); break;
     case K_CLI_USER: cli_password(s, to); break;
+    case K_CARD_CODE: card_code(s, to); break;
     case K_ENTROPY: entropy_tok(s, to); break;
     case K_PERSON_CUE: person_cue(s, to); break;
     case K_NAME_PAIR: name_pair(s, to); break;
@@ -1895,6 +1943,12 @@ static int whole_fits(const char *v, size_t len, int type, size_t *pa,
     } else if (type == RD_LOCATION) {
         if (b - a > 256)
             return 0;
+    } else if (type == RD_CREDIT_CARD) { /* under "cvv": its 3-4 digits */
+        if (b - a < 3 || b - a > 4)
+            return 0;
+        for (size_t p = a; p < b; p++)
+            if (!c_digit((unsigned char)v[p]))
+                return 0;
     } else if (type == RD_SECRET) {
         if (b - a > 8192 || (b - a == 4 && strncasecmp(v + a, "null", 4) == 0))
             return 0;
@@ -1971,6 +2025,9 @@ rd_hint rd_hint_for_key(const rd_engine *g, const char *key, size_t n)
                                         NULL};
     static const char *const k_card[] = {"card", "cc", "pan", "creditcard",
                                          "ccnumber", NULL};
+    /* a card's verification code: the whole value (3 or 4 digits) */
+    static const char *const k_cvv[] = {"cvv", "cvc", "cvv2", "cvc2", "cvn",
+                                        "csc", NULL};
     static const char *const k_secret[] = {
         "password", "passwd", "pwd", "secret", "token", "apikey",
         "accesskey", "privatekey", "credential", "credentials", "passphrase",
@@ -1991,7 +2048,9 @@ rd_hint rd_hint_for_key(const rd_engine *g, const char *key, size_t n)
     char tok[8][24];
     int nt = key_tokens(key, n, tok);
     rd_hint h = {.want = 0, .suppress = 0, .whole = -1};
-    if (tok_in(tok, nt, k_email)) {
+    if (tok_in(tok, nt, k_cvv)) {
+        h.whole = RD_CREDIT_CARD;
+    } else if (tok_in(tok, nt, k_email)) {
         h.want = BIT(RD_EMAIL);
     } else if (tok_in(tok, nt, k_ip)) {
         h.want = BIT(RD_IP_ADDRESS);
@@ -2021,6 +2080,8 @@ int rd_classify_number(const rd_engine *g, const char *d, size_t n,
         if (!c_digit((unsigned char)d[i]))
             return -1;
     if (n >= 13 && n <= 19 && rd_card_ok(d, n))
+        return RD_CREDIT_CARD;
+    if (h && h->whole == RD_CREDIT_CARD && n >= 3 && n <= 4) /* a CVV */
         return RD_CREDIT_CARD;
     if (h && (h->want & BIT(RD_PHONE)) && n >= 7 && n <= 15)
         return RD_PHONE;

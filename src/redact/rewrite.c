@@ -314,19 +314,22 @@ static int token_out(rd_buf *out, const char *type, const rd_keyed *k,
     return rd_buf_printf(out, "<%s:%.*s>", type, k->token_hex, hex);
 }
 
-/* every digit but the last four becomes '*', the shape stays */
+/* every digit but the last four becomes '*', the shape stays; a value of
+ * eight digits or fewer (a card's CVV, a short phone extension) shows
+ * none: its last four would be most or all of it */
 static int keep_last4(rd_buf *out, const char *s, size_t n, int alnum)
 {
     size_t total = 0, seen = 0;
     for (size_t i = 0; i < n; i++)
         total += alnum ? isalnum((unsigned char)s[i]) != 0
                        : isdigit((unsigned char)s[i]) != 0;
+    size_t shown = total > 8 ? 4 : 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         int is = alnum ? isalnum(c) : isdigit(c);
         if (is) {
             seen++;
-            rd_buf_putc(out, seen + 4 > total ? (char)c : '*');
+            rd_buf_putc(out, seen + shown > total ? (char)c : '*');
         } else if (c < 0x80) {
             rd_buf_putc(out, (char)c);
         }

@@ -673,3 +673,16 @@ IN
     [ "${lines[0]}" = '{"agent":"billing-desk","assignee":"Tier Support","owner":"helpdesk"}' ]
     [ "${lines[1]}" = '{"agent":"<PERSON>","username":"<PERSON>","owner":"<PERSON>"}' ]
 }
+
+@test "redact: a card's CVV is card data in text, under its key and as a number; partial shows none of a short value" {
+    # "4111 1111 1111 1111 exp 12/27 cvv 123" kept the CVV, which PCI DSS
+    # forbids storing; and --mode partial, which keeps the last four
+    # digits, would have shown a value of four digits or fewer whole
+    run "$LEAKGUARD" redact --format text <<<'card 4111 1111 1111 1111 exp 12/27 cvv 123, code 123456'
+    [ "$status" -eq 0 ]
+    [ "$output" = 'card <CREDIT_CARD> exp 12/27 cvv <CREDIT_CARD>, code 123456' ]
+    run "$LEAKGUARD" redact <<<'{"card_cvv":"123","cvc":4821,"cvv2":"n/a","order":123}'
+    [ "$output" = '{"card_cvv":"<CREDIT_CARD>","cvc":"<CREDIT_CARD>","cvv2":"n/a","order":123}' ]
+    run "$LEAKGUARD" redact --mode partial --format text <<<'CVV: 4821 card 4111-1111-1111-1111 call 425-555-0100'
+    [ "$output" = 'CVV: **** card ****-****-****-1111 call ***-***-0100' ]
+}

@@ -58,7 +58,8 @@ Planted forms (type/kind), all with exact labels:
              non-standard 52.1.2[.]3, 52[.]1[.]2[.]3, 52(.)1(.)2(.)3,
              52 . 1 . 2 . 3
   CREDIT_CARD Luhn-valid Visa/MC/Amex/Discover plain or grouped by space/dash;
-             non-standard dots, 4-2-2-4-4 grouping, mixed separators
+             non-standard dots, 4-2-2-4-4 grouping, mixed separators; a
+             card's CVV after its name ("cvv 123", "CVC: 4821")
   IBAN       mod-97-valid DE/GB/FR/NL/ES, compact or spaced
   US_SSN     valid area/group/serial 123-45-6789; non-standard spaces, dots
   MAC_ADDRESS colon upper, dash lower, Cisco dotted
@@ -66,11 +67,13 @@ Planted forms (type/kind), all with exact labels:
              in ndjson sometimes written with \/ escapes
   SECRET     AKIA.., ghp_.., xoxb-.., JWT, AIza.., password=VALUE, pwd: VALUE,
              AccountKey=VALUE (value only labeled), PEM block (ndjson only)
-  PERSON, LOCATION  "my name is ..", "Regards, ..", "1234 Maple Avenue"
+  PERSON, LOCATION  "my name is ..", "Regards, ..", "calls me ..",
+             "1234 Maple Avenue"
 Decoys: Windows builds, KB numbers, hex error codes, GUIDs, versions,
 prices, dates, times, order numbers, case numbers, ISO timestamps, and
 prose ("we can talk at 5 pm", "click the dot menu", "meet at the office",
-"Look at the log. Then").
+"Look at the log. Then", "call me Monday"), six-digit one-time codes after
+"security code".
 """
 import argparse
 import base64
@@ -416,6 +419,8 @@ def card_groups(n):
 
 def g_card(rng, form, fmt):
     n = card_number(rng)
+    if form == "standard" and rng.random() < 0.1:
+        return "%0*d" % (4 if n[0] == "3" else 3, rng.randrange(10000)), "card-cvv", None
     if form == "standard":
         k = rng.randrange(3)
         if k == 0:
@@ -573,6 +578,8 @@ TEMPLATES = {
                    "Source address: {v}"],
     "CREDIT_CARD": ["My card number is {v}.", "Please charge {v} for the renewal.", "Card: {v}",
                     "I paid with {v} but was charged twice."],
+    "card-cvv": ["Card ending 4242, exp 09/27, cvv {v}.", "The CVC is {v} if you need it.",
+                 "Security code: {v}", "card on file, CVV2 {v}"],
     "IBAN": ["Please refund to IBAN {v} as soon as possible.", "Bank account: {v}", "Our IBAN is {v}.",
              "Transfer the credit to {v} please."],
     "US_SSN": ["My SSN is {v}.", "SSN: {v}", "My social security number is {v} for the verification.",
@@ -592,7 +599,8 @@ TEMPLATES = {
     "azure-account-key": ["DefaultEndpointsProtocol=https;AccountName=contosostore;AccountKey={v};EndpointSuffix=core.windows.net",
                           "The storage account uses AccountKey={v} in the app settings."],
     "pem-private-key": ["Here is the key we use:\n{v}\nPlease rotate it.", "{v}"],
-    "PERSON": ["Hi, my name is {v} and I manage our account.", "Regards, {v}"],
+    "PERSON": ["Hi, my name is {v} and I manage our account.", "Regards, {v}",
+               "Everyone here calls me {v}, by the way."],
     "LOCATION": ["Please ship the replacement to {v} by Friday.", "Our office moved to {v} last month."],
 }
 
@@ -636,6 +644,10 @@ def _decoy_values(rng, kind):
         return rng.choice(["meet at the office", "meet at the front desk"])
     if kind == "prose-look-at":
         return "Look at the log. Then"
+    if kind == "otp-code":
+        return "%06d" % rng.randrange(1000000)
+    if kind == "prose-call-me":
+        return rng.choice(["Monday", "Tuesday", "Friday", "Tomorrow", "Later"])
     if kind == "prose-street-words":
         return rng.choice(["Via Teams %d users joined" % rng.randint(2, 9), "monitoring %d servers" % rng.randint(2, 90),
                            "Speicherplatz %d GB frei" % rng.randint(2, 90), "upgrade %d machines" % rng.randint(2, 9)])
@@ -659,6 +671,8 @@ DECOYS = [
     ("prose-meet-at", "EMAIL", ["We could {v}. Do you have time tomorrow?"]),
     ("prose-look-at", "EMAIL", ["{v} restart the agent and try again."]),
     ("prose-street-words", "LOCATION", ["Our office said: {v}, which helps."]),
+    ("otp-code", "CREDIT_CARD", ["Enter the security code {v} from the text message.", "The CVV code {v} expired."]),
+    ("prose-call-me", "PERSON", ["Please call me {v} about the renewal."]),
 ]
 
 
@@ -731,7 +745,8 @@ def put_planted(rng, f, fmt, typ, form):
     else:
         tpl = rng.choice(TEMPLATES[typ])
     if typ == "PERSON":
-        kind = "person-signoff" if tpl.startswith("Regards") else "person-my-name-is"
+        kind = ("person-signoff" if tpl.startswith("Regards") else
+                "person-call-me" if "calls me" in tpl else "person-my-name-is")
     if kind == "pem-private-key" and fmt != "ndjson":
         raise AssertionError("PEM only in ndjson")
     put_sentence(f, tpl, v, typ, form, kind, raw)
@@ -891,7 +906,10 @@ def semantic_problem(l):
     if form == "decoy":
         return None
     digits = re.sub(r"[^0-9]", "", v)
-    if t == "CREDIT_CARD" and not (luhn_ok(digits) and len(digits) in (15, 16)):
+    if t == "CREDIT_CARD" and kind == "card-cvv":
+        if len(digits) not in (3, 4):
+            return "bad cvv"
+    elif t == "CREDIT_CARD" and not (luhn_ok(digits) and len(digits) in (15, 16)):
         return "bad card"
     if t == "IBAN" and not (iban_ok(v.replace("-", "")) and len(v.replace(" ", "").replace("-", "")) == IBAN_LEN[v[:2]]):
         return "bad iban"

@@ -136,6 +136,18 @@ static void standard_forms(void)
     CHECK_STR(scan("-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n"
                    "-----END RSA PRIVATE KEY-----"),
               "SECRET@0-68");
+    /* a card's verification code after its name: card data */
+    CHECK_STR(scan("exp 12/27 cvv 123"), "CREDIT_CARD@14-17");
+    CHECK_STR(scan("CVV2: 4821."), "CREDIT_CARD@6-10");
+    CHECK_STR(scan("security code is 0123"), "CREDIT_CARD@17-21");
+    CHECK_STR(scan("cvc=\"987\""), "CREDIT_CARD@5-8");
+    CHECK_STR(scan("Card Security Code - 555 ok"), "CREDIT_CARD@21-24");
+    static const char *code_prose[] = {
+        "enter the security code 123456", "cvv 12/27", "what is a CVV?",
+        "the CSC 123-456", "cvv 12", "cvvs 123", "security code 1.25",
+        "csc1 234", "cvv 12345", NULL};
+    for (const char **k = code_prose; *k; k++)
+        CHECK_STR(scan(*k), "");
 }
 
 static void nonstandard_forms(void)
@@ -329,6 +341,10 @@ static void lookalikes(void)
     CHECK_STR(scan("DE89-3704-0044-0532-0130-01"), "");
     CHECK_STR(scan("ref AB12-CDEF-GHIJ-KLMN"), "");
     CHECK_STR(scan("id 953bde25-e74c-ba07-7b74-c34e78d76ca2 failed"), "");
+    /* a GUID whose first group is all digits, after a phone cue */
+    CHECK_STR(scan("call 425-555-0194, id 82974405-b61a-278e-b530-3df04d2af7ae"),
+              "PHONE@5-17");
+    CHECK_STR(scan("call 425-555-0100-ext 12"), "PHONE@5-17");
     static const char *said_prose[] = {
         "my pass is expired", "pass: see attached", "Boarding pass: attached",
         "the password for the VPN is not working", "spin: 5",
@@ -348,6 +364,12 @@ static void lookalikes(void)
     /* a title is not a second person ("Dear <PERSON>. <PERSON>" counted
      * "mr" among the distinct names) */
     CHECK_STR(scan("Dear Mr. Smith,"), "PERSON@9-14");
+    /* "call me" names what to call one, when the gazetteer knows it */
+    CHECK_STR(scan("everyone calls me Billy."), "PERSON@18-23");
+    CHECK_STR(scan("you can call me Maria Garcia"), "PERSON@16-28");
+    CHECK_STR(scan("please call me Monday"), "");
+    CHECK_STR(scan("call me Tomorrow"), "");
+    CHECK_STR(scan("recall me Billy"), "");
     CHECK_STR(scan("Dear Miss Jones"), "PERSON@5-15");
     /* names that begin with a two-byte capital after a cue (the cue's
      * trigger was a space before an ASCII capital), Cyrillic ones with
@@ -385,6 +407,14 @@ static void hints(void)
     CHECK(rd_classify_number(E, "4111111111111111", 16, NULL) ==
           RD_CREDIT_CARD);
     CHECK(rd_classify_number(E, "4255550100", 10, NULL) == -1);
+    /* a card's CVV under its key, as a string or a number */
+    h = rd_hint_for_key(E, "card_cvv", 8);
+    CHECK(rd_scan(E, S, "123", 3, &h, &m) == 1 && m[0].type == RD_CREDIT_CARD);
+    CHECK(rd_scan(E, S, "n/a", 3, &h, &m) == 0);
+    CHECK(rd_scan(E, S, "12345", 5, &h, &m) == 0);
+    CHECK(rd_classify_number(E, "4821", 4, &h) == RD_CREDIT_CARD);
+    CHECK(rd_classify_number(E, "48210", 5, &h) == -1);
+    CHECK(rd_classify_number(E, "123", 3, NULL) == -1);
     /* what a hint can change: the whole-value shape and weak candidates */
     h = rd_hint_for_key(E, "agent", 5);
     CHECK(rd_hint_whole_fits(&h, " Jane Doe ", 10));
