@@ -23,7 +23,8 @@
 #                               GitHub/Slack/Google tokens, password
 #                               contexts, 32-character tokens, name cues,
 #                               addresses, compact IBAN, international
-#                               phone): 24 patterns, leakguard's coverage
+#                               phone, CVV, date of birth): 26 patterns,
+#                               leakguard's coverage
 #   leakguard, one long record  the first BENCH_LONG_MB (default 50) MB of
 #                               the corpus's text fields joined into one
 #                               line, as --format text, as one NDJSON
@@ -143,6 +144,8 @@ s/\b[0-9]{1,5} [A-Z][a-z]+ (Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|
 s/\b[A-Z][a-z]+, [A-Z]{2} [0-9]{5}\b/<LOCATION>/g
 s/\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b/<IBAN>/g
 s/\+[0-9]{1,3}[ .-]?[0-9]{2,4}[ .-]?[0-9]{3,4}[ .-]?[0-9]{3,4}\b/<PHONE>/g
+s/\b([Cc][Vv][VvCc]2?|[Ss]ecurity code)(:? |: ?| is )[0-9]{3,4}\b/\1 <CREDIT_CARD>/g
+s#\b([Dd][Oo][Bb]|[Dd]ate of birth|[Bb]irth ?date|[Bb]orn on)(:? |: ?| is )([0-9]{1,4}[/.-][0-9]{1,2}[/.-][0-9]{2,4}|[0-9]{1,2} [A-Z][a-z]+ [0-9]{4}|[A-Z][a-z]+ [0-9]{1,2}, [0-9]{4})\b#\1 <DATE_OF_BIRTH>#g
 SED
 
 # measure LABEL INPUT CMD...: runs CMD < INPUT > /dev/null once; prints

@@ -71,6 +71,10 @@ const rd_anchor rd_anchors[] = {
     {K_CARD_CODE, "\\b(?i:cvv2?|cvc2?|cvn2?|csc|card security code|"
                   "card verification code|security code)\\b",
      0},
+    /* a date of birth is known by its name: "DOB: 04/12/1985", "date of
+     * birth 12 April 1985", "born on 1985-04-12" (dates alone are kept) */
+    {K_BIRTH, "\\b(?i:dob|d\\.o\\.b|date of birth|birth ?date|birthday|born)\\b",
+     0},
     {K_SECRET_SAID, "(?i:password|passcode|passphrase|pwd|pin|pin code|"
                     "\\bpass) (?i:is|was|will be|would be|is now|:)",
      0},

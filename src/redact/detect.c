@@ -1054,6 +1054,187 @@ static void secret_value(rd_scratch *s, size_t to, int said)
     s->kv_end = e;
 }
 
+/* ---- DATE_OF_BIRTH ---------------------------------------------------- */
+
+/* up to max digits at p[i, n): their value, their count in *nd */
+static unsigned digits_at(const unsigned char *p, size_t n, size_t i, int max,
+                          int *nd)
+{
+    unsigned v = 0;
+    int k = 0;
+    while (i + (size_t)k < n && k < max && c_digit(p[i + (size_t)k]))
+        v = v * 10 + (unsigned)(p[i + (size_t)k++] - '0');
+    *nd = k;
+    return v;
+}
+
+/* a month's name at p[i, n) (January, Jan, Jan., Sept): 1-12, its end in
+ * *e; 0 when none */
+static int month_at(const unsigned char *p, size_t n, size_t i, size_t *e)
+{
+    static const char *const full[] = {
+        "january", "february", "march", "april", "may", "june", "july",
+        "august", "september", "october", "november", "december"};
+    size_t j = i;
+    while (j < n && c_alpha(p[j]) && j - i < 10)
+        j++;
+    size_t l = j - i;
+    if (l < 3 || (j < n && c_alnum(p[j])))
+        return 0;
+    for (int m = 0; m < 12; m++) {
+        if (strncasecmp((const char *)p + i, full[m], 3) != 0)
+            continue;
+        if (l == 3 || (l == 4 && m == 8 && c_tolower(p[i + 3]) == 't') ||
+            (l == strlen(full[m]) &&
+             strncasecmp((const char *)p + i, full[m], l) == 0)) {
+            if (j < n && p[j] == '.' && l <= 4)
+                j++;
+            *e = j;
+            return m + 1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+/* a day of the month at p[i, n): 1-31 with an ordinal's letters ("12th")
+ * and " of" after them; its end in *e, 0 when none */
+static unsigned day_at(const unsigned char *p, size_t n, size_t i, size_t *e)
+{
+    int nd;
+    unsigned d = digits_at(p, n, i, 3, &nd);
+    if (nd == 0 || nd > 2 || d < 1 || d > 31)
+        return 0;
+    size_t j = i + (size_t)nd;
+    if (j + 1 < n && c_alpha(p[j])) {
+        static const char *const ord[] = {"st", "nd", "rd", "th"};
+        int ok = 0;
+        for (int k = 0; k < 4 && !ok; k++)
+            ok = c_tolower(p[j]) == ord[k][0] && c_tolower(p[j + 1]) == ord[k][1];
+        if (!ok || (j + 2 < n && c_alnum(p[j + 2])))
+            return 0;
+        j += 2;
+        if (j + 3 < n && p[j] == ' ' && strncasecmp((const char *)p + j + 1, "of ", 3) == 0)
+            j += 3;
+    }
+    *e = j;
+    return d;
+}
+
+/* a year at p[i, n): four digits from 1900 to 2099; 0 when none */
+static unsigned year_at(const unsigned char *p, size_t n, size_t i, size_t *e)
+{
+    int nd;
+    unsigned y = digits_at(p, n, i, 5, &nd);
+    if (nd != 4 || y < 1900 || y > 2099)
+        return 0;
+    *e = i + 4;
+    return y;
+}
+
+/* A calendar date at p[i, n): 1985-04-12, 04/12/1985, 12.4.85, 12 April
+ * 1985, 12th of April 1985, 12-Apr-1985, April 12, 1985.  Its end, or 0;
+ * norm gets the date as y-m-d where the order is known, else its three
+ * numbers in the order written (04/12/1985 is April or December) */
+static size_t parse_date(const unsigned char *p, size_t n, size_t i,
+                         char norm[40])
+{
+    int nd1, nd2, nd3;
+    size_t e = 0, k;
+    unsigned a = digits_at(p, n, i, 5, &nd1), y, m, d;
+    if (nd1 > 0 && nd1 != 3 && nd1 <= 4 && i + (size_t)nd1 < n &&
+        strchr("/-.", p[i + (size_t)nd1])) { /* numbers */
+        unsigned char sep = p[i + (size_t)nd1];
+        k = i + (size_t)nd1 + 1;
+        unsigned b = digits_at(p, n, k, 3, &nd2);
+        k += (size_t)nd2;
+        if (nd2 == 0 || nd2 > 2 || k >= n || p[k] != sep)
+            goto words;
+        unsigned c = digits_at(p, n, k + 1, 5, &nd3);
+        e = k + 1 + (size_t)nd3;
+        if (nd3 == 0 || nd3 == 3 || nd3 > 4 ||
+            (e < n && (c_alnum(p[e]) ||
+                       (strchr("/-.:", p[e]) && e + 1 < n && c_digit(p[e + 1])))))
+            return 0;
+        if (nd1 == 4) { /* 1985-04-12 */
+            if (nd3 > 2 || a < 1900 || a > 2099 || b < 1 || b > 12 || c < 1 ||
+                c > 31)
+                return 0;
+            snprintf(norm, 40, "%u-%u-%u", a, b, c);
+            return e;
+        }
+        if (nd3 == 4 && (c < 1900 || c > 2099))
+            return 0;
+        if (a < 1 || b < 1 || a > 31 || b > 31 || (a > 12 && b > 12))
+            return 0;
+        snprintf(norm, 40, "%u-%u-%u", a, b, c);
+        return e;
+    }
+words:
+    if ((d = day_at(p, n, i, &k)) != 0) { /* 12 April 1985, 12-Apr-1985 */
+        if (k >= n || (p[k] != ' ' && p[k] != '-') ||
+            !(m = (unsigned)month_at(p, n, k + 1, &k)))
+            return 0;
+        if (k < n && p[k] == ',')
+            k++;
+        if (k >= n || (p[k] != ' ' && p[k] != '-') ||
+            !(y = year_at(p, n, k + 1, &e)))
+            return 0;
+    } else if ((m = (unsigned)month_at(p, n, i, &k)) != 0) { /* April 12, 1985 */
+        if (k >= n || p[k] != ' ' || !(d = day_at(p, n, k + 1, &k)))
+            return 0;
+        if (k < n && p[k] == ',')
+            k++;
+        if (k >= n || p[k] != ' ' || !(y = year_at(p, n, k + 1, &e)))
+            return 0;
+    } else {
+        return 0;
+    }
+    if (e < n && c_alnum(p[e]))
+        return 0;
+    snprintf(norm, 40, "%u-%u-%u", y, m, d);
+    return e;
+}
+
+/* "DOB: 04/12/1985", "date of birth is 12 April 1985", "born on
+ * 1985-04-12", "birthday - April 12, 1985": the date after a date of
+ * birth's name (which ends at `to`).  Dates without one are kept. */
+static void birth(rd_scratch *s, size_t to)
+{
+    static const char *const links[] = {"is ", "was ", "on ", "of ", NULL};
+    const unsigned char *p = (const unsigned char *)s->buf;
+    size_t n = s->len, i = to;
+    if (i < n && CH(i) == '.') /* d.o.b. */
+        i++;
+    if (i < n && (CH(i) == '"' || CH(i) == '\''))
+        i++;
+    while (i < n && CH(i) == ' ' && i - to < 6)
+        i++;
+    if (i < n && (CH(i) == ':' || CH(i) == '=' || CH(i) == '-' ||
+                  CH(i) == '#')) {
+        i++;
+    } else {
+        for (int w = 0; w < 2; w++)
+            for (const char *const *l = links; *l; l++)
+                if (has(s, i, *l)) {
+                    i += strlen(*l);
+                    break;
+                }
+    }
+    while (i < n && CH(i) == ' ' && i - to < 16)
+        i++;
+    if (i < n && (CH(i) == '"' || CH(i) == '\''))
+        i++;
+    char norm[40];
+    size_t e = parse_date(p, n, i, norm);
+    if (!e)
+        return;
+    size_t noff = rd_norm_begin(s);
+    for (const char *c = norm; *c; c++)
+        rd_norm_putc(s, *c);
+    rd_add(s, i, e, RD_DATE_OF_BIRTH, 0, noff);
+}
+
 /* "CVV 123", "cvc2: 4821", "security code is 0123", cvv="123": the three
  * or four digits after the name of a card's verification code (which ends
  * at `to`) are card data that may never be stored (PCI DSS), whatever
@@ -1799,6 +1980,7 @@ void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to)
     case K_SECRET_SAID: secret_value(s, to, 1); break;
     case K_CLI_USER: cli_password(s, to); break;
     case K_CARD_CODE: card_code(s, to); break;
+    case K_BIRTH: birth(s, to); break;
     case K_ENTROPY: entropy_tok(s, to); break;
     case K_PERSON_CUE: person_cue(s, to); break;
     case K_NAME_PAIR: name_pair(s, to); break;
@@ -1943,6 +2125,10 @@ static int whole_fits(const char *v, size_t len, int type, size_t *pa,
     } else if (type == RD_LOCATION) {
         if (b - a > 256)
             return 0;
+    } else if (type == RD_DATE_OF_BIRTH) { /* under "dob": a date */
+        char norm[40];
+        if (parse_date((const unsigned char *)v, b, a, norm) != b)
+            return 0;
     } else if (type == RD_CREDIT_CARD) { /* under "cvv": its 3-4 digits */
         if (b - a < 3 || b - a > 4)
             return 0;
@@ -1970,7 +2156,13 @@ void rd_whole_value(rd_scratch *s, int type)
     if (!whole_fits(s->buf, s->len, type, &a, &b))
         return;
     size_t noff = rd_norm_begin(s);
-    norm_span(s, a, b, type != RD_SECRET);
+    char date[40];
+    if (type == RD_DATE_OF_BIRTH &&
+        parse_date((const unsigned char *)s->buf, b, a, date) == b)
+        for (const char *c = date; *c; c++)
+            rd_norm_putc(s, *c);
+    else
+        norm_span(s, a, b, type != RD_SECRET);
     rd_add(s, a, b, type, 0, noff);
 }
 
@@ -2025,6 +2217,9 @@ rd_hint rd_hint_for_key(const rd_engine *g, const char *key, size_t n)
                                         NULL};
     static const char *const k_card[] = {"card", "cc", "pan", "creditcard",
                                          "ccnumber", NULL};
+    /* a date of birth: the whole value, when it is a date */
+    static const char *const k_dob[] = {"dob", "birthdate", "birthday", "birth",
+                                        "born", NULL};
     /* a card's verification code: the whole value (3 or 4 digits) */
     static const char *const k_cvv[] = {"cvv", "cvc", "cvv2", "cvc2", "cvn",
                                         "csc", NULL};
@@ -2050,6 +2245,8 @@ rd_hint rd_hint_for_key(const rd_engine *g, const char *key, size_t n)
     rd_hint h = {.want = 0, .suppress = 0, .whole = -1};
     if (tok_in(tok, nt, k_cvv)) {
         h.whole = RD_CREDIT_CARD;
+    } else if (tok_in(tok, nt, k_dob)) {
+        h.whole = RD_DATE_OF_BIRTH;
     } else if (tok_in(tok, nt, k_email)) {
         h.want = BIT(RD_EMAIL);
     } else if (tok_in(tok, nt, k_ip)) {

@@ -28,10 +28,11 @@
 static const char *const builtin_names[RD_NBUILTIN] = {
     "EMAIL", "AGENT_EMAIL", "PHONE", "IP_ADDRESS", "CREDIT_CARD", "IBAN",
     "US_SSN", "URL", "MAC_ADDRESS", "SECRET", "PERSON", "LOCATION",
+    "DATE_OF_BIRTH",
 };
 /* lower wins when two candidates of equal length overlap */
 static const int builtin_prio[RD_NBUILTIN] = {5, 5, 9, 7, 2, 3, 4, 6, 8, 1,
-                                              10, 11};
+                                              10, 11, 8};
 
 static int add_pattern(rd_engine *g, const char *re, unsigned flags, int kind,
                        int arg)

@@ -34,6 +34,7 @@ enum rd_type {
     RD_SECRET,
     RD_PERSON,
     RD_LOCATION,
+    RD_DATE_OF_BIRTH,
     RD_NBUILTIN /* custom types from the policy follow */
 };
 #define RD_MAXTYPES 64

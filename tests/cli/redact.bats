@@ -248,3 +248,19 @@ PY
         fi
     done
 }
+
+@test "redact: a date of birth after its name or under its key; one token for one date however written; other dates kept" {
+    printf '%s\n' '{"dob":"1985-04-12","note":"DOB: 12 April 1985, opened 2024-04-12","created":"2024-04-12"}' \
+        '{"date_of_birth":"04/12/1985","birthDate":"unknown","note":"I was born on April 12, 1985"}' >"$BATS_TEST_TMPDIR/in.ndjson"
+    run --separate-stderr env LEAKGUARD_KEY=4f4c3d1a6b7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a \
+        "$LEAKGUARD" redact --mode token --stats "$BATS_TEST_TMPDIR/in.ndjson"
+    [ "$status" -eq 0 ]
+    t=$(sed -E 's/^\{"dob":"<DATE_OF_BIRTH:([0-9a-f]{8})>".*/\1/' <<<"${lines[0]}")
+    u=$(sed -E 's/^\{"date_of_birth":"<DATE_OF_BIRTH:([0-9a-f]{8})>".*/\1/' <<<"${lines[1]}")
+    [ "${lines[0]}" = "{\"dob\":\"<DATE_OF_BIRTH:$t>\",\"note\":\"DOB: <DATE_OF_BIRTH:$t>, opened 2024-04-12\",\"created\":\"2024-04-12\"}" ]
+    [ "${lines[1]}" = "{\"date_of_birth\":\"<DATE_OF_BIRTH:$u>\",\"birthDate\":\"unknown\",\"note\":\"I was born on <DATE_OF_BIRTH:$t>\"}" ]
+    # 1985-04-12, 12 April 1985 and April 12, 1985 are one date; 04/12/1985
+    # (April or December) another
+    [ "$t" != "$u" ]
+    [[ "$stderr" == *"DATE_OF_BIRTH          4 found, 2 distinct"* ]]
+}

@@ -62,7 +62,7 @@ sys.path.insert(0, HERE)
 from gen_corpus import json_pointer  # noqa: E402  (one definition)
 
 MUST = ["EMAIL", "PHONE", "IP_ADDRESS", "CREDIT_CARD", "IBAN", "US_SSN", "MAC_ADDRESS", "URL", "SECRET"]
-ORDER = MUST + ["PERSON", "LOCATION"]
+ORDER = MUST + ["PERSON", "LOCATION", "DATE_OF_BIRTH"]
 
 
 def norm_type(t):
@@ -206,7 +206,7 @@ def score(fmt, corpus, labels, findings, out_path, n_examples):
                 slot[0] += 1
 
     rep = []
-    rep.append("%-12s %-17s %-17s %-17s %6s %-17s | %-7s %-7s %-7s" % (
+    rep.append("%-13s %-17s %-17s %-17s %6s %-17s | %-7s %-7s %-7s" % (
         "type", "std recall", "nonstd recall", "precision", "unlab", "decoys kept",
         "out:std", "out:non", "out:dec"))
     types = ORDER + sorted(t for t in st if t not in ORDER)
@@ -214,7 +214,7 @@ def score(fmt, corpus, labels, findings, out_path, n_examples):
         if t not in st:
             continue
         s = st[t]
-        rep.append("%-12s %-17s %-17s %-17s %6d %-17s | %-7s %-7s %-7s" % (
+        rep.append("%-13s %-17s %-17s %-17s %6d %-17s | %-7s %-7s %-7s" % (
             t, pct(*s["std"]), pct(*s["non"]), pct(s["tp"], s["tp"] + s["fp"]), s["unlab"], pct(*s["dec"]),
             pct_short(ratio(*s["ostd"])), pct_short(ratio(*s["onon"])), pct_short(ratio(*s["odec"]))))
 
@@ -223,7 +223,7 @@ def score(fmt, corpus, labels, findings, out_path, n_examples):
     tp = sum(st[t]["tp"] for t in st)
     fp = sum(st[t]["fp"] for t in st)
     un = sum(st[t]["unlab"] for t in st)
-    rep.append("%-12s %-17s %-17s %-17s %6d %-17s | %-7s %-7s %-7s" % (
+    rep.append("%-13s %-17s %-17s %-17s %6d %-17s | %-7s %-7s %-7s" % (
         "ALL (must)", pct(*tot("std", MUST)), pct(*tot("non", MUST)), pct(tp, tp + fp), un, pct(*tot("dec", st)),
         pct_short(ratio(*tot("ostd", MUST))), pct_short(ratio(*tot("onon", MUST))), pct_short(ratio(*tot("odec", st)))))
 

@@ -67,6 +67,8 @@ Planted forms (type/kind), all with exact labels:
              in ndjson sometimes written with \/ escapes
   SECRET     AKIA.., ghp_.., xoxb-.., JWT, AIza.., password=VALUE, pwd: VALUE,
              AccountKey=VALUE (value only labeled), PEM block (ndjson only)
+  DATE_OF_BIRTH  "DOB: 04/12/1985", "born on 1985-04-12", "12 April
+             1985", "April 12, 1985" after the name of a date of birth
   PERSON, LOCATION  "my name is ..", "Regards, ..", "calls me ..",
              "1234 Maple Avenue"
 Decoys: Windows builds, KB numbers, hex error codes, GUIDs, versions,
@@ -561,9 +563,27 @@ def g_location(rng, form, fmt):
     return "%d %s" % (rng.randint(10, 9899), rng.choice(STREETS)), "street-address", None
 
 
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+
+
+def g_dob(rng, form, fmt):
+    y, m, d = rng.randint(1940, 2005), rng.randint(1, 12), rng.randint(1, 28)
+    k = rng.randrange(5)
+    if k == 0:
+        return "%02d/%02d/%04d" % (m, d, y), "dob-numeric", None
+    if k == 1:
+        return "%04d-%02d-%02d" % (y, m, d), "dob-iso", None
+    if k == 2:
+        return "%d.%d.%04d" % (d, m, y), "dob-dotted", None
+    if k == 3:
+        return "%d %s %d" % (d, rng.choice([MONTHS[m - 1], MONTHS[m - 1][:3]]), y), "dob-day-month", None
+    return "%s %d, %d" % (MONTHS[m - 1], d, y), "dob-month-day", None
+
+
 GEN = {"EMAIL": g_email, "PHONE": g_phone, "IP_ADDRESS": g_ip, "CREDIT_CARD": g_card,
        "IBAN": g_iban, "US_SSN": g_ssn, "MAC_ADDRESS": g_mac, "URL": g_url,
-       "SECRET": g_secret, "PERSON": g_person, "LOCATION": g_location}
+       "SECRET": g_secret, "PERSON": g_person, "LOCATION": g_location, "DATE_OF_BIRTH": g_dob}
 HAS_NONSTANDARD = {"EMAIL", "PHONE", "IP_ADDRESS", "CREDIT_CARD", "US_SSN"}
 
 # sentence templates: {v} is the value.  Kind-specific ones take precedence.
@@ -601,6 +621,8 @@ TEMPLATES = {
     "pem-private-key": ["Here is the key we use:\n{v}\nPlease rotate it.", "{v}"],
     "PERSON": ["Hi, my name is {v} and I manage our account.", "Regards, {v}",
                "Everyone here calls me {v}, by the way."],
+    "DATE_OF_BIRTH": ["For the verification, my date of birth is {v}.", "DOB: {v}",
+                      "The account holder was born on {v}.", "Birthdate {v} (as on the ID)"],
     "LOCATION": ["Please ship the replacement to {v} by Friday.", "Our office moved to {v} last month."],
 }
 
@@ -765,7 +787,8 @@ def put_filler(rng, f, n, pool=FILLER):
 
 # type weights for planted values (must types heavier than PERSON/LOCATION)
 TYPE_WEIGHTS = [("EMAIL", 14), ("PHONE", 10), ("IP_ADDRESS", 10), ("CREDIT_CARD", 9), ("IBAN", 7),
-                ("US_SSN", 8), ("MAC_ADDRESS", 6), ("URL", 8), ("SECRET", 12), ("PERSON", 2), ("LOCATION", 2)]
+                ("US_SSN", 8), ("MAC_ADDRESS", 6), ("URL", 8), ("SECRET", 12), ("PERSON", 2), ("LOCATION", 2),
+                ("DATE_OF_BIRTH", 2)]
 _TYPES = [t for t, _ in TYPE_WEIGHTS]
 _WEIGHTS = [w for _, w in TYPE_WEIGHTS]
 

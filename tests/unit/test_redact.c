@@ -148,6 +148,27 @@ static void standard_forms(void)
         "csc1 234", "cvv 12345", NULL};
     for (const char **k = code_prose; *k; k++)
         CHECK_STR(scan(*k), "");
+    /* a date of birth after its name, in the forms people write */
+    CHECK_STR(scan("DOB: 04/12/1985"), "DATE_OF_BIRTH@5-15");
+    CHECK_STR(scan("date of birth 12 April 1985"), "DATE_OF_BIRTH@14-27");
+    CHECK_STR(scan("my date of birth is 12th of April, 1985 ok"),
+              "DATE_OF_BIRTH@20-39");
+    CHECK_STR(scan("born on 1985-04-12."), "DATE_OF_BIRTH@8-18");
+    CHECK_STR(scan("Birthday - Sept. 3, 1985"), "DATE_OF_BIRTH@11-24");
+    CHECK_STR(scan("d.o.b. 12.4.85"), "DATE_OF_BIRTH@7-14");
+    CHECK_STR(scan("birthdate: 12-Apr-1985"), "DATE_OF_BIRTH@11-22");
+    CHECK_STR(scan("DOB was \"3/7/1990\""), "DATE_OF_BIRTH@9-17");
+    CHECK_STR(norm("DOB: 12 April 1985"), "1985-4-12");
+    CHECK_STR(norm("born on April 12th, 1985"), "1985-4-12");
+    CHECK_STR(norm("DOB 1985-04-12"), "1985-4-12");
+    CHECK_STR(norm("DOB 04/12/1985"), "4-12-1985");
+    static const char *dob_prose[] = {
+        "I was born in 1985", "dob 13/13/1985", "the date of birth field is empty",
+        "DOB: 1985-13-01", "born on 12/04/1985/2", "DOB 12 Aprilia 1985",
+        "date of birth 12-2024", "DOB: 04/12/1885", "reborn 04/12/1985",
+        "DOB 2024-04-12T10:00", NULL};
+    for (const char **k = dob_prose; *k; k++)
+        CHECK_STR(scan(*k), "");
 }
 
 static void nonstandard_forms(void)
@@ -415,6 +436,16 @@ static void hints(void)
     CHECK(rd_classify_number(E, "4821", 4, &h) == RD_CREDIT_CARD);
     CHECK(rd_classify_number(E, "48210", 5, &h) == -1);
     CHECK(rd_classify_number(E, "123", 3, NULL) == -1);
+    /* a date of birth under its key: the whole value when it is a date */
+    h = rd_hint_for_key(E, "date_of_birth", 13);
+    CHECK(rd_scan(E, S, "12 April 1985", 13, &h, &m) == 1 &&
+          m[0].type == RD_DATE_OF_BIRTH && m[0].nlen == 9 &&
+          !memcmp(m[0].norm, "1985-4-12", 9));
+    CHECK(rd_scan(E, S, "unknown", 7, &h, &m) == 0);
+    h = rd_hint_for_key(E, "birthDate", 9);
+    CHECK(rd_scan(E, S, " 1985-04-12 ", 12, &h, &m) == 1 && m[0].start == 1);
+    h = rd_hint_for_key(E, "created", 7);
+    CHECK(rd_scan(E, S, "1985-04-12", 10, &h, &m) == 0);
     /* what a hint can change: the whole-value shape and weak candidates */
     h = rd_hint_for_key(E, "agent", 5);
     CHECK(rd_hint_whole_fits(&h, " Jane Doe ", 10));
