@@ -23,7 +23,8 @@
 #                               GitHub/Slack/Google tokens, password
 #                               contexts, 32-character tokens, name cues,
 #                               addresses, compact IBAN, international
-#                               phone, CVV, date of birth): 26 patterns,
+#                               phone, CVV, date of birth, labelled postal
+#                               code, coordinates): 28 patterns,
 #                               leakguard's coverage
 #   leakguard, one long record  the first BENCH_LONG_MB (default 50) MB of
 #                               the corpus's text fields joined into one
@@ -146,6 +147,8 @@ s/\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b/<IBAN>/g
 s/\+[0-9]{1,3}[ .-]?[0-9]{2,4}[ .-]?[0-9]{3,4}[ .-]?[0-9]{3,4}\b/<PHONE>/g
 s/\b([Cc][Vv][VvCc]2?|[Ss]ecurity code)(:? |: ?| is )[0-9]{3,4}\b/\1 <CREDIT_CARD>/g
 s#\b([Dd][Oo][Bb]|[Dd]ate of birth|[Bb]irth ?date|[Bb]orn on)(:? |: ?| is )([0-9]{1,4}[/.-][0-9]{1,2}[/.-][0-9]{2,4}|[0-9]{1,2} [A-Z][a-z]+ [0-9]{4}|[A-Z][a-z]+ [0-9]{1,2}, [0-9]{4})\b#\1 <DATE_OF_BIRTH>#g
+s/\b([Zz][Ii][Pp]( [Cc]ode)?|[Pp]ost ?[Cc]ode|[Pp]ostal [Cc]ode)(:? |: ?| is )([0-9]{5}(-[0-9]{4})?|[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2})\b/\1 <LOCATION>/g
+s#\b(GPS|[Ll]at/l(ong|ng|on)|[Cc]oordinates)(:? |: ?)\(?-?[0-9]{1,2}\.[0-9]{3,}, ?-?[0-9]{1,3}\.[0-9]{3,}#\1 <LOCATION>#g
 SED
 
 # measure LABEL INPUT CMD...: runs CMD < INPUT > /dev/null once; prints

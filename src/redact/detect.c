@@ -1054,6 +1054,136 @@ static void secret_value(rd_scratch *s, size_t to, int said)
     s->kv_end = e;
 }
 
+/* ---- labelled postal codes and coordinates ---------------------------- */
+
+/* After a label's name ending at `to`: an optional quote, spaces, one of
+ * ":=#" or a dash before a space, else one of the `links` words ("is ",
+ * NULL-terminated), spaces and a quote; where the value starts.  ("GPS
+ * -54.8, 42.1": that dash is the value's.) */
+static size_t after_label(const rd_scratch *s, size_t to,
+                          const char *const *links)
+{
+    size_t n = s->len, i = to;
+    if (i < n && (CH(i) == '"' || CH(i) == '\''))
+        i++;
+    while (i < n && CH(i) == ' ' && i - to < 6)
+        i++;
+    if (i < n && (CH(i) == ':' || CH(i) == '=' || CH(i) == '#' ||
+                  (CH(i) == '-' && !(i + 1 < n && c_digit(CH(i + 1)))))) {
+        i++;
+    } else {
+        for (int w = 0; w < 2; w++)
+            for (const char *const *l = links; *l; l++)
+                if (has(s, i, *l)) {
+                    i += strlen(*l);
+                    break;
+                }
+    }
+    while (i < n && CH(i) == ' ' && i - to < 16)
+        i++;
+    if (i < n && (CH(i) == '"' || CH(i) == '\''))
+        i++;
+    return i;
+}
+
+static const char *const is_link[] = {"is ", NULL};
+
+/* "ZIP: 98052-6399", "postcode SW1A 2AA", "postal code 10115", "K1A 0B1",
+ * "1012 AB": the code after a postal code's name.  A ZIP code with a date
+ * of birth singles most people out; alone, under its name, it is kept no
+ * longer.  ("zip 3 files" names no code.) */
+static void postal_code(rd_scratch *s, size_t to)
+{
+    size_t n = s->len, i = after_label(s, to, is_link), e = i;
+    while (e < n && c_digit(CH(e)) && e - i < 7)
+        e++;
+    size_t nd = e - i;
+    if (nd == 5 && e + 5 <= n && CH(e) == '-' && c_digit(CH(e + 1)) &&
+        c_digit(CH(e + 2)) && c_digit(CH(e + 3)) && c_digit(CH(e + 4)))
+        e += 5; /* ZIP+4 */
+    else if (nd == 4 && e + 3 <= n && CH(e) == ' ' && c_upper(CH(e + 1)) &&
+             c_upper(CH(e + 2)))
+        e += 3; /* Dutch: 1012 AB */
+    else if (nd == 0) {
+        /* UK: A9 9AA, A99 9AA, AA9 9AA, AA99 9AA, A9A 9AA, AA9A 9AA;
+         * Canada: A9A 9A9 */
+        size_t p = i, l = 0;
+        while (p < n && c_alnum(CH(p)) && p - i < 5)
+            p++;
+        l = p - i;
+        if (l < 2 || l > 4 || !c_upper(CH(i)) || p + 4 > n || CH(p) != ' ')
+            return;
+        int dig = 0;
+        for (size_t q = i; q < p; q++)
+            dig += c_digit(CH(q));
+        if (!dig || (!c_digit(CH(i + 1)) && !c_digit(CH(i + 2))))
+            return;
+        if (c_digit(CH(p + 1)) && c_upper(CH(p + 2)) && c_upper(CH(p + 3)))
+            e = p + 4; /* UK inward code */
+        else if (l == 3 && c_digit(CH(i + 1)) && c_upper(CH(i + 2)) &&
+                 c_digit(CH(p + 1)) && c_upper(CH(p + 2)) &&
+                 c_digit(CH(p + 3)))
+            e = p + 4; /* Canada */
+        else
+            return;
+    } else if (nd < 4 || nd > 6) {
+        return;
+    }
+    if (e < n && (c_alnum(CH(e)) || (CH(e) == '.' && e + 1 < n &&
+                                     c_digit(CH(e + 1)))))
+        return;
+    size_t noff = rd_norm_begin(s);
+    norm_span(s, i, e, 1);
+    rd_add(s, i, e, RD_LOCATION, 0, noff);
+}
+
+/* a decimal degree at i: -?\d{1,3}.\d{3,} up to `max` in size; its end,
+ * or 0 */
+static size_t degree(const rd_scratch *s, size_t i, unsigned max)
+{
+    size_t n = s->len, p = i;
+    if (p < n && (CH(p) == '-' || CH(p) == '+'))
+        p++;
+    size_t d = p;
+    unsigned v = 0;
+    while (p < n && c_digit(CH(p)) && p - d < 4)
+        v = v * 10 + (unsigned)(CH(p++) - '0');
+    if (p == d || p - d > 3 || v > max || p >= n || CH(p) != '.')
+        return 0;
+    size_t f = ++p;
+    while (p < n && c_digit(CH(p)) && p - f < 12)
+        p++;
+    if (p - f < 3 || (p < n && (c_alnum(CH(p)) || CH(p) == '.')))
+        return 0;
+    return p;
+}
+
+/* "lat/long 47.6062, -122.3321", "GPS: 47.6062,-122.3321": a latitude and
+ * a longitude with three or more decimals (a few metres) after their
+ * name: where someone is. */
+static void coordinates(rd_scratch *s, size_t to)
+{
+    size_t n = s->len, i = after_label(s, to, is_link);
+    if (i < n && CH(i) == '(')
+        i++;
+    size_t e = degree(s, i, 90);
+    if (!e)
+        return;
+    size_t p = e;
+    if (p < n && (CH(p) == ',' || CH(p) == ';' || CH(p) == '/'))
+        p++;
+    while (p < n && CH(p) == ' ' && p - e < 3)
+        p++;
+    if (p == e)
+        return;
+    size_t e2 = degree(s, p, 180);
+    if (!e2)
+        return;
+    size_t noff = rd_norm_begin(s);
+    norm_span(s, i, e2, 1);
+    rd_add(s, i, e2, RD_LOCATION, 0, noff);
+}
+
 /* ---- DATE_OF_BIRTH ---------------------------------------------------- */
 
 /* up to max digits at p[i, n): their value, their count in *nd */
@@ -1206,25 +1336,7 @@ static void birth(rd_scratch *s, size_t to)
     size_t n = s->len, i = to;
     if (i < n && CH(i) == '.') /* d.o.b. */
         i++;
-    if (i < n && (CH(i) == '"' || CH(i) == '\''))
-        i++;
-    while (i < n && CH(i) == ' ' && i - to < 6)
-        i++;
-    if (i < n && (CH(i) == ':' || CH(i) == '=' || CH(i) == '-' ||
-                  CH(i) == '#')) {
-        i++;
-    } else {
-        for (int w = 0; w < 2; w++)
-            for (const char *const *l = links; *l; l++)
-                if (has(s, i, *l)) {
-                    i += strlen(*l);
-                    break;
-                }
-    }
-    while (i < n && CH(i) == ' ' && i - to < 16)
-        i++;
-    if (i < n && (CH(i) == '"' || CH(i) == '\''))
-        i++;
+    i = after_label(s, i, links);
     char norm[40];
     size_t e = parse_date(p, n, i, norm);
     if (!e)
@@ -1241,20 +1353,7 @@ static void birth(rd_scratch *s, size_t to)
  * else the record keeps.  A one-time code of six digits is not one. */
 static void card_code(rd_scratch *s, size_t to)
 {
-    size_t n = s->len, i = to;
-    if (i < n && (CH(i) == '"' || CH(i) == '\''))
-        i++;
-    while (i < n && CH(i) == ' ' && i - to < 4)
-        i++;
-    if (i < n && (CH(i) == ':' || CH(i) == '=' || CH(i) == '#' ||
-                  CH(i) == '-'))
-        i++;
-    else if (has(s, i, "is "))
-        i += 3;
-    while (i < n && CH(i) == ' ' && i - to < 8)
-        i++;
-    if (i < n && (CH(i) == '"' || CH(i) == '\''))
-        i++;
+    size_t n = s->len, i = after_label(s, to, is_link);
     size_t a = i;
     while (i < n && c_digit(CH(i)) && i - a < 5)
         i++;
@@ -1981,6 +2080,8 @@ void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to)
     case K_CLI_USER: cli_password(s, to); break;
     case K_CARD_CODE: card_code(s, to); break;
     case K_BIRTH: birth(s, to); break;
+    case K_POSTAL: postal_code(s, to); break;
+    case K_GEO: coordinates(s, to); break;
     case K_ENTROPY: entropy_tok(s, to); break;
     case K_PERSON_CUE: person_cue(s, to); break;
     case K_NAME_PAIR: name_pair(s, to); break;

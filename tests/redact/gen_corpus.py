@@ -70,7 +70,8 @@ Planted forms (type/kind), all with exact labels:
   DATE_OF_BIRTH  "DOB: 04/12/1985", "born on 1985-04-12", "12 April
              1985", "April 12, 1985" after the name of a date of birth
   PERSON, LOCATION  "my name is ..", "Regards, ..", "calls me ..",
-             "1234 Maple Avenue"
+             "1234 Maple Avenue", "ZIP code 98052", "postcode SW1A 2AA",
+             "GPS 47.6062, -122.3321"
 Decoys: Windows builds, KB numbers, hex error codes, GUIDs, versions,
 prices, dates, times, order numbers, case numbers, ISO timestamps, and
 prose ("we can talk at 5 pm", "click the dot menu", "meet at the office",
@@ -557,7 +558,14 @@ STREETS_INTL = ["Hauptstra\u00dfe {n}, {z} Berlin", "Berliner Str. {n}", "Keizer
 
 
 def g_location(rng, form, fmt):
-    if rng.random() < 0.5:
+    r = rng.random()
+    if r < 0.15:
+        return rng.choice(["%05d" % rng.randint(1001, 99950), "%05d-%04d" % (rng.randint(1001, 99950), rng.randint(1, 9999)),
+                           rng.choice(["SW1A 2AA", "M1 1AE", "B33 8TH", "CR2 6XH", "EC1A 1BB", "K1A 0B1"])]), \
+            "postal-labelled", None
+    if r < 0.25:
+        return "%.4f, %.4f" % (rng.uniform(-60, 70), rng.uniform(-179, 179)), "geo-coordinates", None
+    if r < 0.6:
         v = rng.choice(STREETS_INTL).format(n=rng.randint(1, 299), z=rng.randint(10000, 99999))
         return v, "street-address-intl", None
     return "%d %s" % (rng.randint(10, 9899), rng.choice(STREETS)), "street-address", None
@@ -623,6 +631,8 @@ TEMPLATES = {
                "Everyone here calls me {v}, by the way."],
     "DATE_OF_BIRTH": ["For the verification, my date of birth is {v}.", "DOB: {v}",
                       "The account holder was born on {v}.", "Birthdate {v} (as on the ID)"],
+    "postal-labelled": ["My ZIP code is {v} if that helps.", "Postcode: {v}", "billing zip {v}"],
+    "geo-coordinates": ["The tracker last reported GPS {v} before it went offline.", "Lat/long: {v}"],
     "LOCATION": ["Please ship the replacement to {v} by Friday.", "Our office moved to {v} last month."],
 }
 
@@ -668,6 +678,8 @@ def _decoy_values(rng, kind):
         return "Look at the log. Then"
     if kind == "otp-code":
         return "%06d" % rng.randrange(1000000)
+    if kind == "prose-zip":
+        return rng.choice(["the zip file is %d bytes" % rng.randint(10000, 99999), "zip %d files" % rng.randint(2, 9)])
     if kind == "prose-call-me":
         return rng.choice(["Monday", "Tuesday", "Friday", "Tomorrow", "Later"])
     if kind == "prose-street-words":
@@ -695,6 +707,7 @@ DECOYS = [
     ("prose-street-words", "LOCATION", ["Our office said: {v}, which helps."]),
     ("otp-code", "CREDIT_CARD", ["Enter the security code {v} from the text message.", "The CVV code {v} expired."]),
     ("prose-call-me", "PERSON", ["Please call me {v} about the renewal."]),
+    ("prose-zip", "LOCATION", ["As requested, {v} and attach it."]),
 ]
 
 

@@ -169,6 +169,30 @@ static void standard_forms(void)
         "DOB 2024-04-12T10:00", NULL};
     for (const char **k = dob_prose; *k; k++)
         CHECK_STR(scan(*k), "");
+    /* a postal code, coordinates by their names */
+    CHECK_STR(scan("Postcode: SW1A 2AA"), "LOCATION@10-18");
+    CHECK_STR(scan("postcode is M1 1AE."), "LOCATION@12-18");
+    CHECK_STR(scan("zip 98052"), "LOCATION@4-9");
+    CHECK_STR(scan("ZIP code: 98052-6399"), "LOCATION@10-20");
+    CHECK_STR(scan("postal code K1A 0B1"), "LOCATION@12-19");
+    CHECK_STR(scan("postcode 1012 AB"), "LOCATION@9-16");
+    CHECK_STR(scan("Lat/long 47.6062, -122.3321"), "LOCATION@9-27");
+    CHECK_STR(scan("GPS: 47.6062,-122.3321"), "LOCATION@5-22");
+    CHECK_STR(scan("coordinates (51.5074, -0.1278)"), "LOCATION@13-29");
+    /* a dash before a digit is the value's sign, not a separator */
+    CHECK_STR(scan("GPS -54.8092, 42.0607"), "LOCATION@4-21");
+    CHECK_STR(scan("GPS - 54.8092, 42.0607"), "LOCATION@6-22");
+    /* a labelled ZIP+4 is a location, not the phone a cue before it
+     * would make of its nine digits */
+    CHECK_STR(scan("call 646 555 0112, postcode: 37386-9194"),
+              "PHONE@5-17 LOCATION@29-39");
+    static const char *geo_prose[] = {
+        "zip 3 files and send", "zip code field is empty",
+        "the zip file is 12345 bytes", "lat 47.6 long -122.3",
+        "geo 1.2.3 release", "lat/lng 123.4567, 12.3456", "unzip 98052",
+        "zip 98052.5", "postcode ABCD 1XY", "GPS 47.6062", NULL};
+    for (const char **k = geo_prose; *k; k++)
+        CHECK_STR(scan(*k), "");
 }
 
 static void nonstandard_forms(void)
