@@ -1089,12 +1089,13 @@ static size_t after_label(const rd_scratch *s, size_t to,
 static const char *const is_link[] = {"is ", NULL};
 
 /* "ZIP: 98052-6399", "postcode SW1A 2AA", "postal code 10115", "K1A 0B1",
- * "1012 AB": the code after a postal code's name.  A ZIP code with a date
- * of birth singles most people out; alone, under its name, it is kept no
- * longer.  ("zip 3 files" names no code.) */
+ * "1012 AB": the code after a postal code's name, whose first character
+ * the anchor ends with.  A ZIP code with a date of birth singles most
+ * people out; alone, under its name, it is kept no longer.  ("zip 3
+ * files" names no code.) */
 static void postal_code(rd_scratch *s, size_t to)
 {
-    size_t n = s->len, i = after_label(s, to, is_link), e = i;
+    size_t n = s->len, i = to - 1, e = i;
     while (e < n && c_digit(CH(e)) && e - i < 7)
         e++;
     size_t nd = e - i;
