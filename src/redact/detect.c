@@ -2333,10 +2333,11 @@ rd_hint rd_hint_for_key(const rd_engine *g, const char *key, size_t n)
         "name", "firstname", "lastname", "fullname", "surname", "customer",
         "agent", "contact", "requester", "assignee", "reporter", "owner",
         "caller", "user", "username", NULL};
-    static const char *const k_loc[] = {"address", "street", "city",
-                                        "location", "country", "region",
-                                        "zip", "postal", "postcode",
-                                        "zipcode", NULL};
+    static const char *const k_loc[] = {
+        "address", "street", "city", "location", "country", "region", "zip",
+        "postal", "postcode", "zipcode", "geo", "gps", "geolocation",
+        "coordinates", "coords", "latlng", "latlon", "latitude", "longitude",
+        "lat", "lng", "lon", NULL};
     static const char *const k_not[] = {
         "id", "order", "ticket", "case", "build", "version", "kb", "sku",
         "invoice", "tracking", "ref", "reference", "count", "total", "size",

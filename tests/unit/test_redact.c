@@ -470,6 +470,14 @@ static void hints(void)
     CHECK(rd_scan(E, S, " 1985-04-12 ", 12, &h, &m) == 1 && m[0].start == 1);
     h = rd_hint_for_key(E, "created", 7);
     CHECK(rd_scan(E, S, "1985-04-12", 10, &h, &m) == 0);
+    /* coordinates under their key */
+    h = rd_hint_for_key(E, "geo", 3);
+    CHECK(rd_scan(E, S, "47.6,-122.3", 11, &h, &m) == 1 &&
+          m[0].type == RD_LOCATION);
+    h = rd_hint_for_key(E, "last_lat", 8);
+    CHECK(h.whole == RD_LOCATION);
+    h = rd_hint_for_key(E, "long_description", 16);
+    CHECK(h.whole != RD_LOCATION);
     /* what a hint can change: the whole-value shape and weak candidates */
     h = rd_hint_for_key(E, "agent", 5);
     CHECK(rd_hint_whole_fits(&h, " Jane Doe ", 10));
