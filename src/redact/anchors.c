@@ -108,7 +108,7 @@ const rd_anchor rd_anchors[] = {
      0},
     {K_STREET, " (?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|"
                "Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|Parkway|Pkwy|"
-               "Highway|Hwy|Circle|Square|Strasse|Straße)\\b",
+               "Highway|Hwy|Circle|Square|Strasse)\\b",
      0},
     /* a street named first and numbered after: "Hauptstraße 5",
      * "Berliner Str. 12", "Keizersgracht 123" (arg 1); "Via Roma 10",
