@@ -86,6 +86,10 @@ const rd_anchor rd_anchors[] = {
     {K_GEO, "\\b(?i:latitude|lat/long|lat/lng|lat/lon|coordinates|coords|gps|"
             "geolocation)",
      0},
+    /* a sign-off on its own line and the name on the next ("Regards,\n
+     * Priya"): K_PERSON_CUE wants a space; the expander reads the
+     * sign-off back from the comma */
+    {K_SIGNOFF, "[,!]\\r?\\n[A-Z\\xC3-\\xC5\\xCE\\xD0]", 0},
     {K_SECRET_SAID, "(?i:password|passcode|passphrase|pwd|pin|pin code|"
                     "\\bpass) (?i:is|was|will be|would be|is now|:)",
      0},

@@ -1436,6 +1436,10 @@ static const char *const cap_stop[] = {
     "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December", "This", "That", "My",
     "Our", "Your", "Regards", "Best", "Kind", "Sorry", "Yes", "No", "OK",
+    /* a sentence's first word after a name ("Regards,\nWei Look at the
+     * log" named "Wei Look") */
+    "Look", "Check", "Try", "See", "Note", "Restart", "Click", "Open", "Let",
+    "Could", "Would", "Is", "Are", "Does", "Did",
     "Ok", "Microsoft", "Windows", "Office", "Azure", "Google", "Apple",
     "Amazon", "Service", "Services", "Desk", "Help", "Helpdesk", "Admin",
     "Administrator", "Manager", "Engineer", "Agent", "Tier", "Level",
@@ -1561,7 +1565,8 @@ static const char *const label_cues[] = {"name:", "customer:", "contact:",
 static const char *const weak_cues[] = {
     "this is", "i am", "i'm", "thanks,", "thank you,", "cheers,", "best,",
     "hi", "hello", "hey", "spoke with", "speaking with", "spoke to",
-    "talked to", "agent", "call me", "calls me", NULL};
+    "talked to", "agent", "call me", "calls me", "thanks!", "thank you!",
+    "best wishes,", NULL};
 
 /* does the text ending at e end with one of the cues (a word start
  * before it)? */
@@ -1578,15 +1583,13 @@ static int ends_with_cue(const rd_scratch *s, size_t e,
     return 0;
 }
 
-static void person_cue(rd_scratch *s, size_t to)
+/* The name that begins at `cap` after a cue that ends at cue_e */
+static void cue_name(rd_scratch *s, size_t cue_e, size_t cap)
 {
-    size_t cue_e = to - 1;
-    while (cue_e > 0 && CH(cue_e - 1) == ' ')
-        cue_e--;
     /* ends_with_cue checks that the cue starts a word: "this" is not "hi" */
     int strong = ends_with_cue(s, cue_e, strong_cues);
     size_t ws[3], we[3];
-    int k = name_words(s, to - 1, ws, we, 0);
+    int k = name_words(s, cap, ws, we, 0);
     if (k == 0)
         return;
     if (k >= 2 && ends_with_cue(s, cue_e, label_cues))
@@ -1599,6 +1602,25 @@ static void person_cue(rd_scratch *s, size_t to)
           rd_gaz_has(s->eng->gaz_last, s->buf + ws[1], we[1] - ws[1])))
         return;
     add_words(s, ws[0], we[k - 1], RD_PERSON);
+}
+
+static void person_cue(rd_scratch *s, size_t to)
+{
+    size_t cue_e = to - 1;
+    while (cue_e > 0 && CH(cue_e - 1) == ' ')
+        cue_e--;
+    cue_name(s, cue_e, to - 1);
+}
+
+/* "Regards,\nPriya", "Thanks!\r\nJohn": a sign-off that ends its line
+ * and the name that begins the next (to: just past the name's first
+ * byte) */
+static void signoff(rd_scratch *s, size_t to)
+{
+    size_t p = to - 2; /* the line end */
+    if (p > 0 && CH(p - 1) == '\r')
+        p--;
+    cue_name(s, p, to - 1);
 }
 
 /* "Maria Garcia": a gazetteer first name, or a capitalised word before a
@@ -2083,6 +2105,7 @@ void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to)
     case K_BIRTH: birth(s, to); break;
     case K_POSTAL: postal_code(s, to); break;
     case K_GEO: coordinates(s, to); break;
+    case K_SIGNOFF: signoff(s, to); break;
     case K_ENTROPY: entropy_tok(s, to); break;
     case K_PERSON_CUE: person_cue(s, to); break;
     case K_NAME_PAIR: name_pair(s, to); break;

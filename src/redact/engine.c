@@ -570,7 +570,7 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
      * candidates: a value there may be cut by the edge or cut off from
      * the words before it that judge it; a value through a character
      * lies within UNI_REACH - UNI_MARGIN bytes of it. */
-    enum { UNI_REACH = 4096, UNI_MARGIN = 512 };
+    enum { UNI_REACH = 4096, UNI_MARGIN = 512, UNI_LOOK = 64 };
     /* A window's unfolded candidates are taken out by marking them (type
      * -1), not by a pass over all of them per window, which made a line
      * with many such characters cost their number times its candidates:
@@ -599,6 +599,16 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
         }
         size_t ia = a == 0 || buf[a - 1] == '\n' ? a : a + UNI_MARGIN,
                ib = b == len || buf[b] == '\n' ? b : b - UNI_MARGIN;
+        /* a window that begins a line is scanned with the end of the line
+         * before (UNI_LOOK bytes at most), whose words may judge what
+         * begins this one ("Regards,\nMaria"); candidates are still
+         * replaced from ia on only */
+        if (a > 0 && buf[a - 1] == '\n') {
+            size_t f = a - 1; /* the line end */
+            while (f > 0 && buf[f - 1] != '\n' && a - f < UNI_LOOK)
+                f--;
+            a = f;
+        }
         if (fold(s, buf + a, b - a))
             return RD_SCAN_ERROR;
         size_t lo = 0, hi = nbase;

@@ -779,8 +779,13 @@ def put_planted(rng, f, fmt, typ, form):
         tpl = rng.choice(TEMPLATES["US_SSN-nocontext"])
     else:
         tpl = rng.choice(TEMPLATES[typ])
+    if typ == "PERSON" and fmt == "ndjson" and rng.random() < 0.25:
+        # a sign-off ending its line, the first name alone on the next
+        tpl = rng.choice(["Regards,\n{v}", "Thanks,\n{v}\nAcme Corp", "Kind regards,\r\n{v}"])
+        v = v.split()[0]
     if typ == "PERSON":
-        kind = ("person-signoff" if tpl.startswith("Regards") else
+        kind = ("person-signoff-line" if "\n" in tpl else
+                "person-signoff" if tpl.startswith("Regards") else
                 "person-call-me" if "calls me" in tpl else "person-my-name-is")
     if kind == "pem-private-key" and fmt != "ndjson":
         raise AssertionError("PEM only in ndjson")

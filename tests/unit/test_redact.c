@@ -415,6 +415,18 @@ static void lookalikes(void)
     CHECK_STR(scan("please call me Monday"), "");
     CHECK_STR(scan("call me Tomorrow"), "");
     CHECK_STR(scan("recall me Billy"), "");
+    /* a sign-off that ends its line, the name on the next */
+    CHECK_STR(scan("Regards,\nPriya"), "PERSON@9-14");
+    CHECK_STR(scan("Kind regards,\r\nPriya Patel\nAcme"), "PERSON@15-26");
+    CHECK_STR(scan("Thank you!\nJohn"), "PERSON@11-15");
+    CHECK_STR(scan("It failed again,\nPlease help"), "");
+    CHECK_STR(scan("Best,\nMonday"), "");
+    CHECK_STR(scan("Regards,\nThe Support Team"), "");
+    CHECK_STR(scan("Regards,\nWei Look at the log"), "PERSON@9-12");
+    /* the name's line folded for a full-width @ later in it: the
+     * sign-off on the line before still judges it */
+    CHECK_STR(scan("Regards,\nMaria, mail jane\357\274\240contoso.com"),
+              "PERSON@9-14 EMAIL@21-39");
     CHECK_STR(scan("Dear Miss Jones"), "PERSON@5-15");
     /* names that begin with a two-byte capital after a cue (the cue's
      * trigger was a space before an ASCII capital), Cyrillic ones with
