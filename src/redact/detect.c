@@ -2106,6 +2106,7 @@ void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to)
     case K_POSTAL: postal_code(s, to); break;
     case K_GEO: coordinates(s, to); break;
     case K_SIGNOFF: signoff(s, to); break;
+    case K_CALL_ME: person_cue(s, to); break;
     case K_ENTROPY: entropy_tok(s, to); break;
     case K_PERSON_CUE: person_cue(s, to); break;
     case K_NAME_PAIR: name_pair(s, to); break;

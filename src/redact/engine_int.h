@@ -31,6 +31,7 @@ enum {
     K_POSTAL,      /* "ZIP:", "postcode": a postal code follows */
     K_GEO,         /* "lat/long", "GPS": a pair of coordinates follows */
     K_SIGNOFF,     /* "Regards,\n" then a capital: the name on its own line */
+    K_CALL_ME,     /* "call me" then a capital */
     K_ENTROPY,     /* 32 characters of a base64/hex alphabet */
     K_PERSON_CUE,  /* "my name is", "Regards," ... then a capital */
     K_NAME_PAIR,   /* two capitalised words: a gazetteer name? */
