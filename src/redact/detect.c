@@ -1349,12 +1349,12 @@ static void birth(rd_scratch *s, size_t to)
 }
 
 /* "CVV 123", "cvc2: 4821", "security code is 0123", cvv="123": the three
- * or four digits after the name of a card's verification code (which ends
- * at `to`) are card data that may never be stored (PCI DSS), whatever
+ * or four digits after the name of a card's verification code (the first
+ * of them ends at `to`) are card data that may never be stored (PCI DSS), whatever
  * else the record keeps.  A one-time code of six digits is not one. */
 static void card_code(rd_scratch *s, size_t to)
 {
-    size_t n = s->len, i = after_label(s, to, is_link);
+    size_t n = s->len, i = to - 1; /* the anchor ends after the first digit */
     size_t a = i;
     while (i < n && c_digit(CH(i)) && i - a < 5)
         i++;
