@@ -1263,6 +1263,8 @@ static unsigned year_at(const unsigned char *p, size_t n, size_t i, size_t *e)
     return y;
 }
 
+static int date_sep(int c) { return c == '/' || c == '-' || c == '.'; }
+
 /* A calendar date at p[i, n): 1985-04-12, 04/12/1985, 12.4.85, 12 April
  * 1985, 12th of April 1985, 12-Apr-1985, April 12, 1985.  Its end, or 0;
  * norm gets the date as y-m-d where the order is known, else its three
@@ -1274,7 +1276,7 @@ static size_t parse_date(const unsigned char *p, size_t n, size_t i,
     size_t e = 0, k;
     unsigned a = digits_at(p, n, i, 5, &nd1), y, m, d;
     if (nd1 > 0 && nd1 != 3 && nd1 <= 4 && i + (size_t)nd1 < n &&
-        strchr("/-.", p[i + (size_t)nd1])) { /* numbers */
+        date_sep(p[i + (size_t)nd1])) { /* numbers */
         unsigned char sep = p[i + (size_t)nd1];
         k = i + (size_t)nd1 + 1;
         unsigned b = digits_at(p, n, k, 3, &nd2);
@@ -1284,8 +1286,8 @@ static size_t parse_date(const unsigned char *p, size_t n, size_t i,
         unsigned c = digits_at(p, n, k + 1, 5, &nd3);
         e = k + 1 + (size_t)nd3;
         if (nd3 == 0 || nd3 == 3 || nd3 > 4 ||
-            (e < n && (c_alnum(p[e]) ||
-                       (strchr("/-.:", p[e]) && e + 1 < n && c_digit(p[e + 1])))))
+            (e < n && (c_alnum(p[e]) || ((date_sep(p[e]) || p[e] == ':') &&
+                                         e + 1 < n && c_digit(p[e + 1])))))
             return 0;
         if (nd1 == 4) { /* 1985-04-12 */
             if (nd3 > 2 || a < 1900 || a > 2099 || b < 1 || b > 12 || c < 1 ||

@@ -167,6 +167,11 @@ static void standard_forms(void)
         "DOB: 1985-13-01", "born on 12/04/1985/2", "DOB 12 Aprilia 1985",
         "date of birth 12-2024", "DOB: 04/12/1885", "reborn 04/12/1985",
         "DOB 2024-04-12T10:00", NULL};
+    /* a NUL is no separator (strchr finds a string's terminator) */
+    {
+        const rd_match *m;
+        CHECK(rd_scan(E, S, "DOB: 04\00012\0001985", 15, NULL, &m) == 0);
+    }
     for (const char **k = dob_prose; *k; k++)
         CHECK_STR(scan(*k), "");
     /* a postal code, coordinates by their names */
