@@ -1138,6 +1138,18 @@ static void postal_code(rd_scratch *s, size_t to)
     rd_add(s, i, e, RD_LOCATION, 0, noff);
 }
 
+/* up to max digits at p[i, n): their value, their count in *nd */
+static unsigned digits_at(const unsigned char *p, size_t n, size_t i, int max,
+                          int *nd)
+{
+    unsigned v = 0;
+    int k = 0;
+    while (i + (size_t)k < n && k < max && c_digit(p[i + (size_t)k]))
+        v = v * 10 + (unsigned)(p[i + (size_t)k++] - '0');
+    *nd = k;
+    return v;
+}
+
 /* a decimal degree at i: -?\d{1,3}.\d{3,} up to `max` in size; its end,
  * or 0 */
 static size_t degree(const rd_scratch *s, size_t i, unsigned max)
@@ -1145,11 +1157,10 @@ static size_t degree(const rd_scratch *s, size_t i, unsigned max)
     size_t n = s->len, p = i;
     if (p < n && (CH(p) == '-' || CH(p) == '+'))
         p++;
-    size_t d = p;
-    unsigned v = 0;
-    while (p < n && c_digit(CH(p)) && p - d < 4)
-        v = v * 10 + (unsigned)(CH(p++) - '0');
-    if (p == d || p - d > 3 || v > max || p >= n || CH(p) != '.')
+    int nd;
+    unsigned v = digits_at((const unsigned char *)s->buf, n, p, 4, &nd);
+    p += (size_t)nd;
+    if (nd == 0 || nd > 3 || v > max || p >= n || CH(p) != '.')
         return 0;
     size_t f = ++p;
     while (p < n && c_digit(CH(p)) && p - f < 12)
@@ -1186,18 +1197,6 @@ static void coordinates(rd_scratch *s, size_t to)
 }
 
 /* ---- DATE_OF_BIRTH ---------------------------------------------------- */
-
-/* up to max digits at p[i, n): their value, their count in *nd */
-static unsigned digits_at(const unsigned char *p, size_t n, size_t i, int max,
-                          int *nd)
-{
-    unsigned v = 0;
-    int k = 0;
-    while (i + (size_t)k < n && k < max && c_digit(p[i + (size_t)k]))
-        v = v * 10 + (unsigned)(p[i + (size_t)k++] - '0');
-    *nd = k;
-    return v;
-}
 
 /* a month's name at p[i, n) (January, Jan, Jan., Sept): 1-12, its end in
  * *e; 0 when none */
