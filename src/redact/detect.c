@@ -2122,6 +2122,7 @@ void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to)
         else
             street_number_first(s, to);
         break;
+    case K_STREET_ABBR: street(s, to); break;
     case K_CITY_ZIP: city_zip(s, to); break;
     case K_UNI: rd_note_uni(s, to); break;
     case K_CUSTOM: custom(s, arg, from, to); break;

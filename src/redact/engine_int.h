@@ -37,6 +37,7 @@ enum {
     K_NAME_PAIR,   /* two capitalised words: a gazetteer name? */
     K_PLACE_CUE,   /* "in", "from", "City:" ... then a capital */
     K_STREET,      /* " Street", " Ave" ... */
+    K_STREET_ABBR, /* " St", " Rd": the two-letter ones, found by scan.c */
     K_CITY_ZIP,    /* "Redmond, WA 98052" */
     K_UNI,         /* zero-width or full-width characters: fold and rescan */
     K_CUSTOM,

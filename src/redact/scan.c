@@ -3,7 +3,8 @@
  * characters of a token alphabet (K_ENTROPY), two capitalised words
  * (K_NAME_PAIR), the start of an IBAN (K_IBAN), MAC addresses (K_MAC),
  * the cue words before a capitalised word (K_PERSON_CUE, K_PLACE_CUE),
- * IPv6 and IPv4 addresses (K_IPV6, K_IPV4) and ", WA 98052" (K_CITY_ZIP).
+ * IPv6 and IPv4 addresses (K_IPV6, K_IPV4), ", WA 98052" (K_CITY_ZIP) and
+ * the two-letter street suffixes " St" " Rd" (K_STREET_ABBR).
  * Their regexes (anchors.c) gave Vectorscan's literal matcher nothing to
  * look for, so its automata ran on every byte and cost most of the scan;
  * here each block of 64 bytes becomes a few bit masks (digits, token
@@ -29,7 +30,8 @@
  *               Vectorscan finds: one ipv4_token state skips the ends
  *               inside the address either took;
  *   K_NAME_PAIR [A-Z][a-z]+ [A-Z][a-z], K_IBAN, K_MAC, K_PERSON_CUE,
- *               K_PLACE_CUE, K_CITY_ZIP: reported at every end offset
+ *               K_PLACE_CUE, K_CITY_ZIP, K_STREET_ABBR: reported at
+ *               every end offset
  *               (their expanders keep no state).  The cues have literals,
  *               but short and common ones ("in", "to", "hi") that fired
  *               Vectorscan's literal matcher all the time; here a space
@@ -313,8 +315,12 @@ static void index_cues(cue_ix *x, int fold)
  * case) but of "mr." "mrs." "ms." "dr.", whose byte 3 from the end is
  * CC_MDR ('.' ends too many sentences); CC_QLAST, that of a place cue, as
  * written.  Half of the capitals after a space that cue_before was asked
- * about follow a word that ends otherwise ("the Windows", "users. The"). */
-enum { CC_PLAST = 1, CC_MDR = 2, CC_QLAST = 4 };
+ * about follow a word that ends otherwise ("the Windows", "users. The").
+ * And the letters of the two-letter street suffixes (abbr_ok): CC_ST1 the
+ * first, CC_ST2 the second. */
+enum { CC_PLAST = 1, CC_MDR = 2, CC_QLAST = 4, CC_ST1 = 8, CC_ST2 = 16 };
+/* the suffixes of K_STREET_ABBR, two bytes each */
+#define ABBRS "StRdDrLnCtPl"
 static unsigned char cue_cls[128] __attribute__((aligned(64)));
 
 static void mark(unsigned char c, int bit, int fold)
@@ -340,6 +346,10 @@ static void index_all_cues(void)
     for (int k = 0; rd_place_cues[k]; k++) {
         const char *w = rd_place_cues[k];
         mark((unsigned char)w[strlen(w) - 1], CC_QLAST, 0);
+    }
+    for (const char *a = ABBRS; *a; a += 2) {
+        mark((unsigned char)a[0], CC_ST1, 0);
+        mark((unsigned char)a[1], CC_ST2, 0);
     }
 }
 
@@ -386,6 +396,42 @@ static void cues(rd_scratch *s, uint64_t person, uint64_t place, size_t base)
         if (cue_before(buf, i - 2, &place_ix, 0))
             rd_expand(s, K_PLACE_CUE, 0, 0, i + 1);
     }
+}
+
+/* ---- two-letter street suffixes ---------------------------------------- */
+
+/* K_STREET_ABBR: " (?:St|Rd|Dr|Ln|Ct|Pl)\b" (anchors.c), ending before a
+ * byte that is no \w, or at the end.  Found from the byte after: c has a
+ * bit for each byte that is no letter or digit and follows ' ' [A-Z]
+ * [a-z] (on the AVX-512 path, letters that may be a suffix's); the
+ * letters and the '_' a \w also is are checked here. */
+static int abbr_ok(unsigned char a, unsigned char b)
+{
+    for (const char *p = ABBRS; *p; p += 2)
+        if (p[0] == a && p[1] == b)
+            return 1;
+    return 0;
+}
+
+static void abbrs(rd_scratch *s, uint64_t c, size_t base)
+{
+    const unsigned char *buf = (const unsigned char *)s->buf;
+    for (; c; c &= c - 1) {
+        size_t i = base + (size_t)__builtin_ctzll(c);
+        if ((i == s->len || buf[i] != '_') && abbr_ok(buf[i - 2], buf[i - 1]))
+            rd_expand(s, K_STREET_ABBR, 0, 0, i);
+    }
+}
+
+/* a suffix that ends the buffer, when the buffer ends a block (else the
+ * last block's padding is the byte after) */
+static void abbr_at_end(rd_scratch *s)
+{
+    const unsigned char *buf = (const unsigned char *)s->buf;
+    size_t n = s->len;
+    if (n >= 3 && n % 64 == 0 && buf[n - 3] == ' ' &&
+        abbr_ok(buf[n - 2], buf[n - 1]))
+        rd_expand(s, K_STREET_ABBR, 0, 0, n);
 }
 
 /* mask x of block b, k bytes on (bit i = byte i - k), 0 < k < 64 */
@@ -526,10 +572,10 @@ typedef struct cstate {
 /* What a block's masks say to expand: the ends of 32 token bytes (fe),
  * its digits and those that start a chain, the ends of a capitalised
  * pair (nm), the capitals a person or place cue may precede, and the
- * signs of an IBAN, a MAC address, an IPv6 or IPv4 address and a city and
- * ZIP */
+ * signs of an IBAN, a MAC address, an IPv6 or IPv4 address, a city and
+ * ZIP, and the bytes after a street suffix */
 typedef struct signs {
-    uint64_t fe, dig, starts, nm, person, place, ib, mc, v6, v4, cz;
+    uint64_t fe, dig, starts, nm, person, place, ib, mc, v6, v4, cz, st;
 } signs;
 
 /* Expand what x says of the block at base, in the one order both paths
@@ -557,6 +603,8 @@ expand(rd_scratch *s, size_t base, const signs *x, const blk *b,
         ipv4(s, b, pb, base);
     if (x->cz)
         city_zip(s, b, pb, base);
+    if (x->st)
+        abbrs(s, x->st, base);
 }
 
 /* The anchors of the block of 64 bytes at q (s->buf + base, or the tail
@@ -624,6 +672,10 @@ block(rd_scratch *s, const unsigned char *q, size_t base, const blk *bp,
            (SHL(dot, pdot, 3) | SHL(dot, pdot, 4) | SHL(dot, pdot, 5));
     /* K_CITY_ZIP: a digit 9 bytes after a comma, 5 after a space */
     x.cz = b.m[M_DIG] & SHL(b.comma, pb.comma, 9) & SHL(b.m[M_SP], pb.m[M_SP], 5);
+    /* K_STREET_ABBR: the byte after ' ' [A-Z] [a-z], no letter or digit */
+    x.st = ~(b.m[M_UP] | b.m[M_LO] | b.m[M_DIG]) &
+           SHL(b.m[M_LO], pb.m[M_LO], 1) & SHL(b.m[M_UP], pb.m[M_UP], 2) &
+           SHL(b.m[M_SP], pb.m[M_SP], 3);
     expand(s, base, &x, &b, &pb, &t->ndig);
     t->pb = b;
 }
@@ -660,6 +712,7 @@ static void cscan_plain(rd_scratch *s)
     cstate t;
     memset(&t, 0, sizeof t);
     blocks(s, 0, &t, 0);
+    abbr_at_end(s);
 }
 
 #ifdef RD_VBMI
@@ -673,7 +726,7 @@ static void cscan_plain(rd_scratch *s)
  * the expanders see the same calls in the same order. */
 #define V8_TARGET "avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt"
 enum { X_COLON = M_NMASK, X_COMMA, X_RS, X_SLPAR, X_HI, X_UCAP, X_PLAST,
-       X_MDR, X_QLAST, X_N };
+       X_MDR, X_QLAST, X_ST1, X_ST2, X_N };
 
 #define VAND _mm512_and_si512
 #define VOR _mm512_or_si512
@@ -692,7 +745,7 @@ u8_leads(const unsigned char *q)
            _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)0xD0));
 }
 
-/* the cue classes of q[0, 64) (cue_cls) into M[X_PLAST..X_QLAST][j] */
+/* the cue classes of q[0, 64) (cue_cls) into M[X_PLAST..X_ST2][j] */
 __attribute__((target(V8_TARGET))) static inline void
 cue_masks(const unsigned char *q, uint64_t (*M)[16], int j)
 {
@@ -703,6 +756,8 @@ cue_masks(const unsigned char *q, uint64_t (*M)[16], int j)
     M[X_PLAST][j] = _mm512_test_epi8_mask(c, _mm512_set1_epi8(CC_PLAST));
     M[X_MDR][j] = _mm512_test_epi8_mask(c, _mm512_set1_epi8(CC_MDR));
     M[X_QLAST][j] = _mm512_test_epi8_mask(c, _mm512_set1_epi8(CC_QLAST));
+    M[X_ST1][j] = _mm512_test_epi8_mask(c, _mm512_set1_epi8(CC_ST1));
+    M[X_ST2][j] = _mm512_test_epi8_mask(c, _mm512_set1_epi8(CC_ST2));
 }
 
 /* the bytes of q[0, 64) that end a run of plain characters in a JSON
@@ -821,6 +876,10 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
                                                 S(M_DOT, 5))));
         /* city and ZIP */
         __m512i cz = VAND(VAND(X(M_DIG), S(X_COMMA, 9)), S(M_SP, 5));
+        /* street suffixes: block()'s, but of a suffix's letters */
+        __m512i st = _mm512_andnot_si512(
+            VOR(VOR(X(M_UP), X(M_LO)), X(M_DIG)),
+            VAND(VAND(S(X_ST2, 1), S(X_ST1, 2)), S(M_SP, 3)));
         /* the digits that start a chain (digit_starts) */
         __m512i mid = VOR(VOR(X(M_DOT), X(X_SLPAR)),
                           _mm512_andnot_si512(X(X_COLON), X(M_COLDASH))),
@@ -835,7 +894,7 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
                              VAND(S(M_SP, 3), S(M_DIG, 4))))));
         __m512i starts = _mm512_andnot_si512(linked, dg);
         __m512i any = VOR(VOR(VOR(fe, dg), VOR(nm, person)),
-                          VOR(VOR(place, ib), VOR(VOR(mc, v6), cz)));
+                          VOR(VOR(place, ib), VOR(VOR(mc, v6), VOR(cz, st))));
         /* (v4 is never without a digit: any has it) */
 #undef X
 #undef XP
@@ -844,7 +903,7 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
         __mmask8 work = _mm512_test_epi64_mask(any, any);
         if (work) {
             uint64_t FE[8], NM[8], PE[8], PL[8], IB[8], MC[8], V6[8], V4[8],
-                CZ[8], ST[8];
+                CZ[8], ST[8], SA[8];
             _mm512_storeu_si512((void *)ST, starts);
             _mm512_storeu_si512((void *)FE, fe);
             _mm512_storeu_si512((void *)NM, nm);
@@ -855,10 +914,11 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
             _mm512_storeu_si512((void *)V6, v6);
             _mm512_storeu_si512((void *)V4, v4);
             _mm512_storeu_si512((void *)CZ, cz);
+            _mm512_storeu_si512((void *)SA, st);
             for (unsigned w = work; w; w &= w - 1) {
                 int j = __builtin_ctz(w);
                 signs x = {FE[j], R[M_DIG][8 + j], ST[j], NM[j], PE[j],
-                           PL[j], IB[j], MC[j], V6[j], V4[j], CZ[j]};
+                           PL[j], IB[j], MC[j], V6[j], V4[j], CZ[j], SA[j]};
                 blk b, pb; /* only what the rare signs need */
                 if (x.ib | x.mc | x.v6 | x.v4 | x.cz) {
                     lane_blk(R, 8 + j, &b);
@@ -888,6 +948,7 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
         t.pair = tmp[7];
     }
     blocks(s, 512 * ng, &t, 1);
+    abbr_at_end(s);
 }
 #endif
 

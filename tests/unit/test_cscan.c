@@ -40,6 +40,8 @@ static const char *const pieces[] = {
     "00:1a:2b:3c:4d:5e", "00-1A-2B-3C-4D-5E", "001a.2b3c.4d5e", "fe80::1",
     "https://example.com/a?b=c", "Redmond, WA 98052", "12 Main Street",
     "Hauptstra\303\237e 5, 10115 Berlin", "Via Roma 10", "10 rue de Rivoli",
+    "12 Main St", "5 Elm Rd.", "9 Oak Ln,", "1 Park Pl", " Dr", " Ct_", " St",
+    " Sd", "We St\xC3\xA9",
     "my name is Ana", "Regards, Li Wei", "Dear \xC3\x98yvind", "Mr \xC5\x81",
     "hi \xD0\x98\xD0\xB2\xD0\xB0\xD0\xBD", "\xEF\xBC\xA0", "\xE2\x80\x8B",
     "\\n", "\"", "\n",
@@ -209,7 +211,7 @@ int main(int argc, char **argv)
             "00:1a:2b:3c:4d:5e",           "00-1A-2B-3C-4D-5E",
             "001a.2b3c.4d5e", "fe80::1ff:fe23:4567:890a", "2001:db8::1",
             "2001:0db8:85a3:0000:0000:8a2e:0370:7334", "::1", "1::",
-            "Redmond, WA 98052", "Austin, TX 78701-2345",
+            "Redmond, WA 98052", "Austin, TX 78701-2345", "12 Main St",
         };
         for (size_t i = 0; i < sizeof alone / sizeof *alone; i++) {
             for (size_t at = 0; at < 140; at++) {
@@ -229,6 +231,21 @@ int main(int argc, char **argv)
                 if (!ok && bad++ < 5)
                     show("rd_scan", buf, n);
             }
+        }
+        /* a street suffix that ends the buffer, at every length across
+         * two block boundaries (one of them the buffer's end) */
+        for (size_t n = 60; n < 140; n++) {
+            memset(buf, 'x', n);
+            for (size_t k = 1; k < n; k += 7)
+                buf[k] = ' ';
+            memcpy(buf + n - 11, " 12 Main St", 11);
+            const rd_match *mf, *mr;
+            size_t nf = rd_scan(fast, sf, buf, n, NULL, &mf);
+            size_t nr = rd_scan(ref, sr, buf, n, NULL, &mr);
+            int ok = nf != RD_SCAN_ERROR && nf >= 1 && same(mf, nf, mr, nr);
+            CHECK(ok);
+            if (!ok && bad++ < 5)
+                show("rd_scan", buf, n);
         }
     }
     rd_cscan_path(-1);
