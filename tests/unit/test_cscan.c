@@ -159,6 +159,21 @@ static void show(const char *what, const char *b, size_t n)
     fprintf(stderr, "\"\n");
 }
 
+/* both engines find something in buf[0, n), and the same; the first
+ * few buffers where they do not are shown */
+static void both_find(const rd_engine *fast, rd_scratch *sf,
+                      const rd_engine *ref, rd_scratch *sr, const char *buf,
+                      size_t n, int *bad)
+{
+    const rd_match *mf, *mr;
+    size_t nf = rd_scan(fast, sf, buf, n, NULL, &mf);
+    size_t nr = rd_scan(ref, sr, buf, n, NULL, &mr);
+    int ok = nf != RD_SCAN_ERROR && nf >= 1 && same(mf, nf, mr, nr);
+    CHECK(ok);
+    if (!ok && (*bad)++ < 5)
+        show("rd_scan", buf, n);
+}
+
 int main(int argc, char **argv)
 {
     lg_err e;
@@ -223,13 +238,7 @@ int main(int argc, char **argv)
                     buf[at - 1] = ' ';
                 memcpy(buf + at, alone[i], l);
                 memcpy(buf + at + l, " ok", 3);
-                const rd_match *mf, *mr;
-                size_t nf = rd_scan(fast, sf, buf, n, NULL, &mf);
-                size_t nr = rd_scan(ref, sr, buf, n, NULL, &mr);
-                int ok = nf != RD_SCAN_ERROR && nf >= 1 && same(mf, nf, mr, nr);
-                CHECK(ok);
-                if (!ok && bad++ < 5)
-                    show("rd_scan", buf, n);
+                both_find(fast, sf, ref, sr, buf, n, &bad);
             }
         }
         /* a street suffix that ends the buffer, at every length across
@@ -239,13 +248,7 @@ int main(int argc, char **argv)
             for (size_t k = 1; k < n; k += 7)
                 buf[k] = ' ';
             memcpy(buf + n - 11, " 12 Main St", 11);
-            const rd_match *mf, *mr;
-            size_t nf = rd_scan(fast, sf, buf, n, NULL, &mf);
-            size_t nr = rd_scan(ref, sr, buf, n, NULL, &mr);
-            int ok = nf != RD_SCAN_ERROR && nf >= 1 && same(mf, nf, mr, nr);
-            CHECK(ok);
-            if (!ok && bad++ < 5)
-                show("rd_scan", buf, n);
+            both_find(fast, sf, ref, sr, buf, n, &bad);
         }
     }
     rd_cscan_path(-1);
