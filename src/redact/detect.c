@@ -2071,6 +2071,7 @@ void rd_expand_reset(rd_scratch *s)
 
 void rd_expand(rd_scratch *s, int kind, int arg, size_t from, size_t to)
 {
+    s->nreports++;
     switch (kind) {
     case K_AT: email_at(s, at_start(s, to), to, 0); break;
     case K_AT_WORD: email_at(s, to - 5, to - 1, 1); break;

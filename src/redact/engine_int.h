@@ -174,6 +174,9 @@ struct rd_scratch {
      * a JSON string's plain characters, and how many bytes it marked */
     uint64_t *stops;
     size_t nstops;
+    /* anchors handed to rd_expand so far, all scans: the tests hold the
+     * code paths of scan.c to the same reports by it */
+    uint64_t nreports;
 };
 
 /* The engine with every anchor in the Vectorscan database, scan.c unused:
