@@ -345,8 +345,13 @@ static void index_cues(cue_ix *x, int fold)
  * written.  Half of the capitals after a space that cue_before was asked
  * about follow a word that ends otherwise ("the Windows", "users. The").
  * And the letters of the two-letter street suffixes (abbr_ok): CC_ST1 the
- * first, CC_ST2 the second. */
-enum { CC_PLAST = 1, CC_MDR = 2, CC_QLAST = 4, CC_ST1 = 8, CC_ST2 = 16 };
+ * first, CC_ST2 the second.  The last three bits are what classify64_vbmi
+ * and json_stops find by two or three compares each, here one test of a
+ * table looked up anyway: CC_RS the letters r and s in either case
+ * (blk.rs), CC_SLPAR '/' '(' ')' (blk.slpar), CC_JSTOP '"' '\\' and the
+ * bytes below 0x20 (json_stops). */
+enum { CC_PLAST = 1, CC_MDR = 2, CC_QLAST = 4, CC_ST1 = 8, CC_ST2 = 16,
+       CC_RS = 32, CC_SLPAR = 64, CC_JSTOP = 128 };
 /* the suffixes of K_STREET_ABBR, two bytes each */
 #define ABBRS "StRdDrLnCtPl"
 static unsigned char cue_cls[128] __attribute__((aligned(64)));
@@ -379,6 +384,14 @@ static void index_all_cues(void)
         mark((unsigned char)a[0], CC_ST1, 0);
         mark((unsigned char)a[1], CC_ST2, 0);
     }
+    mark('r', CC_RS, 1);
+    mark('s', CC_RS, 1);
+    for (const char *c = "/()"; *c; c++)
+        mark((unsigned char)*c, CC_SLPAR, 0);
+    for (unsigned c = 0; c < 0x20; c++)
+        mark((unsigned char)c, CC_JSTOP, 0);
+    mark('"', CC_JSTOP, 0);
+    mark('\\', CC_JSTOP, 0);
 }
 
 /* Does buf[0, e) end with one of x's words?  fold: the person cues, in
@@ -779,32 +792,6 @@ u8_leads(const unsigned char *q)
            _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)0xD0));
 }
 
-/* the cue classes of q[0, 64) (cue_cls) into M[X_PLAST..X_ST2][j] */
-__attribute__((target(V8_TARGET))) static inline void
-cue_masks(const unsigned char *q, uint64_t (*M)[16], int j)
-{
-    __m512i v = _mm512_loadu_si512((const void *)q);
-    __m512i c = _mm512_maskz_permutex2var_epi8(
-        ~M[X_HI][j], _mm512_load_si512((const void *)cue_cls), v,
-        _mm512_load_si512((const void *)(cue_cls + 64)));
-    M[X_PLAST][j] = _mm512_test_epi8_mask(c, _mm512_set1_epi8(CC_PLAST));
-    M[X_MDR][j] = _mm512_test_epi8_mask(c, _mm512_set1_epi8(CC_MDR));
-    M[X_QLAST][j] = _mm512_test_epi8_mask(c, _mm512_set1_epi8(CC_QLAST));
-    M[X_ST1][j] = _mm512_test_epi8_mask(c, _mm512_set1_epi8(CC_ST1));
-    M[X_ST2][j] = _mm512_test_epi8_mask(c, _mm512_set1_epi8(CC_ST2));
-}
-
-/* the bytes of q[0, 64) that end a run of plain characters in a JSON
- * string (rd_scan_stops): '"' '\\' and those below 0x20 */
-__attribute__((target(V8_TARGET))) static inline uint64_t
-json_stops(const unsigned char *q)
-{
-    __m512i v = _mm512_loadu_si512((const void *)q);
-    return _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"')) |
-           _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\')) |
-           _mm512_cmplt_epu8_mask(v, _mm512_set1_epi8(0x20));
-}
-
 /* word j of each row of M as a blk */
 static inline __attribute__((always_inline)) void
 lane_blk(uint64_t (*M)[16], int j, blk *b)
@@ -820,24 +807,42 @@ lane_blk(uint64_t (*M)[16], int j, blk *b)
  * group's lanes; a lane's previous block is the word before it. */
 typedef uint64_t grow_t[X_N][16];
 
+/* classify64_vbmi's masks of each block, and those of the cue classes
+ * (cue_cls), the UTF-8 leads of u8_caps and, when stops, the bytes that
+ * end a run of plain characters in a JSON string (rd_scan_stops) */
 __attribute__((target(V8_TARGET))) static void
 classify8(const unsigned char *q, grow_t R, grow_t P, uint64_t *stops)
 {
     for (int k = 0; k < X_N; k++)
         R[k][7] = P ? P[k][15] : 0;
+    __m512i lo = _mm512_load_si512((const void *)cls_tbl),
+            hi = _mm512_load_si512((const void *)(cls_tbl + 64)),
+            clo = _mm512_load_si512((const void *)cue_cls),
+            chi = _mm512_load_si512((const void *)(cue_cls + 64));
+#define TEST(x, bit) _mm512_test_epi8_mask(x, _mm512_set1_epi8((char)(bit)))
     for (int j = 0; j < 8; j++, q += 64) {
-        blk b;
-        classify64_vbmi(q, &b);
+        __m512i v = _mm512_loadu_si512((const void *)q);
+        uint64_t h = _mm512_movepi8_mask(v); /* bytes >= 0x80: no class */
+        __m512i c = _mm512_maskz_permutex2var_epi8(~h, lo, v, hi);
+#pragma GCC unroll 8
         for (int k = 0; k < M_NMASK; k++)
-            R[k][8 + j] = b.m[k];
-        R[X_COLON][8 + j] = b.colon, R[X_COMMA][8 + j] = b.comma;
-        R[X_RS][8 + j] = b.rs, R[X_SLPAR][8 + j] = b.slpar;
-        R[X_HI][8 + j] = b.hi;
-        R[X_UCAP][8 + j] = b.hi ? u8_leads(q) : 0;
-        cue_masks(q, R, 8 + j);
+            R[k][8 + j] = TEST(c, 1 << k);
+        R[X_COLON][8 + j] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':'));
+        R[X_COMMA][8 + j] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(','));
+        R[X_HI][8 + j] = h;
+        R[X_UCAP][8 + j] = h ? u8_leads(q) : 0;
+        __m512i d = _mm512_maskz_permutex2var_epi8(~h, clo, v, chi);
+        R[X_RS][8 + j] = TEST(d, CC_RS);
+        R[X_SLPAR][8 + j] = TEST(d, CC_SLPAR);
+        R[X_PLAST][8 + j] = TEST(d, CC_PLAST);
+        R[X_MDR][8 + j] = TEST(d, CC_MDR);
+        R[X_QLAST][8 + j] = TEST(d, CC_QLAST);
+        R[X_ST1][8 + j] = TEST(d, CC_ST1);
+        R[X_ST2][8 + j] = TEST(d, CC_ST2);
         if (stops)
-            stops[j] = json_stops(q);
+            stops[j] = TEST(d, CC_JSTOP);
     }
+#undef TEST
 }
 
 __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
