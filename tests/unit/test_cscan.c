@@ -159,6 +159,21 @@ static void show(const char *what, const char *b, size_t n)
     fprintf(stderr, "\"\n");
 }
 
+/* buf[from, to) filler that matches nothing: x's with a space every 7 */
+static void filler(char *buf, size_t from, size_t to)
+{
+    for (size_t k = from; k < to; k++)
+        buf[k] = k % 7 == 1 ? ' ' : 'x';
+}
+
+/* The offsets the forms below are tried at: across the first block
+ * boundaries, which a short buffer's blocks (scan.c's block()) cross,
+ * and across the first group of eight blocks of a long buffer (the
+ * AVX-512 path takes only whole groups of 512 bytes a vector at a time);
+ * LONG: the length of the buffer the second range is tried in. */
+static const size_t spots[][2] = {{0, 140}, {440, 600}};
+enum { LONG = 1100 };
+
 /* The anchors each scan of the fast engine reported (rd_expand calls) on
  * the first path tested, in the order of the scans: the other paths scan
  * the same buffers in the same order and must report as many.  (More
@@ -195,8 +210,7 @@ static void both(const rd_engine *fast, rd_scratch *sf, const rd_engine *ref,
         reports[nreports++] = got;
     } else {
         int same_reports = at_report < nreports && reports[at_report] == got;
-        CHECK(same_reports);
-        if (!same_reports && bad_reports++ < 3) {
+        if (!same_reports && bad_reports++ < 3) { /* checked at the end */
             fprintf(stderr, "%llu reports, %llu on the first path\n",
                     (unsigned long long)got,
                     (unsigned long long)(at_report < nreports
@@ -245,9 +259,10 @@ int main(int argc, char **argv)
             const rd_hint *h = rnd(3) ? NULL : &hints[rnd(4)];
             both(fast, sf, ref, sr, buf, n, h, 0, &bad);
         }
-        /* the IBAN, MAC and IPv6 forms alone, at every offset across a block
-         * boundary: the masks skip blocks by their separators and country
-         * codes, which the random texts rarely test one form at a time */
+        /* the IBAN, MAC, IPv6 and email forms alone, at every offset
+         * across a block boundary: the masks skip blocks by their
+         * separators and country codes, which the random texts rarely
+         * test one form at a time */
         const char *const alone[] = {
             "DE89 3704 0044 0532 0130 00", "GB82WEST12345698765432",
             "DE89 370400440532013000",     "DE893704 00440532013000",
@@ -255,29 +270,31 @@ int main(int argc, char **argv)
             "001a.2b3c.4d5e", "fe80::1ff:fe23:4567:890a", "2001:db8::1",
             "2001:0db8:85a3:0000:0000:8a2e:0370:7334", "::1", "1::",
             "Redmond, WA 98052", "Austin, TX 78701-2345", "12 Main St",
+            "jane@contoso.com", "jane at contoso dot com",
         };
-        for (size_t i = 0; i < sizeof alone / sizeof *alone; i++) {
-            for (size_t at = 0; at < 140; at++) {
-                size_t l = strlen(alone[i]), n = at + l + 3;
-                memset(buf, 'x', at);
-                for (size_t k = 1; k < at; k += 7)
-                    buf[k] = ' ';
-                if (at > 0)
-                    buf[at - 1] = ' ';
-                memcpy(buf + at, alone[i], l);
-                memcpy(buf + at + l, " ok", 3);
-                both(fast, sf, ref, sr, buf, n, NULL, 1, &bad);
-            }
-        }
+        for (size_t i = 0; i < sizeof alone / sizeof *alone; i++)
+            for (int sp = 0; sp < 2; sp++)
+                for (size_t at = spots[sp][0]; at < spots[sp][1]; at++) {
+                    size_t l = strlen(alone[i]), n = at + l + 3;
+                    filler(buf, 0, at);
+                    if (at > 0)
+                        buf[at - 1] = ' ';
+                    memcpy(buf + at, alone[i], l);
+                    memcpy(buf + at + l, " ok", 3);
+                    if (sp) {
+                        filler(buf, n, LONG);
+                        n = LONG;
+                    }
+                    both(fast, sf, ref, sr, buf, n, NULL, 1, &bad);
+                }
         /* a street suffix that ends the buffer, at every length across
          * two block boundaries (one of them the buffer's end) */
-        for (size_t n = 60; n < 140; n++) {
-            memset(buf, 'x', n);
-            for (size_t k = 1; k < n; k += 7)
-                buf[k] = ' ';
-            memcpy(buf + n - 11, " 12 Main St", 11);
-            both(fast, sf, ref, sr, buf, n, NULL, 1, &bad);
-        }
+        for (int sp = 0; sp < 2; sp++)
+            for (size_t n = spots[sp][0] + 60; n < spots[sp][1]; n++) {
+                filler(buf, 0, n);
+                memcpy(buf + n - 11, " 12 Main St", 11);
+                both(fast, sf, ref, sr, buf, n, NULL, 1, &bad);
+            }
         /* digit chains of every length up to 9 after one of every length
          * up to 8 ("---" ends a chain), across a block boundary: K_NUMRUN
          * is reported once per chain of seven digits or more */
@@ -285,7 +302,7 @@ int main(int argc, char **argv)
             for (int b = 1; b <= 9; b++)
                 for (size_t at = 48; at < 72; at++) {
                     size_t n = at;
-                    memset(buf, 'x', at);
+                    filler(buf, 0, at);
                     buf[at - 1] = ' ';
                     for (int k = 0; k < a; k++)
                         buf[n++] = (char)('1' + k);
@@ -295,6 +312,11 @@ int main(int argc, char **argv)
                         buf[n++] = (char)('1' + k);
                     buf[n++] = ' ';
                     both(fast, sf, ref, sr, buf, n, NULL, 0, &bad);
+                    /* and inside a group of the AVX-512 path */
+                    memmove(buf + 448, buf, n);
+                    filler(buf, 0, 448);
+                    filler(buf, 448 + n, LONG);
+                    both(fast, sf, ref, sr, buf, LONG, NULL, 0, &bad);
                 }
     }
     CHECK(bad_reports == 0);
