@@ -345,11 +345,12 @@ static void index_cues(cue_ix *x, int fold)
  * written.  Half of the capitals after a space that cue_before was asked
  * about follow a word that ends otherwise ("the Windows", "users. The").
  * And the letters of the two-letter street suffixes (abbr_ok): CC_ST1 the
- * first, CC_ST2 the second.  The last three bits are what classify64_vbmi
- * and json_stops find by two or three compares each, here one test of a
- * table looked up anyway: CC_RS the letters r and s in either case
- * (blk.rs), CC_SLPAR '/' '(' ')' (blk.slpar), CC_JSTOP '"' '\\' and the
- * bytes below 0x20 (json_stops). */
+ * first, CC_ST2 the second.  The last three are for classify8, one test
+ * each of the table it looks up anyway, where classify64_vbmi (the blocks
+ * after the last group) takes two compares: CC_RS the letters r and s in
+ * either case (blk.rs), CC_SLPAR '/' '(' ')' (blk.slpar), CC_JSTOP the
+ * bytes that end a run of a JSON string's plain characters, '"' '\\' and
+ * those below 0x20 (rd_scan_stops). */
 enum { CC_PLAST = 1, CC_MDR = 2, CC_QLAST = 4, CC_ST1 = 8, CC_ST2 = 16,
        CC_RS = 32, CC_SLPAR = 64, CC_JSTOP = 128 };
 /* the suffixes of K_STREET_ABBR, two bytes each */
