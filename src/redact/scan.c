@@ -629,13 +629,14 @@ expand(rd_scratch *s, size_t base, const signs *x, const blk *b,
 {
     for (uint64_t f = x->fe; f; f &= f - 1)
         rd_expand(s, K_ENTROPY, 0, 0, base + (size_t)__builtin_ctzll(f) + 1);
+    if (x->dig) {
 #ifdef RD_VBMI
-    if (x->dig && vbmi)
-        chains_pext(s, x->dig, x->starts, base, ndig);
-    else
+        if (vbmi)
+            chains_pext(s, x->dig, x->starts, base, ndig);
+        else
 #endif
-    if (x->dig)
-        chains(s, x->dig, x->starts, base, ndig);
+            chains(s, x->dig, x->starts, base, ndig);
+    }
     (void)vbmi;
     if (x->nm)
         names(s, x->nm, base);

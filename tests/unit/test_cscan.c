@@ -312,10 +312,13 @@ int main(int argc, char **argv)
                         buf[n++] = (char)('1' + k);
                     buf[n++] = ' ';
                     both(fast, sf, ref, sr, buf, n, NULL, 0, &bad);
-                    /* and inside a group of the AVX-512 path */
-                    memmove(buf + 448, buf, n);
-                    filler(buf, 0, 448);
-                    filler(buf, 448 + n, LONG);
+                    /* and on the AVX-512 path, across its first two
+                     * groups (byte 512) as the above crosses the first
+                     * two blocks (byte 64) */
+                    size_t g = spots[1][0] + 8;
+                    memmove(buf + g, buf, n);
+                    filler(buf, 0, g);
+                    filler(buf, g + n, LONG);
                     both(fast, sf, ref, sr, buf, LONG, NULL, 0, &bad);
                 }
     }
