@@ -429,6 +429,36 @@ static size_t short_hash(const char *k, size_t n)
     return (size_t)((h ^ h >> 29) * 0x94D049BB133111EBULL >> 40);
 }
 
+/* a[0, n) == b[0, n) for the short strings short_hash takes (keys,
+ * cached values): whole-word loads, the last one overlapping, instead of
+ * a call to memcmp (0.8 % of a bench run, most of it the call) */
+static int same_short(const char *a, const char *b, size_t n)
+{
+    if (n >= 8) {
+        uint64_t x, y, d = 0;
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            d |= x ^ y;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return !(d | (x ^ y));
+    }
+    if (n >= 4) {
+        uint32_t x, y, u, v;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&v, b + n - 4, 4);
+        return !((x ^ y) | (u ^ v));
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
 /* The hint of a key, remembered: keys repeat from record to record.  An
  * open-addressing table that never evicts: the keys of a schema stay in
  * it however their hashes fall (a direct-mapped cache thrashed whenever
@@ -451,7 +481,7 @@ static rd_hint key_hint(rd_worker *w, const char *k, size_t n)
             }
             return r;
         }
-        if (c->len == n && memcmp(c->key, k, n) == 0)
+        if (c->len == n && same_short(c->key, k, n))
             return c->hint;
     }
     w->hint_computed++;
@@ -612,7 +642,7 @@ static size_t scan_value(rd_worker *w, const char *v, size_t vl,
                       (uint64_t)(h->whole + 1);
         e = &w->vc[(short_hash(v, vl) ^ (size_t)(hh >> 40)) & (RD_VCACHE - 1)];
         if (e->len == vl && same_hint(&e->hint, h) &&
-            memcmp(e->val, v, vl) == 0) {
+            same_short(e->val, v, vl)) {
             w->vc_hits++;
             return store(&w->one, e->m, e->nm, 0) ? SIZE_MAX : e->nm;
         }
