@@ -26,8 +26,11 @@ const rd_anchor rd_anchors[] = {
             "[0-9A-Fa-f]{2}",
      11},
     {K_MAC, "[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}", 14},
-    {K_IPV6, "[0-9A-Fa-f]{1,4}::?[0-9A-Fa-f]{1,4}:|::[0-9A-Fa-f]{1,4}|"
-             "[0-9A-Fa-f]{1,4}::",
+    /* "::", or three colons: without "::" an address has eight groups,
+     * and a time of day (15:01:57, in every record with a timestamp) is
+     * no anchor */
+    {K_IPV6, "[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:|"
+             "::[0-9A-Fa-f]{1,4}|[0-9A-Fa-f]{1,4}::",
      0},
     /* the schemes of the web and of the data stores and brokers whose
      * URIs carry credentials (postgres://admin:pw@db/...) */

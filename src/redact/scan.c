@@ -524,26 +524,32 @@ static void mac(rd_scratch *s, const blk *b, const blk *pb, size_t base)
                   base + (size_t)__builtin_ctzll(m) + 1);
 }
 
-/* K_IPV6: [0-9A-Fa-f]{1,4}::?[0-9A-Fa-f]{1,4}: | ::[0-9A-Fa-f]{1,4} |
- * [0-9A-Fa-f]{1,4}:: -- every end of each form.  H(k), C(k): the byte k
- * before the end is a hex digit, a colon; A(k): it is the last colon of a
- * "hex:" or "hex::" */
+/* K_IPV6: [0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}: |
+ * ::[0-9A-Fa-f]{1,4} | [0-9A-Fa-f]{1,4}:: -- every end of each form.
+ * h[k], c[k]: the byte k before the end is a hex digit, a colon; Q(k): a
+ * colon there after a hex digit; P(k): a colon there after 1-4 hex digits
+ * after a Q */
 static void ipv6(rd_scratch *s, const blk *b, const blk *pb, size_t base)
 {
-    uint64_t h[8], c[9];
+    uint64_t h[12], c[12];
     h[0] = b->m[M_HEX], c[0] = b->colon;
-    for (int k = 1; k < 8; k++)
+    for (int k = 1; k < 12; k++)
         h[k] = AT(M_HEX, k), c[k] = SHL(b->colon, pb->colon, k);
-    c[8] = SHL(b->colon, pb->colon, 8);
-#define A(k) (c[k] & (h[(k) + 1] | (c[(k) + 1] & h[(k) + 2])))
+#define Q(k) (c[k] & h[(k) + 1])
+#define P(k)                                                                 \
+    (c[k] & h[(k) + 1] &                                                     \
+     (Q((k) + 2) |                                                           \
+      (h[(k) + 2] & (Q((k) + 3) | (h[(k) + 3] & (Q((k) + 4) |                \
+                                                 (h[(k) + 4] & Q((k) + 5))))))))
     uint64_t h1 = h[1], h12 = h1 & h[2], h123 = h12 & h[3],
              h1234 = h123 & h[4];
-    uint64_t m = (c[0] & ((h1 & A(2)) | (h12 & A(3)) | (h123 & A(4)) |
-                          (h1234 & A(5)))) |
+    uint64_t m = (c[0] & ((h1 & P(2)) | (h12 & P(3)) | (h123 & P(4)) |
+                          (h1234 & P(5)))) |
                  (h[0] & ((c[1] & c[2]) | (h1 & c[2] & c[3]) |
                           (h12 & c[3] & c[4]) | (h123 & c[4] & c[5]))) |
                  (c[0] & c[1] & h[2]);
-#undef A
+#undef P
+#undef Q
     for (; m; m &= m - 1)
         rd_expand(s, K_IPV6, 0, 0, base + (size_t)__builtin_ctzll(m) + 1);
 }
@@ -603,11 +609,11 @@ static uint64_t u8_caps(const unsigned char *q, uint64_t m)
 /* What a block's anchors need of the blocks before it: the previous
  * block's masks; r[k]: its bytes ending a run of 2^k token bytes
  * (K_ENTROPY wants 2^5 = 32); its [A-Za-z]{2}\d{2} ends (y), ' ' [A-Z]
- * ends (cap), colons with another close before (pair); and the digits of
- * the chain it ended in (ndig). */
+ * ends (cap), colons with another close before (pair), the signs of an
+ * IPv6 address (v6); and the digits of the chain it ended in (ndig). */
 typedef struct cstate {
     blk pb;
-    uint64_t r[6], y, cap, pair;
+    uint64_t r[6], y, cap, pair, v6;
     int ndig;
 } cstate;
 
@@ -703,16 +709,22 @@ block(rd_scratch *s, const unsigned char *q, size_t base, const blk *bp,
     uint64_t cd = b.m[M_COLDASH], pcd = pb.m[M_COLDASH];
     x.mc = (SHL(cd, pcd, 2) & SHL(cd, pcd, 5) & SHL(cd, pcd, 8)) |
            (SHL(b.m[M_DOT], pb.m[M_DOT], 4) & SHL(b.m[M_DOT], pb.m[M_DOT], 9));
-    /* K_IPV6: every form has two colons at most 5 bytes apart, the second
-     * at most 4 bytes before the end (maybe in the previous block); most
-     * blocks of JSON have a colon, few such a pair */
+    /* K_IPV6: every form has "::" or three colons each at most 5 bytes
+     * after the one before, the last at most 4 bytes before the end (maybe
+     * in the previous block); most blocks of JSON have a colon, few such
+     * a triple (a time of day, 15:01:57, has two) */
     uint64_t pair = b.colon & (SHL(b.colon, pb.colon, 1) |
                                SHL(b.colon, pb.colon, 2) |
                                SHL(b.colon, pb.colon, 3) |
                                SHL(b.colon, pb.colon, 4) |
                                SHL(b.colon, pb.colon, 5));
-    x.v6 = pair | t->pair >> 58;
+    uint64_t v6 = b.colon & (SHL(b.colon, pb.colon, 1) |
+                             SHL(pair, t->pair, 1) | SHL(pair, t->pair, 2) |
+                             SHL(pair, t->pair, 3) | SHL(pair, t->pair, 4) |
+                             SHL(pair, t->pair, 5));
+    x.v6 = v6 | t->v6 >> 58;
     t->pair = pair;
+    t->v6 = v6;
     /* K_IPV4: a digit, a dot, a digit, and another dot 1-3 bytes before
      * that digit (a decimal "3.5" has none; versions and dates go on to
      * ipv4()) */
@@ -860,7 +872,7 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
      * load stalls) */
     grow_t RR[3] __attribute__((aligned(64)));
     __m512i z = _mm512_setzero_si512();
-    __m512i pr[6], pcap = z, py = z, ppair = z;
+    __m512i pr[6], pcap = z, py = z, ppair = z, pv6 = z;
     for (int k = 0; k < 6; k++)
         pr[k] = z;
     if (ng)
@@ -910,7 +922,12 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
                             VOR(VOR(VOR(S(X_COLON, 1), S(X_COLON, 2)),
                                     VOR(S(X_COLON, 3), S(X_COLON, 4))),
                                 S(X_COLON, 5)));
-        __m512i v6 = VOR(pair, _mm512_srli_epi64(VPREV(pair, ppair), 58));
+        __m512i six = VAND(
+            X(X_COLON),
+            VOR(VOR(VOR(S(X_COLON, 1), VSHL(pair, ppair, 1)),
+                    VOR(VSHL(pair, ppair, 2), VSHL(pair, ppair, 3))),
+                VOR(VSHL(pair, ppair, 4), VSHL(pair, ppair, 5))));
+        __m512i v6 = VOR(six, _mm512_srli_epi64(VPREV(six, pv6), 58));
         /* IPv4 */
         __m512i v4 = VAND(VAND(X(M_DIG), S(M_DOT, 1)),
                           VAND(S(M_DIG, 2), VOR(VOR(S(M_DOT, 3), S(M_DOT, 4)),
@@ -970,7 +987,7 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
         }
         for (int k = 0; k < 6; k++)
             pr[k] = r[k];
-        pcap = cap, py = y, ppair = pair;
+        pcap = cap, py = y, ppair = pair, pv6 = six;
     }
     if (stops)
         s->nstops = 512 * ng;
@@ -987,6 +1004,8 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
         t.y = tmp[7];
         _mm512_storeu_si512((void *)tmp, ppair);
         t.pair = tmp[7];
+        _mm512_storeu_si512((void *)tmp, pv6);
+        t.v6 = tmp[7];
     }
     blocks(s, 512 * ng, &t, 1);
     abbr_at_end(s);

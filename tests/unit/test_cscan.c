@@ -324,6 +324,19 @@ int main(int argc, char **argv)
     }
     CHECK(bad_reports == 0);
     free(reports);
+    /* a time of day is no anchor on any path: an IPv6 anchor has "::" or
+     * three colons (each record's timestamp sent one to ipv6_token) */
+    for (int path = best; path >= RD_CSCAN_PLAIN; path--) {
+        rd_cscan_path(path);
+        const char *const times[] = {"at 15:01:57 today", "ab:cd:ef",
+                                     "\"T09:30:00.123Z\""};
+        for (size_t i = 0; i < sizeof times / sizeof *times; i++) {
+            const rd_match *m;
+            uint64_t before = sf->nreports;
+            CHECK(rd_scan(fast, sf, times[i], strlen(times[i]), NULL, &m) == 0);
+            CHECK(sf->nreports == before);
+        }
+    }
     rd_cscan_path(-1);
     /* the database built with the program holds today's anchors (the
      * engine would compile its own otherwise, correct but slow to start) */
