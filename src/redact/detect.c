@@ -473,21 +473,10 @@ static void numrun(rd_scratch *s, size_t to)
     if (to <= s->run_end)
         return;
     size_t n = s->len, i = to, j = to;
-    /* back over digits and short separator runs */
-    while (i > 0) {
-        if (c_digit(CH(i - 1))) {
-            i--;
-            continue;
-        }
-        size_t k = i;
-        while (k > 0 && c_runsep(CH(k - 1)) && i - k < 3)
-            k--;
-        if (k < i && (i - k <= 2 || spaced_sep(s, k)) && k > 0 &&
-            c_digit(CH(k - 1)))
-            i = k;
-        else
-            break;
-    }
+    /* on over digits and short separator runs.  A run glued to a letter
+     * after it is no value, whatever is before it: a timestamp
+     * (2024-04-04T15:01:57Z, in every record of a log) is let go here,
+     * before the walk back */
     while (j < n) {
         if (c_digit(CH(j))) {
             j++;
@@ -503,6 +492,23 @@ static void numrun(rd_scratch *s, size_t to)
             break;
     }
     s->run_end = j;
+    if (j < n && (c_alpha(CH(j)) || CH(j) == '_'))
+        return;
+    /* back over digits and short separator runs */
+    while (i > 0) {
+        if (c_digit(CH(i - 1))) {
+            i--;
+            continue;
+        }
+        size_t k = i;
+        while (k > 0 && c_runsep(CH(k - 1)) && i - k < 3)
+            k--;
+        if (k < i && (i - k <= 2 || spaced_sep(s, k)) && k > 0 &&
+            c_digit(CH(k - 1)))
+            i = k;
+        else
+            break;
+    }
     /* glued to letters: KB5034441, 0x80070005, v1.2.3, CAS-05277-406788,
      * a GUID's first group (82974405-b61a-...: its digits were a phone
      * after "call" earlier in the line); after '#' an id (order #88213),
@@ -513,7 +519,6 @@ static void numrun(rd_scratch *s, size_t to)
                    (CH(i - 1) == '#' && !prev_word_in(s, i, hash_cues)))) ||
         (i > 1 && (CH(i - 1) == '-' || CH(i - 1) == '/') &&
          c_alpha(CH(i - 2))) ||
-        (j < n && (c_alpha(CH(j)) || CH(j) == '_')) ||
         guid_group(s, j))
         return;
     if (prev_word_in(s, i, ver_words))
