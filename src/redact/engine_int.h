@@ -169,6 +169,8 @@ struct rd_scratch {
     size_t ulen, capu, capum;
     uint64_t *cov; /* bytes a large cluster's chosen matches cover */
     size_t capcov;
+    cand *ctmp; /* rd_sort_by_start's merges */
+    size_t capctmp;
     size_t big_cluster; /* more candidates than this: cov (tests vary it) */
     /* rd_scan_stops: where the next scan marks the bytes that end a run of
      * a JSON string's plain characters, and how many bytes it marked */
@@ -205,6 +207,9 @@ int rd_context_ok(const rd_scratch *s, const cand *c);
 void rd_whole_value(rd_scratch *s, int type);
 
 /* engine.c: candidates and their normalised values */
+/* sort c[0, n) by start, equal starts kept in order (scratch s holds the
+ * merges); -1 when out of memory */
+int rd_sort_by_start(rd_scratch *s, cand *c, size_t n);
 size_t rd_norm_begin(rd_scratch *s);
 int rd_norm_grow(rd_scratch *s);
 static inline int rd_norm_putc(rd_scratch *s, char c)

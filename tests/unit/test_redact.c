@@ -1334,6 +1334,43 @@ static void json_plain(void)
     rd_buf_free(&o);
 }
 
+/* rd_sort_by_start against a stable insertion sort: arrays of runs in
+ * order (as the scan makes them), random ones, with many equal starts
+ * whose order (e, as a tag) must survive */
+static void sort_cands(void)
+{
+    enum { N = 300 };
+    static cand a[N], b[N];
+    uint64_t r = 12345;
+    int bad = 0;
+    for (int t = 0; t < 2000; t++) {
+        size_t n = (size_t)(t % 97) * 3 + (size_t)(t % 3);
+        size_t runs = 1 + (size_t)t % 7, at = 0;
+        for (size_t i = 0; i < n; i++) {
+            r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+            if (t % 2) { /* runs in order */
+                if (i * runs / (n ? n : 1) != (i ? (i - 1) * runs / n : 0))
+                    at = (size_t)(r >> 60);
+                at += (size_t)(r >> 62);
+            } else {
+                at = (size_t)(r >> 58);
+            }
+            a[i] = b[i] = (cand){.s = at, .e = i};
+        }
+        for (size_t i = 1; i < n; i++) /* the reference */
+            for (size_t j = i; j > 0 && b[j - 1].s > b[j].s; j--) {
+                cand x = b[j];
+                b[j] = b[j - 1];
+                b[j - 1] = x;
+            }
+        CHECK(rd_sort_by_start(S, a, n) == 0);
+        for (size_t i = 0; i < n; i++)
+            if (a[i].s != b[i].s || a[i].e != b[i].e)
+                bad++;
+    }
+    CHECK(bad == 0);
+}
+
 int main(void)
 {
     lg_err e;
@@ -1343,6 +1380,7 @@ int main(void)
         return 1;
     }
     S = rd_scratch_new(E);
+    sort_cands();
     validators();
     json_plain();
     standard_forms();
