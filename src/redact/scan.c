@@ -922,12 +922,13 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
                             VOR(VOR(VOR(S(X_COLON, 1), S(X_COLON, 2)),
                                     VOR(S(X_COLON, 3), S(X_COLON, 4))),
                                 S(X_COLON, 5)));
-        __m512i six = VAND(
+        /* v6s: block()'s v6; v6: with what the block before carries on */
+        __m512i v6s = VAND(
             X(X_COLON),
             VOR(VOR(VOR(S(X_COLON, 1), VSHL(pair, ppair, 1)),
                     VOR(VSHL(pair, ppair, 2), VSHL(pair, ppair, 3))),
                 VOR(VSHL(pair, ppair, 4), VSHL(pair, ppair, 5))));
-        __m512i v6 = VOR(six, _mm512_srli_epi64(VPREV(six, pv6), 58));
+        __m512i v6 = VOR(v6s, _mm512_srli_epi64(VPREV(v6s, pv6), 58));
         /* IPv4 */
         __m512i v4 = VAND(VAND(X(M_DIG), S(M_DOT, 1)),
                           VAND(S(M_DIG, 2), VOR(VOR(S(M_DOT, 3), S(M_DOT, 4)),
@@ -987,7 +988,7 @@ __attribute__((target(V8_TARGET))) static void cscan_vbmi(rd_scratch *s)
         }
         for (int k = 0; k < 6; k++)
             pr[k] = r[k];
-        pcap = cap, py = y, ppair = pair, pv6 = six;
+        pcap = cap, py = y, ppair = pair, pv6 = v6s;
     }
     if (stops)
         s->nstops = 512 * ng;
