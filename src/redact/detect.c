@@ -63,10 +63,19 @@ static int in_list(const char *w, size_t n, const char *const *list)
     if (n == 0)
         return 0; /* no list holds "" */
     int w0 = c_tolower((unsigned char)w[0]);
-    for (; *list; list++)
-        if (c_tolower((unsigned char)**list) == w0 && strlen(*list) == n &&
-            same_ci(*list, w, n))
+    for (; *list; list++) {
+        /* the word's length and letters in one loop (a strlen call per
+         * word of the list was most of the cost) */
+        const char *l = *list;
+        if (c_tolower((unsigned char)l[0]) != w0)
+            continue;
+        size_t i = 1;
+        while (i < n && l[i] &&
+               c_tolower((unsigned char)l[i]) == c_tolower((unsigned char)w[i]))
+            i++;
+        if (i == n && !l[n])
             return 1;
+    }
     return 0;
 }
 
