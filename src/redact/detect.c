@@ -224,10 +224,9 @@ static void email_at(rd_scratch *s, size_t a, size_t b, int word)
     size_t n = s->len, i = a, sp = 0;
     while (i > 0 && CH(i - 1) == ' ' && sp < 3)
         i--, sp++;
-    size_t le = i, ls = local_start(s, le);
-    if (ls == SIZE_MAX)
-        return;
-    /* the domain: labels joined by dots in any disguise */
+    size_t le = i;
+    /* the domain: labels joined by dots in any disguise (before the local
+     * part: after " at " in prose it is what fails, "look at the ...") */
     size_t j = b;
     sp = 0;
     while (j < n && CH(j) == ' ' && sp < 3)
@@ -269,6 +268,9 @@ static void email_at(rd_scratch *s, size_t a, size_t b, int word)
                   in_list(s->buf + lab_s[0], lab_e[0] - lab_s[0], webmail_names) &&
                   !(lab_e[0] < n && c_alnum(CH(lab_e[0])));
     if (nl < 2 && !webmail)
+        return;
+    size_t ls = local_start(s, le);
+    if (ls == SIZE_MAX)
         return;
     int anywordy = 0;
     for (int q = 1; q < nl; q++)
