@@ -719,8 +719,7 @@ size_t rd_scan(const rd_engine *g, rd_scratch *s, const char *buf, size_t len,
     s->nc = k;
     if (s->nwk > 1)
         qsort(s->wk, s->nwk, sizeof *s->wk, cmp_span);
-    /* most rescans of a short value find nothing or one candidate, and
-     * glibc's qsort costs about 100 instructions even then */
+    /* (most rescans of a short value find nothing or one candidate) */
     if (s->nc > 1 && rd_sort_by_start(s, s->c, s->nc))
         return RD_SCAN_ERROR;
     if (s->oom || lg_grow(&s->m, &s->capm, s->nc + 1, sizeof *s->m))
