@@ -47,13 +47,14 @@ has(const rd_scratch *s, size_t i, const char *lit)
     return has_rest(s, i, lit);
 }
 
-/* a[0, n) and b[0, n) the same but for ASCII case: the words compared
- * are a few bytes, where a strncasecmp call (locale and all) cost more
- * than the loop (1 % of a bench run) */
-static inline int same_ci(const char *a, const char *b, size_t n)
+/* lit[0, n), with no NUL in it, and w[0, n) the same but for ASCII case:
+ * the words compared are a few bytes, where a strncasecmp call (locale
+ * and all) cost more than the loop (1 % of a bench run) */
+static inline int same_ci(const char *lit, const char *w, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (c_tolower((unsigned char)a[i]) != c_tolower((unsigned char)b[i]))
+        if (!lit[i] ||
+            c_tolower((unsigned char)lit[i]) != c_tolower((unsigned char)w[i]))
             return 0;
     return 1;
 }
@@ -63,19 +64,12 @@ static int in_list(const char *w, size_t n, const char *const *list)
     if (n == 0)
         return 0; /* no list holds "" */
     int w0 = c_tolower((unsigned char)w[0]);
-    for (; *list; list++) {
-        /* the word's length and letters in one loop (a strlen call per
-         * word of the list was most of the cost) */
-        const char *l = *list;
-        if (c_tolower((unsigned char)l[0]) != w0)
-            continue;
-        size_t i = 1;
-        while (i < n && l[i] &&
-               c_tolower((unsigned char)l[i]) == c_tolower((unsigned char)w[i]))
-            i++;
-        if (i == n && !l[n])
+    /* length and letters in one loop, no strlen call per word of the
+     * list (most of the cost): l[n] is read once l[0, n) has no NUL */
+    for (; *list; list++)
+        if (c_tolower((unsigned char)**list) == w0 && same_ci(*list, w, n) &&
+            !(*list)[n])
             return 1;
-    }
     return 0;
 }
 
@@ -1625,7 +1619,7 @@ static int ends_with_cue(const rd_scratch *s, size_t e,
     for (; *cues; cues++) {
         size_t n = strlen(*cues);
         /* at a word start: not the end of a token ("...OM9dR Is") */
-        if (n <= e && same_ci(s->buf + e - n, *cues, n) &&
+        if (n <= e && same_ci(*cues, s->buf + e - n, n) &&
             (e == n || !c_word(CH(e - n - 1))))
             return 1;
     }
@@ -1920,7 +1914,7 @@ static size_t ends_with(const rd_scratch *s, size_t a, size_t b,
 {
     for (; *list; list++) {
         size_t l = strlen(*list);
-        if (b - a >= l && same_ci(s->buf + b - l, *list, l))
+        if (b - a >= l && same_ci(*list, s->buf + b - l, l))
             return l;
     }
     return 0;
