@@ -2255,26 +2255,27 @@ static const char *const team_words[] = {
     "group", "dept", "department", "center", "centre", "desktop", "infra",
     "infrastructure", "platform", "devops", "oncall", "on", "call", NULL};
 
+/* the punctuation of a name taken whole ("O'Neil", "Smith-Jones, J."),
+ * and NUL, which the strchr calls this replaced also matched (here and
+ * in team_name, a call per byte of a value under a person key: 1 % of a
+ * bench run) */
+static inline int name_punct(unsigned char c)
+{
+    return c == '.' || c == '-' || c == '\'' || c == ',' || c == 0;
+}
+
 static int team_name(const char *v, size_t a, size_t b)
 {
     for (size_t p = a; p < b;) {
         size_t q = p;
-        while (q < b && !strchr(" -.',_", v[q]))
+        while (q < b && !name_punct((unsigned char)v[q]) && v[q] != ' ' &&
+               v[q] != '_')
             q++;
         if (q > p && !in_list(v + p, q - p, team_words))
             return 0;
         p = q + 1;
     }
     return 1;
-}
-
-/* the punctuation of a name taken whole ("O'Neil", "Smith-Jones, J."),
- * and NUL, which the strchr this replaces also matched (its call, for
- * every other byte of a value under a person key, was half a percent of
- * a bench run) */
-static inline int name_punct(unsigned char c)
-{
-    return c == '.' || c == '-' || c == '\'' || c == ',' || c == 0;
 }
 
 /* the span [*a, *b) of v[0, len) a value of `type` under a hinting key
