@@ -5,6 +5,7 @@
  *
  * Every expander reads s->buf[0, s->len) only and bounds each walk; none
  * allocates except through rd_add/rd_norm_putc. */
+#include "core/arena.h"
 #include "redact/engine_int.h"
 #include "redact/validate.h"
 
@@ -73,10 +74,25 @@ static int in_list(const char *w, size_t n, const char *const *list)
     return 0;
 }
 
+/* buf[a, b) onto the normalised value, lower-cased when `lower`: room
+ * made once, then a plain loop (a checked put per byte was 1.4 % of a
+ * bench run) */
 static void norm_span(rd_scratch *s, size_t a, size_t b, int lower)
 {
-    for (size_t i = a; i < b; i++)
-        rd_norm_putc(s, lower ? (char)c_tolower(CH(i)) : (char)CH(i));
+    if (b <= a)
+        return;
+    size_t n = b - a;
+    if (lg_grow(&s->nbuf, &s->capn, s->nn + n, 1)) {
+        s->oom = 1;
+        return;
+    }
+    char *d = s->nbuf + s->nn;
+    if (lower)
+        for (size_t i = 0; i < n; i++)
+            d[i] = (char)c_tolower(CH(a + i));
+    else
+        memcpy(d, s->buf + a, n);
+    s->nn += n;
 }
 
 /* ---- EMAIL ----------------------------------------------------------- */
@@ -2037,7 +2053,7 @@ static void custom(rd_scratch *s, int arg, size_t from, size_t to)
 {
     const rd_custom *c = &s->eng->pol->custom[arg];
     int type = rd_type_lookup(s->eng, c->type);
-    char v[64];
+    char v[64] = {0}; /* (set before read; zeroed for gcc's LTO warning) */
     size_t nv = 0;
     if (c->validator != RD_VAL_NONE) {
         for (size_t p = from; p < to; p++)
