@@ -786,7 +786,7 @@ static void cscan_plain(rd_scratch *s)
  * address or city) is handed to the same code as block()'s, in order, so
  * the expanders see the same calls in the same order. */
 #define V8_TARGET "avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt,bmi2"
-enum { X_COLON = M_NMASK, X_COMMA, X_RS, X_SLPAR, X_HI, X_UCAP, X_PLAST,
+enum { X_COLON = M_NMASK, X_COMMA, X_RS, X_SLPAR, X_UCAP, X_PLAST,
        X_MDR, X_QLAST, X_ST1, X_ST2, X_N };
 
 #define VAND _mm512_and_si512
@@ -806,28 +806,33 @@ u8_leads(const unsigned char *q)
            _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)0xD0));
 }
 
-/* The hex digits of q[0, 64): classify8 leaves them out, a mask fewer
- * per block (each costs about two cycles, and only the blocks that
- * lane_blk copies for mac() and ipv6() use these) */
-__attribute__((target(V8_TARGET))) static uint64_t hex_mask(const unsigned char *q)
+/* The hex digits and the bytes >= 0x80 of block q[0, 64) into b:
+ * classify8 leaves both out, two masks fewer per block (each costs about
+ * two cycles), as only the few blocks lane_blk copies for the rare signs
+ * need them (mac() and ipv6() the hex digits) */
+__attribute__((target(V8_TARGET))) static void
+lane_bytes(const unsigned char *q, blk *b)
 {
     __m512i v = _mm512_loadu_si512((const void *)q);
+    b->hi = _mm512_movepi8_mask(v);
     __m512i c = _mm512_maskz_permutex2var_epi8(
-        ~_mm512_movepi8_mask(v), _mm512_load_si512((const void *)cls_tbl), v,
+        ~b->hi, _mm512_load_si512((const void *)cls_tbl), v,
         _mm512_load_si512((const void *)(cls_tbl + 64)));
-    return _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)(1 << M_HEX)));
+    b->m[M_HEX] = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)(1 << M_HEX)));
 }
 
-/* word j of each row of M as a blk; q: that block's bytes, for its hex
- * digits (NULL: no block, none) */
+/* word j of each row of M as a blk; q: that block's bytes (NULL: no
+ * block, all zero), see lane_bytes */
 static inline __attribute__((always_inline)) void
 lane_blk(uint64_t (*M)[16], int j, const unsigned char *q, blk *b)
 {
     for (int k = 0; k < M_NMASK; k++)
         b->m[k] = M[k][j];
-    b->m[M_HEX] = q ? hex_mask(q) : 0;
+    b->m[M_HEX] = b->hi = 0;
+    if (q)
+        lane_bytes(q, b);
     b->colon = M[X_COLON][j], b->comma = M[X_COMMA][j], b->rs = M[X_RS][j];
-    b->slpar = M[X_SLPAR][j], b->hi = M[X_HI][j];
+    b->slpar = M[X_SLPAR][j];
 }
 
 /* The masks of group g's eight blocks (from s->buf + 512 g), a row of
@@ -835,7 +840,8 @@ lane_blk(uint64_t (*M)[16], int j, const unsigned char *q, blk *b)
  * group's lanes; a lane's previous block is the word before it. */
 typedef uint64_t grow_t[X_N][16];
 
-/* classify64_vbmi's masks of each block, and those of the cue classes
+/* classify64_vbmi's masks of each block (but the two lane_bytes makes
+ * when they are needed), and those of the cue classes
  * (cue_cls), the UTF-8 leads of u8_caps and, when stops, the bytes that
  * end a run of plain characters in a JSON string (rd_scan_stops) */
 __attribute__((target(V8_TARGET))) static void
@@ -854,11 +860,10 @@ classify8(const unsigned char *q, grow_t R, grow_t P, uint64_t *stops)
         __m512i c = _mm512_maskz_permutex2var_epi8(~h, lo, v, hi);
 #pragma GCC unroll 8
         for (int k = 0; k < M_NMASK; k++)
-            if (k != M_HEX) /* see hex_mask */
+            if (k != M_HEX) /* see lane_bytes */
                 R[k][8 + j] = TEST(c, 1 << k);
         R[X_COLON][8 + j] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':'));
         R[X_COMMA][8 + j] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(','));
-        R[X_HI][8 + j] = h;
         R[X_UCAP][8 + j] = h ? u8_leads(q) : 0;
         __m512i d = _mm512_maskz_permutex2var_epi8(~h, clo, v, chi);
         R[X_RS][8 + j] = TEST(d, CC_RS);
