@@ -193,7 +193,8 @@ static rd_engine *engine_new(const rd_policy *p, int all_hs, lg_err *e)
     g->gaz_last = rd_gaz_new(rd_data_surnames);
     g->gaz_place = rd_gaz_new2(rd_data_cities, rd_data_regions);
     g->gaz_tld = rd_gaz_new(rd_data_tlds);
-    if (!g->gaz_first || !g->gaz_last || !g->gaz_place || !g->gaz_tld)
+    if (!g->gaz_first || !g->gaz_last || !g->gaz_place || !g->gaz_tld ||
+        rd_word_sets(g))
         goto oom;
 
     /* without custom patterns the database is the one built with the
@@ -259,6 +260,9 @@ void rd_engine_free(rd_engine *g)
     free(g->domains);
     rd_gaz_free(g->gaz_first);
     rd_gaz_free(g->gaz_tld);
+    rd_gaz_free(g->stop_cap);
+    rd_gaz_free(g->stop_at);
+    rd_gaz_free(g->stop_said);
     rd_gaz_free(g->gaz_last);
     rd_gaz_free(g->gaz_place);
     rd_policy_free(g->own_pol);

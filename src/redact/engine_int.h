@@ -104,6 +104,8 @@ rd_gaz *rd_gaz_new(const char *data);
 rd_gaz *rd_gaz_new2(const char *a, const char *b); /* the union */
 void rd_gaz_free(rd_gaz *z);
 int rd_gaz_has(const rd_gaz *z, const char *w, size_t n);
+/* g's sets of detect.c's long word lists; -1 when out of memory */
+int rd_word_sets(rd_engine *g);
 
 struct rd_engine {
     const rd_policy *pol;
@@ -125,6 +127,8 @@ struct rd_engine {
     size_t ndomains;
     rd_gaz *gaz_first, *gaz_last, *gaz_place;
     rd_gaz *gaz_tld; /* top-level domains (data/redact/tlds.txt) */
+    /* detect.c's longest word lists as sets (rd_word_sets) */
+    rd_gaz *stop_cap, *stop_at, *stop_said;
 };
 
 typedef struct cand {
