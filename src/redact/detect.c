@@ -2539,21 +2539,34 @@ rd_gaz *rd_gaz_new(const char *data)
     return z;
 }
 
+/* A set of the lines of the strings of list, joined (a copy it keeps) */
+static rd_gaz *list_set(const char *const *list)
+{
+    size_t n = 1;
+    for (const char *const *w = list; *w; w++)
+        n += strlen(*w) + 1;
+    char *d = malloc(n), *p = d;
+    if (!d)
+        return NULL;
+    for (const char *const *w = list; *w; w++) {
+        size_t k = strlen(*w);
+        memcpy(p, *w, k);
+        p += k;
+        *p++ = '\n';
+    }
+    *p = 0;
+    rd_gaz *z = rd_gaz_new(d);
+    if (z)
+        z->own = d;
+    else
+        free(d);
+    return z;
+}
+
 rd_gaz *rd_gaz_new2(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    char *both = malloc(la + lb + 2);
-    if (!both)
-        return NULL;
-    memcpy(both, a, la);
-    both[la] = '\n';
-    memcpy(both + la + 1, b, lb + 1);
-    rd_gaz *z = rd_gaz_new(both);
-    if (z)
-        z->own = both;
-    else
-        free(both);
-    return z;
+    const char *const both[] = {a, b, NULL};
+    return list_set(both);
 }
 
 void rd_gaz_free(rd_gaz *z)
@@ -2577,30 +2590,6 @@ int rd_gaz_has(const rd_gaz *z, const char *w, size_t n)
         i = (i + 1) & (z->cap - 1);
     }
     return 0;
-}
-
-/* A set of the words of list, which it keeps a copy of */
-static rd_gaz *list_set(const char *const *list)
-{
-    size_t n = 1;
-    for (const char *const *w = list; *w; w++)
-        n += strlen(*w) + 1;
-    char *d = malloc(n), *p = d;
-    if (!d)
-        return NULL;
-    for (const char *const *w = list; *w; w++) {
-        size_t k = strlen(*w);
-        memcpy(p, *w, k);
-        p += k;
-        *p++ = '\n';
-    }
-    *p = 0;
-    rd_gaz *z = rd_gaz_new(d);
-    if (z)
-        z->own = d;
-    else
-        free(d);
-    return z;
 }
 
 /* The word lists asked most, and longest, as hash sets: in_list walks a
