@@ -828,7 +828,7 @@ static size_t kbeg(const jnode *nd)
     return nd->kstart != NONE ? nd->kstart : nd->start;
 }
 
-static int new_node(jp *j, char type, int parent, size_t ks, size_t ke)
+static inline __attribute__((always_inline)) int new_node(jp *j, char type, int parent, size_t ks, size_t ke)
 {
     rd_worker *w = j->w;
     int k = j->stream ? parent + 1 : (int)w->nnodes;
@@ -864,7 +864,7 @@ static int new_node(jp *j, char type, int parent, size_t ks, size_t ke)
 /* The first byte of p[i, n) that ends a run of a string's plain
  * characters, or n: where the batch scan marked them, from its marks
  * (most strings end in a word or two of them), else read. */
-static size_t plain_to(const jp *j, size_t i, size_t n)
+static inline __attribute__((always_inline)) size_t plain_to(const jp *j, size_t i, size_t n)
 {
     if (j->stops && i < j->stops_len) {
         size_t lim = n < j->stops_len ? n : j->stops_len;
@@ -879,7 +879,7 @@ static size_t plain_to(const jp *j, size_t i, size_t n)
     return i < n ? rd_json_plain(j->p, i, n, 0) : n;
 }
 
-static int jstring(jp *j, int *esc)
+static inline __attribute__((always_inline)) int jstring(jp *j, int *esc)
 {
     /* at the opening quote */
     j->i++;
