@@ -81,6 +81,7 @@ typedef struct rd_mstore {
 } rd_mstore;
 
 #define RD_HCACHE 256
+#define RD_KPOS 16 /* a power of two */
 #define RD_HPROBE 8
 typedef struct rd_hcache {
     char key[48];
@@ -173,6 +174,7 @@ typedef struct rd_worker {
     size_t flushed;
     rd_hcache hc[RD_HCACHE];
     uint64_t hint_computed; /* key hints not found in hc (tests) */
+    rd_hcache kpos[RD_KPOS]; /* the last key seen at each member place */
     rd_vcache vc[RD_VCACHE];
     uint64_t vc_hits; /* values whose scan came from vc (tests) */
 } rd_worker;
