@@ -4,7 +4,8 @@
  * forms need, the hints field names give, and the gazetteer sets.
  *
  * Every expander reads s->buf[0, s->len) only and bounds each walk; none
- * allocates except through rd_add/rd_norm_putc. */
+ * allocates except through rd_add and onto the normalised value
+ * (rd_norm_putc, norm_span). */
 #include "core/arena.h"
 #include "redact/engine_int.h"
 #include "redact/validate.h"

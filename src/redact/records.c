@@ -830,7 +830,10 @@ static size_t kbeg(const jnode *nd)
     return nd->kstart != NONE ? nd->kstart : nd->start;
 }
 
-static inline __attribute__((always_inline)) int new_node(jp *j, char type, int parent, size_t ks, size_t ke)
+/* (new_node, plain_to and jstring always inlined into the parser: 1.4 %
+ * of a bench run) */
+static inline __attribute__((always_inline)) int
+new_node(jp *j, char type, int parent, size_t ks, size_t ke)
 {
     rd_worker *w = j->w;
     int k = j->stream ? parent + 1 : (int)w->nnodes;
@@ -866,7 +869,8 @@ static inline __attribute__((always_inline)) int new_node(jp *j, char type, int 
 /* The first byte of p[i, n) that ends a run of a string's plain
  * characters, or n: where the batch scan marked them, from its marks
  * (most strings end in a word or two of them), else read. */
-static inline __attribute__((always_inline)) size_t plain_to(const jp *j, size_t i, size_t n)
+static inline __attribute__((always_inline)) size_t
+plain_to(const jp *j, size_t i, size_t n)
 {
     if (j->stops && i < j->stops_len) {
         size_t lim = n < j->stops_len ? n : j->stops_len;

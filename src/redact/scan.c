@@ -818,7 +818,8 @@ lane_bytes(const unsigned char *q, blk *b)
     __m512i c = _mm512_maskz_permutex2var_epi8(
         ~b->hi, _mm512_load_si512((const void *)cls_tbl), v,
         _mm512_load_si512((const void *)(cls_tbl + 64)));
-    b->m[M_HEX] = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)(1 << M_HEX)));
+    b->m[M_HEX] =
+        _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)(1 << M_HEX)));
 }
 
 /* word j of each row of M as a blk; q: that block's bytes (NULL: no
