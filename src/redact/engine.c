@@ -260,11 +260,11 @@ void rd_engine_free(rd_engine *g)
     free(g->domains);
     rd_gaz_free(g->gaz_first);
     rd_gaz_free(g->gaz_tld);
+    rd_gaz_free(g->gaz_last);
+    rd_gaz_free(g->gaz_place);
     rd_gaz_free(g->stop_cap);
     rd_gaz_free(g->stop_at);
     rd_gaz_free(g->stop_said);
-    rd_gaz_free(g->gaz_last);
-    rd_gaz_free(g->gaz_place);
     rd_policy_free(g->own_pol);
     free(g);
 }

@@ -461,6 +461,22 @@ static int same_short(const char *a, const char *b, size_t n)
     return 1;
 }
 
+/* does hint slot c hold key k[0, n)? */
+static inline int slot_is(const rd_hcache *c, const char *k, size_t n)
+{
+    return c->len == n && same_short(c->key, k, n);
+}
+
+/* key k[0, n) and its hint h into slot c, when the key fits */
+static inline void slot_keep(rd_hcache *c, const char *k, size_t n, rd_hint h)
+{
+    if (n <= sizeof c->key) {
+        memcpy(c->key, k, n);
+        c->len = n;
+        c->hint = h;
+    }
+}
+
 /* The hint of a key, remembered: keys repeat from record to record.  An
  * open-addressing table that never evicts: the keys of a schema stay in
  * it however their hashes fall (a direct-mapped cache thrashed whenever
@@ -476,14 +492,10 @@ static rd_hint key_hint(rd_worker *w, const char *k, size_t n)
         if (c->len == SIZE_MAX) { /* not there: compute, keep if it fits */
             w->hint_computed++;
             rd_hint r = rd_hint_for_key(w->eng, k, n);
-            if (n <= sizeof c->key) {
-                memcpy(c->key, k, n);
-                c->len = n;
-                c->hint = r;
-            }
+            slot_keep(c, k, n, r);
             return r;
         }
-        if (c->len == n && same_short(c->key, k, n))
+        if (slot_is(c, k, n))
             return c->hint;
     }
     w->hint_computed++;
@@ -1376,14 +1388,10 @@ static rd_hint node_hint(rd_worker *w, const char *rec, int k)
     const char *key = rec + nd->kstart + 1;
     size_t n = nd->kend - nd->kstart - 2;
     rd_hcache *c = &w->kpos[(unsigned)nd->idx & (RD_KPOS - 1)];
-    if (c->len == n && same_short(c->key, key, n))
+    if (slot_is(c, key, n))
         return c->hint;
     rd_hint h = key_hint(w, key, n);
-    if (n <= sizeof c->key) {
-        memcpy(c->key, key, n);
-        c->len = n;
-        c->hint = h;
-    }
+    slot_keep(c, key, n, h);
     return h;
 }
 
