@@ -809,17 +809,15 @@ u8_leads(const unsigned char *q)
 /* The hex digits and the bytes >= 0x80 of block q[0, 64) into b:
  * classify8 leaves both out, two masks fewer per block (each costs about
  * two cycles), as only the few blocks lane_blk copies for the rare signs
- * need them (mac() and ipv6() the hex digits) */
+ * need them (mac() and ipv6() the hex digits); here the block is
+ * classified whole again */
 __attribute__((target(V8_TARGET))) static void
 lane_bytes(const unsigned char *q, blk *b)
 {
-    __m512i v = _mm512_loadu_si512((const void *)q);
-    b->hi = _mm512_movepi8_mask(v);
-    __m512i c = _mm512_maskz_permutex2var_epi8(
-        ~b->hi, _mm512_load_si512((const void *)cls_tbl), v,
-        _mm512_load_si512((const void *)(cls_tbl + 64)));
-    b->m[M_HEX] =
-        _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)(1 << M_HEX)));
+    blk t;
+    classify64_vbmi(q, &t);
+    b->m[M_HEX] = t.m[M_HEX];
+    b->hi = t.hi;
 }
 
 /* word j of each row of M as a blk; q: that block's bytes (NULL: no
